@@ -1,0 +1,27 @@
+// Which backends exist on this machine, and why CUDA is not usable when it is not.
+import * as os from "node:os";
+import { addon, type RawInfo } from "./binding/addon";
+
+let rawInfo: RawInfo | undefined;
+
+/** @internal The addon's info, read once. */
+export function nativeInfo(): RawInfo {
+  if (!rawInfo) rawInfo = addon().info();
+  return rawInfo;
+}
+
+/** True when the CUDA backend can run (compiled in and a device present). */
+export function cudaAvailable(): boolean {
+  return nativeInfo().cuda.available;
+}
+
+/** Why CUDA is unusable ("" when it is usable). */
+export function cudaUnavailableReason(): string {
+  const c = nativeInfo().cuda;
+  return c.available ? "" : c.reason ?? "unknown reason";
+}
+
+/** Default CPU worker threads: every core this process may use. */
+export function defaultThreads(): number {
+  return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+}

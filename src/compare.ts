@@ -1,0 +1,61 @@
+// compareMethods(): every method on one backend on one random problem: median time,
+// throughput from the registry's FLOP model, and the error against the float64 reference.
+import { cudaAvailable } from "./backend";
+import type { DType } from "./dtype";
+import { methods, type Backend } from "./methods";
+import { referenceAttention } from "./reference";
+import { Tensor } from "./tensor";
+import { timeAttention } from "./timing";
+import { decayAttention } from "./operator";
+
+export interface CompareOptions {
+  B?: number;
+  H?: number;
+  N?: number;
+  r?: number;
+  d?: number;
+  dtype?: DType;
+  decay?: number;
+  backend?: Backend;
+  reps?: number;
+  seed?: number;
+}
+
+export interface CompareRow {
+  method: string;
+  backend: Backend;
+  dtype: DType;
+  ms: number;
+  gflops: number;
+  error: number;
+}
+
+function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i])) return Infinity;
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
+  return Math.sqrt(num / (den || 1));
+}
+
+export async function compareMethods(options: CompareOptions = {}): Promise<CompareRow[]> {
+  const { B = 1, H = 4, N = 1024, r = 64, d = 64, dtype = "float32", decay = 0.99, reps = 5, seed = 1 } = options;
+  const backend: Backend = options.backend ?? (cudaAvailable() ? "cuda" : "cpu");
+  const q = Tensor.randn([B, H, N, r], { dtype, seed });
+  const k = Tensor.randn([B, H, N, r], { dtype, seed: seed + 1, std: 1 / Math.sqrt(r) });
+  const v = Tensor.randn([B, H, N, d], { dtype, seed: seed + 2 });
+  const ref = referenceAttention(q, k, v, { decay });
+  const rows: CompareRow[] = [];
+  for (const m of methods) {
+    if (m.native === undefined || !m.dtypes[backend]?.includes(dtype)) continue;
+    const out = await decayAttention(q, k, v, { decay, method: m.id, backend });
+    const error = relErr((await out.toHost()).toArray(), ref.output);
+    out.dispose();
+    const t = await timeAttention(q, k, v, { decay, method: m.id, backend, warmup: 1, reps });
+    rows.push({ method: m.id, backend, dtype, ms: t.median, gflops: m.flops({ B, H, N, r, d }) / (t.median * 1e6), error });
+  }
+  return rows;
+}
