@@ -403,4 +403,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 }  // namespace
 }  // namespace leet
 
-NODE_API_MODULE(leet_decoding, leet::Init)
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) { return leet::Init(env, exports); }
+
+NODE_API_MODULE(leet_decoding, InitAddon)

@@ -18,6 +18,9 @@ if (only !== "ts") {
   const jobs = String(Math.max(1, os.cpus().length));
   const cmakeJs = require.resolve("cmake-js/bin/cmake-js");
   run(process.execPath, [cmakeJs, "compile", "--parallel", jobs, ...(process.env.LEET_NO_CUDA ? ["--CDLEET_CUDA=OFF"] : [])]);
+  // A shared library links with unresolved symbols; loading it is the real check.
+  const addonPath = path.join(root, "build", "Release", "leet_decoding.node");
+  run(process.execPath, ["-e", `require(${JSON.stringify(addonPath)}).info()`]);
 }
 if (only !== "native") {
   let tsc;

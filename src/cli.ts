@@ -1,20 +1,30 @@
 #!/usr/bin/env node
-// The leet-decoding command line. Commands: compare (the README's main job), info,
-// bench-cpu. Bad arguments print the usage and exit with code 2.
+// The leet-decoding command line. Commands: bench (the README's main job: a sweep, its
+// table and HTML report), report, check, info, compare, bench-cpu, bench-gpu. Bad
+// arguments print the usage and exit with code 2.
 import { compareMethods } from "./compare";
 import { table } from "./format";
-import { info } from "./info";
+import { benchCommand, checkCommand, infoCommand, reportCommand, UsageError } from "./bench/commands";
 import { runCpuBench } from "./bench/cpu";
+import { runGpuBench } from "./bench/gpu";
 
 const USAGE = `usage: leet-decoding <command> [options]
 
 commands:
+  bench [--methods a,b] [--lengths 256,1024] [--decays 1,0.9,1e-6] [--dtype float32,float16]
+        [--backend auto|cpu|cuda] [--out DIR] [--heads H] [--batch B] [--r R] [--d D]
+        [--head-dims 32,64] [--reps N] [--warmup N] [--time-budget S] [--quiet]
+                                                    sweep methods × lengths × decays × dtypes; prints a table,
+                                                    writes DIR/results.json and DIR/report.html (DIR: out/bench)
+  report RESULTS.json [--out FILE]                  the HTML report of saved results (default: beside the JSON)
+  check [--backend all|cpu|cuda] [--dtype T,..] [--methods a,b]
+                                                    every method against the float64 reference; exit 1 on failure
+  info                                              backends, devices, measured bandwidth, peak FLOP/s
   compare [--n N] [--dtype T] [--backend cpu|cuda]   every method on one problem: ms, GFLOP/s, error vs float64
-  info                                              backends, devices
   bench-cpu                                         CPU speed: GFLOP/s per method at B=1 H=8 N=8192 r=d=64
+  bench-gpu [--methods a,b] [--dtypes x,y] [--out DIR] [--precision exact|tf32]
+                                                    GPU: every method at H=32 r=d=128, ms, ×floor, GB/s
 `;
-
-class UsageError extends Error {}
 
 function parseFlags(args: string[]): Map<string, string> {
   const flags = new Map<string, string>();
@@ -27,7 +37,8 @@ function parseFlags(args: string[]): Map<string, string> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command = "compare", ...rest] = argv;
+  const [command, ...rest] = argv;
+  if (command === undefined) throw new UsageError("no command given");
   switch (command) {
     case "compare": {
       const f = parseFlags(rest);
@@ -43,11 +54,26 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "info":
-      console.log(JSON.stringify(info(), null, 2));
-      return 0;
+      return infoCommand(rest);
+    case "check":
+      return checkCommand(rest);
+    case "bench":
+      return benchCommand(rest);
+    case "report":
+      return reportCommand(rest);
     case "bench-cpu":
       await runCpuBench();
       return 0;
+    case "bench-gpu": {
+      const f = parseFlags(rest);
+      await runGpuBench({
+        methods: f.get("methods")?.split(","),
+        dtypes: f.get("dtypes")?.split(",") as ("float32" | "float16" | "bfloat16")[] | undefined,
+        out: f.get("out"),
+        precision: f.get("precision") as "exact" | "tf32" | undefined,
+      });
+      return 0;
+    }
     case "help":
     case "--help":
       console.log(USAGE);

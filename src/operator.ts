@@ -5,7 +5,7 @@ import { cudaAvailable, cudaUnavailableReason, defaultThreads } from "./backend"
 import { addon, type RawBaton, type RawDeviceBuffer } from "./binding/addon";
 import { resolveDecayRates, type DecayOptions } from "./decay";
 import { allocate, allocatePoisoned, DTYPE_INDEX, type DType, type Storage } from "./dtype";
-import { getMethod, methodIds, type Backend, type MethodInfo, type ProblemShape } from "./methods";
+import { getMethod, methodIds, runRegistered, type Backend, type MethodInfo, type ProblemShape } from "./methods";
 import { Tensor } from "./tensor";
 import { ArgumentError, checkFinite, checkOneOf, checkPositiveInteger, describe, fail, failWith, formatShape } from "./validate";
 
@@ -315,7 +315,8 @@ export async function decayAttention(
 /** @internal Runs a validated plan (native methods, or a registered method's own run). */
 export async function runPlan(plan: Plan, q: Tensor, k: Tensor, v: Tensor): Promise<{ output: Tensor; state?: Tensor }> {
   if (plan.method.native === undefined) {
-    throw new Error(`method "${plan.method.id}" has no native implementation`);
+    if (!plan.method.run) throw new Error(`method "${plan.method.id}" has no native implementation`);
+    return { output: await runRegistered(plan.method, q, k, v, plan) };
   }
   const ops = prepareOperands(plan, q, k, v);
   let failed = true;

@@ -1,7 +1,7 @@
 // Bad input gets a clear error naming the argument, what was expected and what was
 // received; nothing runs and the process goes on.
 import { describe, expect, it } from "vitest";
-import { decayAttention, info, Tensor } from "../src";
+import { createDecoder, decayAttention, info, Tensor } from "../src";
 
 const q = Tensor.randn([1, 2, 5, 4], { seed: 1 });
 const k = Tensor.randn([1, 2, 5, 4], { seed: 2 });
@@ -111,5 +111,41 @@ describe("Tensor arguments", () => {
     const t = Tensor.randn([2], { seed: 1 });
     t.dispose();
     expect(await message(() => t.toArray())).toBe("Tensor.data: the tensor was disposed");
+  });
+});
+
+describe("state, packed sequences and decoder arguments", () => {
+  it("rejects an initial state of the wrong shape or dtype", async () => {
+    const bad = Tensor.randn([1, 2, 4, 4], { seed: 1 });
+    expect(await message(decayAttention(q, k, v, { initialState: bad }))).toBe(
+      "Expected shape [1, 2, 4, 3] ([S, H, r, d], S = B) for initialState but received shape [1, 2, 4, 4]",
+    );
+    const half = Tensor.randn([1, 2, 4, 3], { seed: 1, dtype: "float16" });
+    expect(await message(decayAttention(q, k, v, { initialState: half }))).toBe("Expected dtype float32 for initialState but received dtype float16");
+  });
+  it("rejects offsets that are not increasing or do not end at N", async () => {
+    const expected = "Expected strictly increasing integer offsets starting at 0 and ending at N = 5 for cuSeqlens but received";
+    expect(await message(decayAttention(q, k, v, { cuSeqlens: [0, 3, 2, 5] }))).toBe(`${expected} [0, 3, 2, 5] (array of length 4)`);
+    expect(await message(decayAttention(q, k, v, { cuSeqlens: [0, 3] }))).toBe(`${expected} [0, 3] (array of length 2)`);
+  });
+  it("rejects packed sequences on a method without them", async () => {
+    expect(await message(decayAttention(q, k, v, { cuSeqlens: [0, 2, 5], method: "fleet", backend: "cuda" }))).toMatch(/for (cuSeqlens|backend) but received/);
+  });
+  it("rejects a step with more than one position, a bad state, and a disposed decoder", async () => {
+    const dec = createDecoder({ batch: 1, heads: 2, keyDim: 4, valueDim: 3, decay: 0.9, backend: "cpu" });
+    expect(await message(dec.step(q, k, v))).toBe("Expected one position per sequence (N = 1) for step for q but received shape [1, 2, 5, 4]");
+    expect(await message(() => (dec.state = Tensor.randn([1, 2, 4, 4], { seed: 1 })))).toBe(
+      "Expected shape [1, 2, 4, 3] for state but received shape [1, 2, 4, 4]",
+    );
+    expect(await message(() => (dec.state = Tensor.randn([1, 2, 4, 3], { seed: 1, dtype: "float64" })))).toBe(
+      "Expected dtype float32 for state but received dtype float64",
+    );
+    dec.dispose();
+    expect(await message(() => dec.prefill(q, k, v))).toBe("Decoder.prefill: the decoder was disposed");
+  });
+  it("rejects decoder inputs whose batch or heads differ", async () => {
+    const dec = createDecoder({ batch: 2, heads: 2, keyDim: 4, valueDim: 3, backend: "cpu" });
+    expect(await message(dec.prefill(q, k, v))).toBe("Expected a tensor with B = 2, H = 2 (the decoder's) for q but received shape [1, 2, 5, 4]");
+    dec.dispose();
   });
 });

@@ -1,6 +1,7 @@
 // What every registry entry says about a method: where it comes from, what it costs
 // (the complexity helpers and plots use these formulas), and where it runs.
 import type { DType } from "../dtype";
+import type { Tensor } from "../tensor";
 
 export type Backend = "cpu" | "cuda";
 export const BACKENDS: readonly Backend[] = ["cpu", "cuda"];
@@ -35,7 +36,28 @@ export interface MethodInfo {
   readonly varlen: readonly Backend[];
   /** @internal Index in native/params.h Method, for built-in methods. */
   readonly native?: number;
+  /** A registered (user) method's implementation; built-in methods run natively instead. */
+  readonly run?: MethodRun;
 }
+
+/** What a registered method's `run` is told about the call besides q, k and v. */
+export interface MethodContext {
+  /** B, H, N, r, d and the chunk option. */
+  shape: Required<ProblemShape>;
+  dtype: DType;
+  backend: Backend;
+  /** Per-head decay rates s_h = −ln γ_h (length H). */
+  decayRates: Float64Array;
+  /** Per-head decay factors γ_h = e^(−s_h) (length H). */
+  decay: Float64Array;
+  scale: number;
+}
+
+/**
+ * A registered method: q, k [B, H, N, r] and v [B, H, N, d] (host tensors on the "cpu"
+ * backend, device tensors on "cuda") to the output [B, H, N, d] with q's dtype.
+ */
+export type MethodRun = (q: Tensor, k: Tensor, v: Tensor, context: MethodContext) => Tensor | Promise<Tensor>;
 
 export const DEFAULT_CHUNK = 64;
 

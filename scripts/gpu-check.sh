@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs on the GPU machine (no Node, no network), from the repository root, with the
+# carried .gpu/ (Node + node_modules, see ../shared/gpu/pack), build/ and dist/. Builds
+# nothing: runs the CUDA test suites, then the GPU benchmark. Results go to $OUT.
+#   device run, carry [".gpu", "build", "dist"]:  bash scripts/gpu-check.sh [tests|bench|all]
+set -uo pipefail
+what=${1:-all}
+OUT=${OUT:-out/gpu}
+mkdir -p "$OUT"
+nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.sm --format=csv | tee "$OUT/nvidia-smi.txt"
+if [ "$what" = tests ] || [ "$what" = all ]; then
+  bash .gpu/run ./node_modules/.bin/vitest run test/conformance-cuda.test.ts test/state-cuda.test.ts test/cuda-runtime.test.ts \
+    --reporter=dot --reporter=json --outputFile.json="$OUT/gpu-tests.json" 2>&1 | tee "$OUT/gpu-tests.log" | tail -60
+  bash .gpu/run node scripts/test-summary.js "$OUT/gpu-tests.json"
+fi
+if [ "$what" = bench ] || [ "$what" = all ]; then
+  bash .gpu/run node dist/cli.js bench-gpu --out "$OUT" 2>&1 | tee "$OUT/bench.log"
+fi

@@ -1,0 +1,266 @@
+// Developer harness for the CUDA backend (not part of the addon): checks every method x
+// dtype x awkward shape against a float64 reference of its own (recurrent form) with
+// NaN-poisoned outputs and states, then times the benchmark shapes with CUDA events.
+// Build: scripts/gpu-harness/run.sh (nvcc, the repo's cuda/*.cu + this file).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "../../native/common.h"
+#include "../../native/cuda_api.h"
+
+using namespace leet;
+
+static const char* kMethods[] = {"vanilla", "recurrent", "blocked", "recursive", "fleet", "lightning", "fused"};
+static const char* kDt[] = {"f32", "f64", "f16", "bf16"};
+
+struct Host {
+  std::vector<uint16_t> h16;
+  std::vector<float> f32;  // values after rounding to the dtype
+};
+
+static Host make(size_t n, DType dt, std::mt19937& rng) {
+  uint64_t z = rng() | 1;  // xorshift: fast uniform values in [-1, 1)
+  Host h;
+  h.f32.resize(n);
+  if (dt != DType::F32) h.h16.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    z ^= z << 13; z ^= z >> 7; z ^= z << 17;
+    float x = (float)((z >> 40) * (1.0 / 8388608.0)) - 1.f;
+    if (dt == DType::F16) { h.h16[i] = float_to_f16(x); x = f16_to_float(h.h16[i]); }
+    if (dt == DType::BF16) { h.h16[i] = float_to_bf16(x); x = bf16_to_float(h.h16[i]); }
+    h.f32[i] = x;
+  }
+  return h;
+}
+static const void* hp(const Host& h, DType dt) { return dt == DType::F32 ? (const void*)h.f32.data() : (const void*)h.h16.data(); }
+static size_t esz(DType dt) { return dt == DType::F32 ? 4 : 2; }
+static float to_f(const void* base, size_t i, DType dt) {
+  if (dt == DType::F32) return ((const float*)base)[i];
+  const uint16_t b = ((const uint16_t*)base)[i];
+  return dt == DType::F16 ? f16_to_float(b) : bf16_to_float(b);
+}
+
+// float64 reference, recurrent form.
+static void reference(int64_t B, int64_t H, int64_t N, int64_t r, int64_t d, const std::vector<double>& s,
+                      double scale, const float* q, const float* k, const float* v, const float* init,
+                      const std::vector<int64_t>& cu, std::vector<double>& o, std::vector<double>& fin) {
+  const int64_t S = cu.empty() ? B : (int64_t)cu.size() - 1;
+  o.assign(B * H * N * d, 0.0);
+  fin.assign(S * H * r * d, 0.0);
+  std::vector<double> st(r * d);
+  for (int64_t sq = 0; sq < S; ++sq)
+    for (int64_t h = 0; h < H; ++h) {
+      const int64_t b = cu.empty() ? sq : 0, a = cu.empty() ? 0 : cu[sq], e = cu.empty() ? N : cu[sq + 1];
+      const double g = std::exp(-s[h]);
+      for (int64_t x = 0; x < r * d; ++x) st[x] = init ? init[(sq * H + h) * r * d + x] : 0.0;
+      for (int64_t t = a; t < e; ++t) {
+        const int64_t row = (b * H + h) * N + t;
+        for (int64_t i = 0; i < r; ++i) {
+          const double kk = k[row * r + i];
+          for (int64_t j = 0; j < d; ++j) st[i * d + j] = g * st[i * d + j] + kk * v[row * d + j];
+        }
+        for (int64_t j = 0; j < d; ++j) {
+          double acc = 0;
+          for (int64_t i = 0; i < r; ++i) acc += (double)q[row * r + i] * st[i * d + j];
+          o[row * d + j] = scale * acc;
+        }
+      }
+      for (int64_t x = 0; x < r * d; ++x) fin[(sq * H + h) * r * d + x] = st[x];
+    }
+}
+
+struct Case { int64_t B, H, N, r, d; bool states; std::vector<int64_t> cu; double s_override; };
+
+static double tol(int m, DType dt) {
+  const bool exact = (m == 1 || m == 4);  // recurrent, fleet: float32 FMA
+  if (dt == DType::F32) return exact ? 1e-5 : 2e-3;
+  if (dt == DType::F16) return 3e-3;
+  return 2e-2;
+}
+
+static int run_checks(bool small) {
+  std::vector<Case> cases = {
+      {1, 2, 1, 17, 40, false, {}, -1}, {2, 2, 2, 128, 128, true, {}, -1}, {1, 3, 63, 17, 40, true, {}, -1},
+      {2, 2, 65, 64, 64, false, {}, -1}, {1, 2, 257, 128, 128, true, {}, -1}, {1, 4, 1000, 17, 40, true, {}, -1},
+      {1, 1, 1000, 256, 256, true, {}, -1}, {2, 3, 300, 33, 72, true, {}, -1}, {1, 2, 130, 1, 1, true, {}, -1},
+      {1, 2, 4096, 64, 64, true, {}, 1e-4},
+      {1, 2, 1000, 64, 64, true, {0, 1, 65, 300, 301, 1000}, -1}, {1, 2, 700, 17, 40, true, {0, 333, 700}, -1}};
+  if (small) cases.resize(5);
+  std::mt19937 rng(1234);
+  int fails = 0;
+  double worst[7][4] = {};
+  bool ran[7][4] = {};
+  for (const Case& c : cases) {
+    for (DType dt : {DType::F32, DType::F16, DType::BF16}) {
+      const int64_t S = c.cu.empty() ? c.B : (int64_t)c.cu.size() - 1;
+      Host q = make(c.B * c.H * c.N * c.r, dt, rng), k = make(c.B * c.H * c.N * c.r, dt, rng),
+           v = make(c.B * c.H * c.N * c.d, dt, rng);
+      std::vector<float> init(S * c.H * c.r * c.d);
+      for (auto& x : init) x = std::uniform_real_distribution<float>(-1, 1)(rng);
+      std::vector<double> s(c.H);
+      const double choices[4] = {0.0, 0.01, 0.3, 3.0};
+      for (int64_t h = 0; h < c.H; ++h) s[h] = c.s_override >= 0 ? c.s_override : choices[h % 4];
+      const double scale = 0.5;
+      std::vector<double> ro, rf;
+      reference(c.B, c.H, c.N, c.r, c.d, s, scale, q.f32.data(), k.f32.data(), v.f32.data(),
+                c.states ? init.data() : nullptr, c.cu, ro, rf);
+      const size_t nq = q.f32.size() * esz(dt), nv = v.f32.size() * esz(dt), ns = init.size() * 4;
+      void *dq = cuda::alloc(nq), *dk = cuda::alloc(nq), *dv = cuda::alloc(nv), *dO = cuda::alloc(nv);
+      void *di = cuda::alloc(ns), *df = cuda::alloc(ns);
+      cuda::copy_to_device(dq, hp(q, dt), nq);
+      cuda::copy_to_device(dk, hp(k, dt), nq);
+      cuda::copy_to_device(dv, hp(v, dt), nv);
+      cuda::copy_to_device(di, init.data(), ns);
+      for (int m = 0; m < 7; ++m) {
+        AttnParams p;
+        p.q = dq; p.k = dk; p.v = dv; p.o = dO; p.dtype = dt;
+        p.B = c.B; p.H = c.H; p.N = c.N; p.r = c.r; p.d = c.d;
+        p.decay_rate = s.data(); p.scale = scale;
+        p.initial_state = c.states ? (const float*)di : nullptr;
+        p.final_state = (float*)df;
+        if (!c.cu.empty()) { p.cu_seqlens = c.cu.data(); p.num_seqs = S; }
+        cuda::fill_bytes(dO, 0xFF, nv);
+        cuda::fill_bytes(df, 0xFF, ns);
+        char tag[160];
+        snprintf(tag, sizeof tag, "%-9s %-4s B%lld H%lld N%lld r%lld d%lld%s%s", kMethods[m], kDt[(int)dt],
+                 (long long)c.B, (long long)c.H, (long long)c.N, (long long)c.r, (long long)c.d,
+                 c.states ? " +state" : "", c.cu.empty() ? "" : " varlen");
+        try {
+          cuda::run(p, (Method)m);
+        } catch (const CudaError& e) {
+          if (!c.cu.empty() && (m == 0 || m == 3)) { printf("  unsupported (expected): %s: %s\n", tag, e.what()); continue; }
+          printf("FAIL %s: threw %s\n", tag, e.what());
+          ++fails;
+          continue;
+        }
+        std::vector<unsigned char> ho(nv);
+        std::vector<float> hf(init.size());
+        cuda::copy_to_host(ho.data(), dO, nv);
+        cuda::copy_to_host(hf.data(), df, ns);
+        double num = 0, den = 0, fnum = 0, fden = 0;
+        size_t nans = 0;
+        for (size_t i = 0; i < ro.size(); ++i) {
+          const double x = to_f(ho.data(), i, dt);
+          if (!std::isfinite(x)) { ++nans; continue; }
+          num += (x - ro[i]) * (x - ro[i]);
+          den += ro[i] * ro[i];
+        }
+        for (size_t i = 0; i < rf.size(); ++i) {
+          const double x = hf[i];
+          if (!std::isfinite(x)) { ++nans; continue; }
+          fnum += (x - rf[i]) * (x - rf[i]);
+          fden += rf[i] * rf[i];
+        }
+        const double err = std::sqrt(num / std::max(den, 1e-300)), ferr = std::sqrt(fnum / std::max(fden, 1e-300));
+        const double e = std::max(err, ferr);
+        ran[m][(int)dt] = true;
+        worst[m][(int)dt] = std::max(worst[m][(int)dt], nans ? 1e9 : e);
+        const bool bad = nans || !(e <= tol(m, dt));
+        if (bad) ++fails;
+        if (bad || getenv("VERBOSE"))
+          printf("%s %s: out err %.2e  state err %.2e  NaN/unwritten %zu\n", bad ? "FAIL" : "ok  ", tag, err, ferr, nans);
+      }
+      cuda::release(dq); cuda::release(dk); cuda::release(dv); cuda::release(dO); cuda::release(di); cuda::release(df);
+    }
+  }
+  printf("\nworst relative L2 error (output and final state) vs float64, over all shapes:\n%-10s %10s %10s %10s\n", "method", "f32", "f16", "bf16");
+  for (int m = 0; m < 7; ++m) {
+    printf("%-10s", kMethods[m]);
+    for (int dt : {0, 2, 3}) printf(" %10.2e", ran[m][dt] ? worst[m][dt] : -1.0);
+    printf("\n");
+  }
+  // out-of-memory path must leave the library usable
+  try {
+    cuda::alloc(size_t(1) << 50);
+    printf("FAIL: 1 PiB allocation succeeded?\n");
+    ++fails;
+  } catch (const CudaError& e) {
+    printf("alloc(1 PiB) -> CudaError: %s\n", e.what());
+  }
+  printf("checks: %d failure(s)\n", fails);
+  return fails;
+}
+
+static void run_bench(bool quick) {
+  const double bw = cuda::copy_bandwidth(size_t(1) << 30);
+  auto devs = cuda::devices();
+  printf("\n# bench on %s: copy bandwidth %.0f GB/s (read+write); H=32 r=d=128 scale=1, s_h=2^(-0.25(h+1))\n",
+         devs.empty() ? "?" : devs[0].name.c_str(), bw / 1e9);
+  printf("%-5s %-8s %-10s %9s %9s %8s %8s\n", "dtype", "BxN", "method", "ms", "floor_ms", "GB/s", "x_floor");
+  const int64_t H = 32, r = 128, d = 128;
+  std::vector<double> s(H);
+  for (int64_t h = 0; h < H; ++h) s[h] = std::pow(2.0, -0.25 * (h + 1));
+  const int64_t shapes[5][2] = {{1, 1024}, {1, 4096}, {1, 16384}, {1, 65536}, {8, 8192}};
+  std::mt19937 rng(7);
+  for (DType dt : {DType::F16, DType::BF16, DType::F32}) {
+    for (auto& sh : shapes) {
+      const int64_t B = sh[0], N = sh[1];
+      const size_t nq = B * H * N * r * esz(dt);
+      const size_t bytes = 4 * nq;  // q, k, v read + o written (r == d)
+      const int sets = (int)std::max<size_t>(1, std::min<size_t>(6, (size_t(400) << 20) / bytes));
+      std::vector<void*> bufs;
+      std::vector<AttnParams> ps;
+      for (int st = 0; st < sets; ++st) {
+        AttnParams p;
+        void* b4[4];
+        for (int i = 0; i < 4; ++i) {
+          b4[i] = cuda::alloc(nq);
+          bufs.push_back(b4[i]);
+        }
+        Host hq = make(B * H * N * r, dt, rng);  // random inputs, never zeros
+        for (int i = 0; i < 3; ++i) cuda::copy_to_device(b4[i], hp(hq, dt), nq);
+        p.q = b4[0]; p.k = b4[1]; p.v = b4[2]; p.o = b4[3]; p.dtype = dt;
+        p.B = B; p.H = H; p.N = N; p.r = r; p.d = d; p.decay_rate = s.data(); p.scale = 1.0;
+        ps.push_back(p);
+      }
+      const double floor_ms = bytes / bw * 1e3;
+      for (int m = 0; m < 7; ++m) {
+        if (m == 0 && B * N > 16384 && N > 8192) continue;  // vanilla: quadratic
+        if (quick && (m == 0 || m == 3)) continue;
+        for (auto& p : ps) p.decay_rate = s.data();
+        try {
+          std::vector<double> t;
+          cuda::time(ps[0], (Method)m, 1, 1);
+          const int reps = 10;
+          for (int i = 0; i < reps; ++i) {
+            t.push_back(cuda::time(ps[i % sets], (Method)m, 0, 1)[0]);
+            if (i == 2 && t[0] > 100) break;
+          }
+          std::sort(t.begin(), t.end());
+          const double med = t[t.size() / 2];
+          printf("%-5s %lldx%-6lld %-10s %9.3f %9.3f %8.0f %8.2f\n", kDt[(int)dt], (long long)B, (long long)N,
+                 kMethods[m], med, floor_ms, bytes / (med * 1e-3) / 1e9, med / floor_ms);
+        } catch (const CudaError& e) {
+          printf("%-5s %lldx%-6lld %-10s ERROR %s\n", kDt[(int)dt], (long long)B, (long long)N, kMethods[m], e.what());
+        }
+        fflush(stdout);
+      }
+      for (void* b : bufs) cuda::release(b);
+    }
+  }
+}
+
+int main(int argc, char** argv) {
+  std::string reason;
+  if (!cuda::available(&reason)) {
+    printf("no CUDA: %s\n", reason.c_str());
+    return 2;
+  }
+  auto devs = cuda::devices();
+  for (auto& d : devs)
+    printf("device %d: %s cc %d.%d, %d SMs, %.1f GiB (%.1f free), L2 %zu MB\n", d.index, d.name.c_str(), d.major, d.minor,
+           d.multiprocessors, d.total_bytes / 1073741824.0, d.free_bytes / 1073741824.0, d.l2_bytes >> 20);
+  setvbuf(stdout, nullptr, _IOLBF, 0);
+  const std::string mode = argc > 1 ? argv[1] : "all";
+  int fails = 0;
+  if (mode == "all" || mode == "check" || mode == "small") fails = run_checks(mode == "small");
+  fflush(stdout);
+  if (mode == "all" || mode == "bench" || mode == "quick") run_bench(mode == "quick");
+  return fails ? 1 : 0;
+}
