@@ -106,7 +106,6 @@ describe("roofline", () => {
       expect(f.seconds).toBe(Math.max(f.memorySeconds, f.computeSeconds));
       expect(f.bound).toBe(f.memorySeconds >= f.computeSeconds ? "memory" : "compute");
     }
-    // vanilla at long N is compute-bound here, recurrent (4 flops per 4-byte element pair) memory-bound... or not:
     expect(roof.ridge("float32")).toBeCloseTo(10);
     expect(roof.attainable(1)).toBeCloseTo(10e9);
     expect(roof.attainable(1000)).toBeCloseTo(100e9);

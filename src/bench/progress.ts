@@ -1,12 +1,13 @@
 // Progress of a sweep for people: one updating line on a terminal, one line per row
 // elsewhere (CI logs), and a short text for notebook displays.
 import type { SweepProgress } from "./sweep";
+import { formatDecay } from "./table";
 
 /** "[ 12/140] blocked N=4096 γ=0.9 float32: 3.21 ms · eta 20 s" */
 export function describeProgress(p: SweepProgress): string {
   const row = p.row;
   const w = String(p.total).length;
-  const what = `${row.method} N=${row.N} γ=${row.decay} ${row.dtype}${row.r !== 64 || row.d !== 64 ? ` r=${row.r} d=${row.d}` : ""}`;
+  const what = `${row.method} N=${row.N} γ=${formatDecay(row.decay)} ${row.dtype}${row.r !== 64 || row.d !== 64 ? ` r=${row.r} d=${row.d}` : ""}`;
   const result = row.status === "ok" ? `${row.medianMs!.toPrecision(3)} ms` : row.status === "skipped" ? "skipped" : "FAILED";
   const eta = p.done < p.total ? ` · eta ${Math.ceil(p.etaSeconds)} s` : "";
   return `[${String(p.done).padStart(w)}/${p.total}] ${what}: ${result}${eta}`;

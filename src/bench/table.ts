@@ -2,6 +2,11 @@
 import { formatNumber, table } from "../format";
 import type { SweepResults, SweepRow } from "./schema";
 
+/** A decay factor for people: 1, 0.9, 0.001, 1e-6. */
+export function formatDecay(g: number): string {
+  return g >= 1e-3 ? String(g) : g.toExponential();
+}
+
 export const RESULT_HEADERS = ["method", "dtype", "N", "γ", "ms (median)", "GB/s", "GFLOP/s", "% of floor", "rel. error", "status"];
 
 function cell(row: SweepRow): string[] {
@@ -10,7 +15,7 @@ function cell(row: SweepRow): string[] {
     row.method,
     row.dtype,
     String(row.N),
-    String(row.decay),
+    formatDecay(row.decay),
     n(row.medianMs),
     n(row.gbPerSecond),
     row.tflopPerSecond === null ? "" : formatNumber(row.tflopPerSecond * 1e3),
@@ -50,7 +55,7 @@ export function resultsTable(results: SweepResults): string {
     parts.push(
       table(
         ["method", "dtype", "γ", "p", "± (1σ)", "lengths", "closest shape"],
-        results.fits.map((f) => [f.method, f.dtype, String(f.decay), f.exponent.toFixed(2), f.stderr === null ? "" : f.stderr.toFixed(2), `${f.lengths[0]}..${f.lengths[f.lengths.length - 1]}`, f.bestShape]),
+        results.fits.map((f) => [f.method, f.dtype, formatDecay(f.decay), f.exponent.toFixed(2), f.stderr === null ? "" : f.stderr.toFixed(2), `${f.lengths[0]}..${f.lengths[f.lengths.length - 1]}`, f.bestShape]),
       ),
     );
   }

@@ -69,9 +69,9 @@ export function crossover(a: string, b: string, shape: Omit<ProblemShape, "N"> &
   const bAhead = (N: number): boolean => cost(mb, N) < cost(ma, N);
   const basis = roof ? `roofline floors on ${roof.device.name}` : "FLOP counts (no device given)";
 
-  // Geometric grid, 32 points per octave, then bisection to the exact integer.
+  // Geometric grid, 8 points per octave, then bisection to the exact integer.
   const grid: number[] = [];
-  for (let x = minN; x < maxN; x = Math.max(x + 1, Math.round(x * 2 ** (1 / 32)))) grid.push(x);
+  for (let x = minN; x < maxN; x = Math.max(x + 1, Math.round(x * 2 ** (1 / 8)))) grid.push(x);
   grid.push(maxN);
   let last = -1; // last grid index where b is not ahead
   for (let i = 0; i < grid.length; i++) if (!bAhead(grid[i])) last = i;

@@ -3,6 +3,7 @@
 // accurate each method is as the decay gets strong, how close to the roofline it runs,
 // what memory it needs, and which method wins where.
 import type { SweepResults, SweepRow } from "../bench/schema";
+import { formatDecay } from "../bench/table";
 import { fitScaling, formatExponent } from "../complexity/fit";
 import type { DType } from "../dtype";
 import { fail } from "../validate";
@@ -120,7 +121,7 @@ export function runtimeFigure(results: SweepResults, filter: FigureFilter = {}):
     layout: {
       ...baseLayout(
         `Time per call vs sequence length (${dtype})`,
-        `${res.header.device.name}; B=${c.B} H=${c.H} r=${r} d=${d}, γ=${decay}. Legend: fitted time ∝ N^p ± 1σ; dashed: predicted floor max(bytes/bandwidth, FLOPs/peak)`,
+        `${res.header.device.name}; B=${c.B} H=${c.H} r=${r} d=${d}, γ=${formatDecay(decay)}. Legend: fitted time ∝ N^p ± 1σ; dashed: predicted floor max(bytes/bandwidth, FLOPs/peak)`,
       ),
       xaxis: axis("sequence length N", { type: "log" }),
       yaxis: axis("time per call (ms)", { type: "log" }),
@@ -225,7 +226,7 @@ export function throughputFigure(results: SweepResults, filter: FigureFilter = {
     layout: {
       ...baseLayout(
         `Achieved throughput against the roofline (${dtype})`,
-        `${dev.name}; bandwidth ${dev.bandwidthSource}; peak ${dev.peakSource}. γ=${decay}, r=${r} d=${d}; one point per length`,
+        `${dev.name}; bandwidth ${dev.bandwidthSource}; peak ${dev.peakSource}. γ=${formatDecay(decay)}, r=${r} d=${d}; one point per length`,
       ),
       xaxis: axis("arithmetic intensity (FLOP/byte, from the models)", { type: "log" }),
       yaxis: axis("achieved GFLOP/s", { type: "log" }),
@@ -294,7 +295,7 @@ export function fastestFigure(results: SweepResults, options: { over?: "decay" |
   if (over !== "decay" && over !== "headDim") fail("options.over", '"decay" or "headDim"', over);
   const dtype = options.dtype ?? pick(res, {}).dtype;
   const ys = over === "decay" ? c.decays : c.dims.map((x) => x.r);
-  const yLabel = (y: number) => (over === "decay" ? `γ=${y}` : `r=d=${y}`);
+  const yLabel = (y: number) => (over === "decay" ? `γ=${formatDecay(y)}` : `r=d=${y}`);
   const cellRows = (N: number, y: number) =>
     res.rows.filter((x) => ok(x) && x.dtype === dtype && x.N === N && (over === "decay" ? x.decay === y && x.r === c.dims[0].r && x.d === c.dims[0].d : x.r === y && x.decay === c.decays[0]));
   const present = c.methods;

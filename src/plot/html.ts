@@ -2,7 +2,7 @@
 // offline and from a file:// URL. reportHTML(results) is the sweep report built on it.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { RESULT_HEADERS, resultCells } from "../bench/table";
+import { formatDecay, RESULT_HEADERS, resultCells } from "../bench/table";
 import type { SweepResults } from "../bench/schema";
 import { reportFigures, type Figure } from "./figures";
 
@@ -131,7 +131,7 @@ export function reportHTML(results: SweepResults): string {
     ["bandwidth", `${si(h.device.bandwidth, "B/s")} (${h.device.bandwidthSource})`],
     ["peak", `${c.dtypes.map((t) => `${t} ${si(h.device.peakFlops[t], "FLOP/s")}`).join(", ")} (${h.device.peakSource})`],
     ["shape", `B=${c.B} H=${c.H} ${c.dims.map((x) => `r=${x.r} d=${x.d}`).join(" | ")}, chunk ${c.chunk}`],
-    ["sweep", `methods ${c.methods.join(", ")}; N ${c.lengths.join(", ")}; γ ${c.decays.join(", ")}; ${c.dtypes.join(", ")}`],
+    ["sweep", `methods ${c.methods.join(", ")}; N ${c.lengths.join(", ")}; γ ${c.decays.map(formatDecay).join(", ")}; ${c.dtypes.join(", ")}`],
     ["timing", `${c.warmup} warm-up + ${c.reps} timed runs (median), time budget ${c.timeBudget} s per configuration`],
     ["runtime", h.runtime],
   ];
@@ -139,7 +139,7 @@ export function reportHTML(results: SweepResults): string {
     title: "Fitted exponents (time ∝ N^p)",
     headers: ["method", "dtype", "γ", "r", "d", "p", "± 1σ", "95% interval", "lengths", "closest shape"],
     rows: results.fits.map((f) => [
-      f.method, f.dtype, String(f.decay), String(f.r), String(f.d), f.exponent.toFixed(3),
+      f.method, f.dtype, formatDecay(f.decay), String(f.r), String(f.d), f.exponent.toFixed(3),
       f.stderr === null ? "" : f.stderr.toFixed(3),
       f.ci95 === null ? "" : `${f.ci95[0].toFixed(2)} … ${f.ci95[1].toFixed(2)}`,
       `${f.lengths[0]} … ${f.lengths[f.lengths.length - 1]} (${f.lengths.length})`, f.bestShape,

@@ -70,7 +70,7 @@ export function stateSuite(backend: Backend, enabled: boolean): void {
         const outs: Tensor[] = [];
         const states: number[] = [];
         for (let i = 0; i < lens.length; i++) {
-          const init = Tensor.fromStorage(s0.data.slice(i * 240, (i + 1) * 240) as Float32Array, [1, 2, 12, 20], "float32");
+          const init = Tensor.fromStorage(s0.data.slice(i * 480, (i + 1) * 480) as Float32Array, [1, 2, 12, 20], "float32");
           const one = await decayAttention(seqs[i].q, seqs[i].k, seqs[i].v, { decay, method: m.id, backend, initialState: init, returnState: true });
           outs.push(await one.output.toHost());
           states.push(...(await host(one.state)));

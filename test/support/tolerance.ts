@@ -19,8 +19,10 @@ export interface Tolerance {
 export const TOLERANCE: Record<DType, Tolerance> = {
   // u = 1.1e-16: sums of ~1e3 terms with decays lose a few hundred ulps at most.
   float64: { factor: 2, floor: 1e-13 },
-  // u = 6.0e-8; 2e-6 is ~30 ulps, the spread of a float32 sum of ~1e3 terms.
-  float32: { factor: 2, floor: 2e-6 },
+  // u = 6.0e-8. The recurrent form rescales its float32 state by a rounded γ at every
+  // token, so its error grows like √N·u (3e-6 seen at N = 1000, as fla's fused_recurrent
+  // shows 3.3e-6); 1e-5 is the project's bar for float32 "exact" (issue 6).
+  float32: { factor: 2, floor: 1e-5 },
   // output rounding alone is up to u = 4.9e-4 per element, ~2.8e-4 in relative L2.
   float16: { factor: 2, floor: 6e-4 },
   // u = 3.9e-3 per element, ~2.3e-3 in relative L2.
