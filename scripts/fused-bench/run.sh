@@ -9,7 +9,7 @@ mkdir -p "$OUT"
 NVCC=${NVCC:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}
 ARCH=${FUSED_ARCH:--gencode=arch=compute_90a,code=sm_90a}
 BIN=.gpu/fused_bench
-nvidia-smi --query-gpu=name,memory.total,clocks.sm,clocks.mem,driver_version --format=csv | tee "$OUT/gpu.txt"
+nvidia-smi --query-gpu=name,memory.total,clocks.sm,clocks.mem,driver_version --format=csv
 "$BIN" none >/dev/null 2>&1; PREBUILT_RC=$?
 if [ "$PREBUILT_RC" -ne 2 ] || [ -n "${FUSED_REBUILD:-}" ]; then
   echo "building $BIN"
@@ -20,4 +20,19 @@ fi
 "$BIN" check "$OUT/check.json" 2>&1 | tee "$OUT/check.txt"
 CHECK_RC=${PIPESTATUS[0]}
 "$BIN" bench "$OUT/bench.json" 2>&1 | tee "$OUT/bench.txt"
+# disassembly: instruction mix of each kernel (HMMA, LDSM, barriers, local memory)
+if command -v cuobjdump >/dev/null; then
+  cuobjdump -sass "$BIN" > /tmp/fused.sass 2>&1
+  awk '/Function :/{f=$3} /HMMA/{h[f]++} /LDSM/{l[f]++} /BAR\.SYNC/{b[f]++} /LDL|STL/{s[f]++} /LDGSTS/{g[f]++}
+       END{for (k in h) printf "%s HMMA=%d LDSM=%d BAR=%d LDL/STL=%d LDGSTS=%d\n", k, h[k], l[k], b[k], s[k], g[k]}' \
+       /tmp/fused.sass > "$OUT/sass.txt"
+  cat "$OUT/sass.txt"
+fi
+# hardware counters of one output-pass launch (fp16 8x8192), clocks left alone
+if [ -z "${FUSED_NO_NCU:-}" ] && command -v ncu >/dev/null; then
+  timeout 180 ncu --clock-control none -k regex:fused_out_kernel -c 1 --section SpeedOfLight \
+    --section WarpStateStats --section Occupancy --section ComputeWorkloadAnalysis \
+    --section MemoryWorkloadAnalysis "$BIN" profile > "$OUT/ncu.txt" 2>&1
+  grep -E "Duration|Throughput|Stall|Warp Cycles|Issued|Eligible|Active Warps|Pipe|Bank" "$OUT/ncu.txt" | head -60
+fi
 echo "check rc=$CHECK_RC"

@@ -1,0 +1,935 @@
+// Kernels of method `fused` (private to cuda/fused.cu; see docs/fused-design.md).
+//
+// Chunked decaying linear attention on tensor cores (mma.sync, sm_80+), with the
+// sequence split into segments so that small B*H still fills the GPU. Three launches:
+//   1. state pass   per (segment, head, r-block, d-block), except each sequence's last
+//                   segment: dS = sum_j gamma^(end-1-j) k_j^T v_j over the segment (reads
+//                   K and V), written to scratch in register-fragment order.
+//   2. state scan   per (sequence, head, block) and element: S_in(s+1) = gamma^L S_in(s)
+//                   + dS(s), in place (r*d floats per segment).
+//   3. output pass  per (segment, head, d-block): walks the segment in chunks of 64,
+//                   o = scale*(mask(QK^T, gamma^(i-j)) V + gamma^(i+1) Q S),
+//                   S <- gamma^C S + (gamma^(C-1-j) K)^T V; reads Q, K, V, writes O once,
+//                   and writes the final state from registers on a sequence's last segment.
+// Only exp(-s*n) with n >= 0 is ever formed.
+//
+// Warp layout (8 warps): warp w owns 16 columns of the 128-wide d-block and keeps
+// S^T[16 dv x 128 r] as float mma accumulators (64 registers per thread). That accumulator
+// layout is the B-fragment layout o = Q S needs, so the state never goes through shared
+// memory. The causal QK^T tile (20 of 32 16x8 tiles) is split over the warps and staged
+// in shared memory.
+//
+// Precisions: fp16/bf16 use m16n8k16 in the input type with fp32 accumulation; float32
+// uses m16n8k8 TF32 (Precision::TF32) or the 3xTF32 split (Precision::Exact).
+#pragma once
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "../native/cuda_api.h"
+#include "launch.h"
+
+namespace leet::cuda::fused_detail {
+namespace {
+
+constexpr int kC = 64;       // chunk length (tokens)
+constexpr int kR = 128;      // r block
+constexpr int kDV = 128;     // d block
+constexpr int kWarps = 8;    // kDV / 16
+constexpr int kThreads = kWarps * 32;
+constexpr int kLd = 136;     // shared row stride in elements for Q, K, V tiles
+constexpr int kTile = kR * kDV;  // floats per state block
+
+// ---- policies -------------------------------------------------------------------------
+template <bool BF16>
+struct Pol16 {
+  using T = uint16_t;  // raw 16-bit patterns
+  static constexpr bool is16 = true, bf16 = BF16;
+  static constexpr int KS = 16, SPLIT = 1, LDP = kC + 8;
+};
+template <int SPLIT_>
+struct PolF32 {
+  using T = float;
+  static constexpr bool is16 = false, bf16 = false;
+  static constexpr int KS = 8, SPLIT = SPLIT_, LDP = kC + 4;
+};
+
+struct Args {
+  const void* q;
+  const void* k;
+  const void* v;
+  void* o;
+  int64_t H, N, r, d;
+  const float* rate;
+  float scale;
+  const int64_t* cu;   // device cu_seqlens or null
+  int64_t* seg_base;   // device [num_seqs+1] (varlen) or null
+  int64_t num_seqs;
+  int64_t nseg_fixed;  // segments per sequence when not varlen
+  int64_t Lseg;
+  int nrb, ndvb;
+  float* states;
+  float* opart;
+  const float* init;
+  float* fin;
+  int fast_qk, fast_v;  // rows are 16-byte aligned: cp.async
+  int even_d;           // d even: paired output stores
+};
+
+// ---- small PTX helpers ------------------------------------------------------------------
+__device__ __forceinline__ uint32_t smem_u32(const void* p) {
+  return static_cast<uint32_t>(__cvta_generic_to_shared(p));
+}
+__device__ __forceinline__ void cp_async16(void* dst, const void* src) {
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(smem_u32(dst)), "l"(src));
+}
+__device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::); }
+template <int N>
+__device__ __forceinline__ void cp_async_wait() {
+  asm volatile("cp.async.wait_group %0;\n" ::"n"(N));
+}
+__device__ __forceinline__ void ldsm_x4(uint32_t* r, const void* p) {
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+               : "r"(smem_u32(p)));
+}
+__device__ __forceinline__ void ldsm_x4_t(uint32_t* r, const void* p) {
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+               : "r"(smem_u32(p)));
+}
+__device__ __forceinline__ void ldsm_x2(uint32_t* r, const void* p) {
+  asm volatile("ldmatrix.sync.aligned.m8n8.x2.shared.b16 {%0,%1}, [%2];\n"
+               : "=r"(r[0]), "=r"(r[1])
+               : "r"(smem_u32(p)));
+}
+template <bool BF16>
+__device__ __forceinline__ void mma16(float* c, const uint32_t* a, const uint32_t* b) {
+  if constexpr (BF16) {
+    asm volatile(
+        "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "
+        "{%8,%9}, {%0,%1,%2,%3};\n"
+        : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+  } else {
+    asm volatile(
+        "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "
+        "{%8,%9}, {%0,%1,%2,%3};\n"
+        : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+  }
+}
+__device__ __forceinline__ void mma_tf32(float* c, const uint32_t* a, const uint32_t* b) {
+  asm volatile(
+      "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "
+      "{%8,%9}, {%0,%1,%2,%3};\n"
+      : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+}
+__device__ __forceinline__ uint32_t cvt_tf32(float x) {
+  uint32_t r;
+  asm("cvt.rna.tf32.f32 %0, %1;\n" : "=r"(r) : "f"(x));
+  return r;
+}
+
+// Fragment pairs (hi, lo); lo is only used by the 3xTF32 split.
+struct FragA {
+  uint32_t h[4], l[4];
+};
+struct FragB {
+  uint32_t h[2], l[2];
+};
+
+template <class P>
+__device__ __forceinline__ void mma(float* c, const FragA& a, const FragB& b) {
+  if constexpr (P::is16) {
+    mma16<P::bf16>(c, a.h, b.h);
+  } else if constexpr (P::SPLIT == 3) {
+    mma_tf32(c, a.l, b.h);
+    mma_tf32(c, a.h, b.l);
+    mma_tf32(c, a.h, b.h);
+  } else {
+    mma_tf32(c, a.h, b.h);
+  }
+}
+
+// float -> tf32 operand. TF32 mode passes the float bits (the unit ignores the low
+// mantissa bits); Exact mode rounds hi and keeps the remainder in lo.
+template <class P>
+__device__ __forceinline__ void tf32_split(float x, uint32_t& h, uint32_t& l) {
+  if constexpr (P::SPLIT == 3) {
+    h = cvt_tf32(x);
+    l = cvt_tf32(x - __uint_as_float(h));
+  } else {
+    h = __float_as_uint(x);
+    l = 0;
+  }
+}
+
+template <bool BF16>
+__device__ __forceinline__ uint32_t pack16(float x, float y) {  // x in the low half
+  if constexpr (BF16) {
+    __nv_bfloat162 v = __floats2bfloat162_rn(x, y);
+    return *reinterpret_cast<uint32_t*>(&v);
+  } else {
+    __half2 v = __floats2half2_rn(x, y);
+    return *reinterpret_cast<uint32_t*>(&v);
+  }
+}
+template <bool BF16>
+__device__ __forceinline__ float2 unpack16(uint32_t u) {
+  if constexpr (BF16) {
+    return __bfloat1622float2(*reinterpret_cast<__nv_bfloat162*>(&u));
+  } else {
+    return __half22float2(*reinterpret_cast<__half2*>(&u));
+  }
+}
+template <bool BF16>
+__device__ __forceinline__ uint16_t to16(float x) {
+  if constexpr (BF16) {
+    __nv_bfloat16 v = __float2bfloat16_rn(x);
+    return *reinterpret_cast<uint16_t*>(&v);
+  } else {
+    __half v = __float2half_rn(x);
+    return *reinterpret_cast<uint16_t*>(&v);
+  }
+}
+__device__ __forceinline__ int64_t imin64(int64_t x, int64_t y) { return x < y ? x : y; }
+
+// ---- fragment loaders -------------------------------------------------------------------
+// A from a row-major [m][k] tile (Q). 16-bit: ldmatrix. tf32: the k index inside each
+// 8-step is permuted (slot t <-> column 2t, slot t+4 <-> 2t+1) so one 8-byte load gives
+// both halves; every B operand that meets Q uses the same permutation.
+template <class P>
+__device__ __forceinline__ void load_A_q(FragA& a, const typename P::T* s, int m0, int k0,
+                                         int lane) {
+  if constexpr (P::is16) {
+    const int mat = lane >> 3;
+    ldsm_x4(a.h, s + (m0 + (mat & 1) * 8 + (lane & 7)) * kLd + k0 + (mat >> 1) * 8);
+  } else {
+    const int g = lane >> 2, t = lane & 3;
+    const float2 x0 = *reinterpret_cast<const float2*>(s + (m0 + g) * kLd + k0 + 2 * t);
+    const float2 x1 = *reinterpret_cast<const float2*>(s + (m0 + g + 8) * kLd + k0 + 2 * t);
+    tf32_split<P>(x0.x, a.h[0], a.l[0]);
+    tf32_split<P>(x1.x, a.h[1], a.l[1]);
+    tf32_split<P>(x0.y, a.h[2], a.l[2]);
+    tf32_split<P>(x1.y, a.h[3], a.l[3]);
+  }
+}
+// A from the staged P tile [i][j] (natural k order for tf32).
+template <class P>
+__device__ __forceinline__ void load_A_p(FragA& a, const typename P::T* s, int m0, int k0,
+                                         int lane) {
+  if constexpr (P::is16) {
+    const int mat = lane >> 3;
+    ldsm_x4(a.h, s + (m0 + (mat & 1) * 8 + (lane & 7)) * P::LDP + k0 + (mat >> 1) * 8);
+  } else {
+    const int g = lane >> 2, t = lane & 3;
+    tf32_split<P>(s[(m0 + g) * P::LDP + k0 + t], a.h[0], a.l[0]);
+    tf32_split<P>(s[(m0 + g + 8) * P::LDP + k0 + t], a.h[1], a.l[1]);
+    tf32_split<P>(s[(m0 + g) * P::LDP + k0 + t + 4], a.h[2], a.l[2]);
+    tf32_split<P>(s[(m0 + g + 8) * P::LDP + k0 + t + 4], a.h[3], a.l[3]);
+  }
+}
+// B = K^T for QK^T: K stored [j][r] = [n][k]; tf32 uses the Q permutation.
+template <class P>
+__device__ __forceinline__ void load_B_kt(FragB& b, const typename P::T* s, int n0, int k0,
+                                          int lane) {
+  if constexpr (P::is16) {
+    ldsm_x2(b.h, s + (n0 + (lane & 7)) * kLd + k0 + ((lane >> 3) & 1) * 8);
+  } else {
+    const int g = lane >> 2, t = lane & 3;
+    const float2 x = *reinterpret_cast<const float2*>(s + (n0 + g) * kLd + k0 + 2 * t);
+    tf32_split<P>(x.x, b.h[0], b.l[0]);
+    tf32_split<P>(x.y, b.h[1], b.l[1]);
+  }
+}
+// Raw V fragments for tokens [k0, k0+KS) and the warp's 16 columns [n0, n0+16):
+// v[0], v[1] = B fragment (b0, b1) of n-tile 0; v[2], v[3] = of n-tile 1 (packed pairs for
+// 16-bit, float bits for tf32). The same registers are the A fragment of V^T
+// (a0 = v0, a1 = v2, a2 = v1, a3 = v3).
+template <class P>
+__device__ __forceinline__ void load_V_raw(uint32_t* v, const typename P::T* s, int k0, int n0,
+                                           int lane) {
+  if constexpr (P::is16) {
+    const int mat = lane >> 3;
+    ldsm_x4_t(v, s + (k0 + (mat & 1) * 8 + (lane & 7)) * kLd + n0 + (mat >> 1) * 8);
+  } else {
+    const int g = lane >> 2, t = lane & 3;
+    v[0] = __float_as_uint(s[(k0 + t) * kLd + n0 + g]);
+    v[1] = __float_as_uint(s[(k0 + t + 4) * kLd + n0 + g]);
+    v[2] = __float_as_uint(s[(k0 + t) * kLd + n0 + 8 + g]);
+    v[3] = __float_as_uint(s[(k0 + t + 4) * kLd + n0 + 8 + g]);
+  }
+}
+template <class P>
+__device__ __forceinline__ void raw_to_B(FragB& b, uint32_t x0, uint32_t x1) {
+  if constexpr (P::is16) {
+    b.h[0] = x0;
+    b.h[1] = x1;
+  } else {
+    tf32_split<P>(__uint_as_float(x0), b.h[0], b.l[0]);
+    tf32_split<P>(__uint_as_float(x1), b.h[1], b.l[1]);
+  }
+}
+
+// ---- tile loads (global -> shared) --------------------------------------------------------
+// `rows` x 128 tile with row stride ldg (elements) into shared [64][kLd]; rows >= `rows`
+// and columns >= `cols` are zero. `fast`: every row start is 16-byte aligned (cp.async).
+template <class T>
+__device__ __forceinline__ void load_tile(T* sm, const T* g, int64_t ldg, int rows, int cols,
+                                          bool fast) {
+  constexpr int E = 16 / sizeof(T);
+  constexpr int PPR = 128 / E;
+#pragma unroll 4
+  for (int idx = threadIdx.x; idx < kC * PPR; idx += kThreads) {
+    const int row = idx / PPR, col = (idx % PPR) * E;
+    T* dst = sm + row * kLd + col;
+    if (row < rows && col < cols) {
+      const T* src = g + row * ldg + col;
+      if (fast && col + E <= cols) {
+        cp_async16(dst, src);
+      } else {
+#pragma unroll
+        for (int e = 0; e < E; ++e) dst[e] = (col + e < cols) ? src[e] : T(0);
+      }
+    } else {
+      *reinterpret_cast<uint4*>(dst) = make_uint4(0, 0, 0, 0);
+    }
+  }
+}
+
+// ---- segment bookkeeping ----------------------------------------------------------------
+struct Seg {
+  int64_t seq, seg, nseg, b, tok0, len;
+};
+__device__ __forceinline__ Seg decode_seg(const Args& a, int64_t gs) {
+  Seg s;
+  if (a.cu) {
+    int64_t lo = 0, hi = a.num_seqs;  // seg_base[lo] <= gs < seg_base[hi]
+    while (hi - lo > 1) {
+      const int64_t mid = (lo + hi) >> 1;
+      if (a.seg_base[mid] <= gs) lo = mid; else hi = mid;
+    }
+    const int64_t gs0 = a.seg_base[lo];
+    s.seq = lo;
+    s.seg = gs - gs0;
+    s.nseg = a.seg_base[lo + 1] - gs0;
+    s.b = 0;
+    s.tok0 = a.cu[lo];
+    s.len = a.cu[lo + 1] - s.tok0;
+  } else {
+    s.seq = gs / a.nseg_fixed;
+    s.seg = gs - s.seq * a.nseg_fixed;
+    s.nseg = a.nseg_fixed;
+    s.b = s.seq;
+    s.tok0 = 0;
+    s.len = a.N;
+  }
+  return s;
+}
+__device__ __forceinline__ float* state_slot(const Args& a, int64_t gs, int64_t h, int rb,
+                                             int dvb) {
+  return a.states + ((((gs * a.H + h) * a.nrb + rb) * a.ndvb + dvb) * (int64_t)kTile);
+}
+// Element (w, nt, lane, c) of the fragment-ordered state -> (r, dv) inside the block.
+__device__ __forceinline__ void frag_rc(int w, int nt, int lane, int c, int& r, int& dv) {
+  r = 8 * nt + 2 * (lane & 3) + (c & 1);
+  dv = 16 * w + (lane >> 2) + 8 * (c >> 1);
+}
+
+// ---- the warp-level pieces of one chunk ------------------------------------------------
+// P[i][j] = scale * (q_i . k_j) * gamma^(i-j) for j <= i (20 causal 16x8 tiles over warps).
+template <class P>
+__device__ __forceinline__ void compute_P(const typename P::T* sQ, const typename P::T* sK,
+                                          typename P::T* sP, const float* pw, float scale,
+                                          int rtile, int warp, int lane) {
+  const int g = lane >> 2, t = lane & 3;
+  // warp w owns tiles w, w+8, w+16 (< 20): three independent accumulators, interleaved
+  int mi[3], nj[3];
+#pragma unroll
+  for (int u = 0; u < 3; ++u) {
+    const int tau = min(warp + kWarps * u, 19);
+    mi[u] = tau >= 12 ? 3 : tau >= 6 ? 2 : tau >= 2 ? 1 : 0;
+    nj[u] = tau - mi[u] * (mi[u] + 1);
+  }
+  const int nu = warp + 16 < 20 ? 3 : 2;
+  float acc[3][4] = {};
+#pragma unroll
+  for (int ks = 0; ks < kR / P::KS; ++ks) {
+    if (ks * P::KS < rtile) {
+#pragma unroll
+      for (int u = 0; u < 3; ++u) {
+        if (u < nu) {
+          FragA a;
+          FragB b;
+          load_A_q<P>(a, sQ, 16 * mi[u], ks * P::KS, lane);
+          load_B_kt<P>(b, sK, 8 * nj[u], ks * P::KS, lane);
+          mma<P>(acc[u], a, b);
+        }
+      }
+    }
+  }
+#pragma unroll
+  for (int u = 0; u < 3; ++u) {
+    if (u < nu) {
+#pragma unroll
+      for (int hh = 0; hh < 2; ++hh) {
+        const int i = 16 * mi[u] + g + 8 * hh, j = 8 * nj[u] + 2 * t;
+        const float x0 = j <= i ? scale * acc[u][2 * hh] * pw[i - j] : 0.f;
+        const float x1 = j + 1 <= i ? scale * acc[u][2 * hh + 1] * pw[i - j - 1] : 0.f;
+        if constexpr (P::is16) {
+          *reinterpret_cast<uint32_t*>(sP + i * P::LDP + j) = pack16<P::bf16>(x0, x1);
+        } else {
+          *reinterpret_cast<float2*>(sP + i * P::LDP + j) = make_float2(x0, x1);
+        }
+      }
+    }
+  }
+}
+
+// o[mi][nt] (rows 16mi.., columns 16w + 8nt..) = scale*gamma^(i+1) (Q S)_i + (P V)_i
+template <class P>
+__device__ __forceinline__ void compute_O(float (&o)[4][2][4], const float (&S)[16][4],
+                                          const typename P::T* sQ, const typename P::T* sP,
+                                          const typename P::T* sV, const float* pw,
+                                          float scale, int rtile, int warp, int lane) {
+  const int g = lane >> 2;
+#pragma unroll
+  for (int mi = 0; mi < 4; ++mi)
+#pragma unroll
+    for (int nt = 0; nt < 2; ++nt)
+#pragma unroll
+      for (int c = 0; c < 4; ++c) o[mi][nt][c] = 0.f;
+  // inter-chunk: Q S, B fragments straight from the S^T accumulators
+#pragma unroll
+  for (int ks = 0; ks < kR / P::KS; ++ks) {
+    if (ks * P::KS < rtile) {
+      FragB b0, b1;
+      if constexpr (P::is16) {
+        b0.h[0] = pack16<P::bf16>(S[2 * ks][0], S[2 * ks][1]);
+        b0.h[1] = pack16<P::bf16>(S[2 * ks + 1][0], S[2 * ks + 1][1]);
+        b1.h[0] = pack16<P::bf16>(S[2 * ks][2], S[2 * ks][3]);
+        b1.h[1] = pack16<P::bf16>(S[2 * ks + 1][2], S[2 * ks + 1][3]);
+      } else {
+        tf32_split<P>(S[ks][0], b0.h[0], b0.l[0]);
+        tf32_split<P>(S[ks][1], b0.h[1], b0.l[1]);
+        tf32_split<P>(S[ks][2], b1.h[0], b1.l[0]);
+        tf32_split<P>(S[ks][3], b1.h[1], b1.l[1]);
+      }
+#pragma unroll
+      for (int mi = 0; mi < 4; ++mi) {
+        FragA a;
+        load_A_q<P>(a, sQ, 16 * mi, ks * P::KS, lane);
+        mma<P>(o[mi][0], a, b0);
+        mma<P>(o[mi][1], a, b1);
+      }
+    }
+  }
+#pragma unroll
+  for (int mi = 0; mi < 4; ++mi)
+#pragma unroll
+    for (int hh = 0; hh < 2; ++hh) {
+      const float f = scale * pw[16 * mi + g + 8 * hh + 1];
+#pragma unroll
+      for (int nt = 0; nt < 2; ++nt) {
+        o[mi][nt][2 * hh] *= f;
+        o[mi][nt][2 * hh + 1] *= f;
+      }
+    }
+  // intra-chunk: P V (P is zero above the diagonal: skip those k-steps)
+#pragma unroll
+  for (int ks = 0; ks < kC / P::KS; ++ks) {
+    uint32_t v[4];
+    load_V_raw<P>(v, sV, ks * P::KS, 16 * warp, lane);
+    FragB b0, b1;
+    raw_to_B<P>(b0, v[0], v[1]);
+    raw_to_B<P>(b1, v[2], v[3]);
+#pragma unroll
+    for (int mi = 0; mi < 4; ++mi) {
+      if (ks * P::KS <= 16 * mi + 15) {
+        FragA a;
+        load_A_p<P>(a, sP, 16 * mi, ks * P::KS, lane);
+        mma<P>(o[mi][0], a, b0);
+        mma<P>(o[mi][1], a, b1);
+      }
+    }
+  }
+}
+
+// S^T <- gamma^Lc S^T + V^T diag(gamma^(Lc-1-j)) K over the chunk's Lc tokens.
+template <class P>
+__device__ __forceinline__ void update_S(float (&S)[16][4], const typename P::T* sK,
+                                         const typename P::T* sV, const float* pw, int Lc,
+                                         int rtile, int warp, int lane) {
+  const int g = lane >> 2, t = lane & 3;
+  const float dec = pw[Lc];
+#pragma unroll
+  for (int nt = 0; nt < 16; ++nt)
+#pragma unroll
+    for (int c = 0; c < 4; ++c) S[nt][c] *= dec;
+#pragma unroll
+  for (int ks = 0; ks < kC / P::KS; ++ks) {
+    if (ks * P::KS < Lc) {
+      const int k0 = ks * P::KS;
+      uint32_t v[4];
+      load_V_raw<P>(v, sV, k0, 16 * warp, lane);
+      FragA a;
+      if constexpr (P::is16) {
+        const int j0 = k0 + 2 * t, j1 = k0 + 8 + 2 * t;
+        const float f0 = j0 < Lc ? pw[Lc - 1 - j0] : 0.f;
+        const float f1 = j0 + 1 < Lc ? pw[Lc - 2 - j0] : 0.f;
+        const float f2 = j1 < Lc ? pw[Lc - 1 - j1] : 0.f;
+        const float f3 = j1 + 1 < Lc ? pw[Lc - 2 - j1] : 0.f;
+        float2 x;
+        x = unpack16<P::bf16>(v[0]); a.h[0] = pack16<P::bf16>(x.x * f0, x.y * f1);
+        x = unpack16<P::bf16>(v[2]); a.h[1] = pack16<P::bf16>(x.x * f0, x.y * f1);
+        x = unpack16<P::bf16>(v[1]); a.h[2] = pack16<P::bf16>(x.x * f2, x.y * f3);
+        x = unpack16<P::bf16>(v[3]); a.h[3] = pack16<P::bf16>(x.x * f2, x.y * f3);
+        const int mat = lane >> 3;
+#pragma unroll
+        for (int np = 0; np < 8; ++np) {
+          if (np * 16 < rtile) {
+            uint32_t kb[4];
+            ldsm_x4_t(kb, sK + (k0 + (mat & 1) * 8 + (lane & 7)) * kLd + np * 16 + (mat >> 1) * 8);
+            FragB b0, b1;
+            b0.h[0] = kb[0]; b0.h[1] = kb[1];
+            b1.h[0] = kb[2]; b1.h[1] = kb[3];
+            mma<P>(S[2 * np], a, b0);
+            mma<P>(S[2 * np + 1], a, b1);
+          }
+        }
+      } else {
+        const int j0 = k0 + t, j1 = k0 + t + 4;
+        const float f0 = j0 < Lc ? pw[Lc - 1 - j0] : 0.f;
+        const float f1 = j1 < Lc ? pw[Lc - 1 - j1] : 0.f;
+        tf32_split<P>(__uint_as_float(v[0]) * f0, a.h[0], a.l[0]);
+        tf32_split<P>(__uint_as_float(v[2]) * f0, a.h[1], a.l[1]);
+        tf32_split<P>(__uint_as_float(v[1]) * f1, a.h[2], a.l[2]);
+        tf32_split<P>(__uint_as_float(v[3]) * f1, a.h[3], a.l[3]);
+#pragma unroll
+        for (int nt = 0; nt < 16; ++nt) {
+          if (nt * 8 < rtile) {
+            FragB b;
+            tf32_split<P>(sK[(k0 + t) * kLd + nt * 8 + g], b.h[0], b.l[0]);
+            tf32_split<P>(sK[(k0 + t + 4) * kLd + nt * 8 + g], b.h[1], b.l[1]);
+            mma<P>(S[nt], a, b);
+          }
+        }
+      }
+    }
+  }
+}
+
+template <class P>
+struct Layout {
+  using T = typename P::T;
+  static constexpr int tile = kC * kLd * (int)sizeof(T);          // one Q/K/V tile
+  static constexpr int ptile = kC * P::LDP * (int)sizeof(T);      // P tile
+  static constexpr int out_bytes = 6 * tile + ptile + 68 * 4;     // 2 stages x (Q,K,V)
+  static constexpr int state_bytes = 4 * tile + 68 * 4;           // 2 stages x (K,V)
+};
+
+// ---- kernel 3: outputs ------------------------------------------------------------------
+template <class P>
+__global__ void __launch_bounds__(kThreads, 1) fused_out_kernel(const Args a) {
+  using T = typename P::T;
+  extern __shared__ __align__(128) unsigned char smem[];
+  T* sQ = reinterpret_cast<T*>(smem);
+  T* sK = sQ + 2 * kC * kLd;
+  T* sV = sK + 2 * kC * kLd;
+  T* sP = sV + 2 * kC * kLd;
+  float* pw = reinterpret_cast<float*>(smem + Layout<P>::out_bytes - 68 * 4);
+
+  const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+  const int dvb = blockIdx.x % a.ndvb;
+  const int64_t tmp = blockIdx.x / a.ndvb;
+  const int64_t h = tmp % a.H, gs = tmp / a.H;
+  const Seg sg = decode_seg(a, gs);
+  const int64_t start = sg.seg * a.Lseg;
+  const int seglen = (int)imin64(a.Lseg, sg.len - start);
+  const int nch = (seglen + kC - 1) / kC;
+  const float rate = a.rate[h];
+  if (threadIdx.x <= kC) pw[threadIdx.x] = expf(-rate * (float)threadIdx.x);
+
+  const int dtile = (int)imin64(kDV, a.d - (int64_t)dvb * kDV);
+  const bool active = warp * 16 < dtile;
+  const int64_t row0 = (sg.b * a.H + h) * a.N + sg.tok0 + start;  // first token's row
+  const T* gq = static_cast<const T*>(a.q) + row0 * a.r;
+  const T* gk = static_cast<const T*>(a.k) + row0 * a.r;
+  const T* gv = static_cast<const T*>(a.v) + row0 * a.d + (int64_t)dvb * kDV;
+  T* go = static_cast<T*>(a.o) + row0 * a.d + (int64_t)dvb * kDV;
+  float* gop = a.opart ? a.opart + row0 * a.d + (int64_t)dvb * kDV : nullptr;
+  const int g = lane >> 2, t = lane & 3;
+
+  for (int rb = 0; rb < a.nrb; ++rb) {
+    const int rtile = (int)imin64(kR, a.r - (int64_t)rb * kR);
+    float S[16][4];
+    if (sg.seg == 0) {
+#pragma unroll
+      for (int nt = 0; nt < 16; ++nt)
+#pragma unroll
+        for (int c = 0; c < 4; ++c) {
+          int rr, dv;
+          frag_rc(warp, nt, lane, c, rr, dv);
+          float x = 0.f;
+          if (a.init && rr < rtile && dv < dtile)
+            x = a.init[((sg.seq * a.H + h) * a.r + rb * kR + rr) * a.d + dvb * kDV + dv];
+          S[nt][c] = x;
+        }
+    } else {
+      const float4* src = reinterpret_cast<const float4*>(state_slot(a, gs - 1, h, rb, dvb));
+#pragma unroll
+      for (int nt = 0; nt < 16; ++nt) {
+        const float4 x = __ldcg(src + (warp * 16 + nt) * 32 + lane);
+        S[nt][0] = x.x; S[nt][1] = x.y; S[nt][2] = x.z; S[nt][3] = x.w;
+      }
+    }
+
+    auto issue = [&](int c) {
+      const int buf = c & 1;
+      const int rows = min(kC, seglen - c * kC);
+      load_tile<T>(sQ + buf * kC * kLd, gq + (int64_t)c * kC * a.r + rb * kR, a.r, rows, rtile,
+                   a.fast_qk);
+      load_tile<T>(sK + buf * kC * kLd, gk + (int64_t)c * kC * a.r + rb * kR, a.r, rows, rtile,
+                   a.fast_qk);
+      load_tile<T>(sV + buf * kC * kLd, gv + (int64_t)c * kC * a.d, a.d, rows, dtile, a.fast_v);
+    };
+    issue(0);
+    cp_async_commit();
+    if (nch > 1) issue(1);
+    cp_async_commit();
+
+    for (int c = 0; c < nch; ++c) {
+      cp_async_wait<1>();
+      __syncthreads();
+      const int buf = c & 1;
+      const int Lc = min(kC, seglen - c * kC);
+      const T* q_s = sQ + buf * kC * kLd;
+      const T* k_s = sK + buf * kC * kLd;
+      const T* v_s = sV + buf * kC * kLd;
+      compute_P<P>(q_s, k_s, sP, pw, a.scale, rtile, warp, lane);
+      __syncthreads();
+      if (active) {
+        float o[4][2][4];
+        compute_O<P>(o, S, q_s, sP, v_s, pw, a.scale, rtile, warp, lane);
+        // store rows < Lc, columns < dtile
+        const bool first = rb == 0, last = rb == a.nrb - 1;
+#pragma unroll
+        for (int mi = 0; mi < 4; ++mi)
+#pragma unroll
+          for (int hh = 0; hh < 2; ++hh) {
+            const int i = 16 * mi + g + 8 * hh;
+            if (i < Lc) {
+              const int64_t ro = (int64_t)(c * kC + i) * a.d;
+#pragma unroll
+              for (int nt = 0; nt < 2; ++nt) {
+                const int col = 16 * warp + 8 * nt + 2 * t;
+                float x0 = o[mi][nt][2 * hh], x1 = o[mi][nt][2 * hh + 1];
+                const bool ok0 = col < dtile, ok1 = col + 1 < dtile;
+                if (!first) {
+                  if (ok0) x0 += gop[ro + col];
+                  if (ok1) x1 += gop[ro + col + 1];
+                }
+                if (!last) {
+                  if (ok0) gop[ro + col] = x0;
+                  if (ok1) gop[ro + col + 1] = x1;
+                } else if (a.even_d && ok1) {
+                  if constexpr (P::is16) {
+                    *reinterpret_cast<uint32_t*>(go + ro + col) = pack16<P::bf16>(x0, x1);
+                  } else {
+                    *reinterpret_cast<float2*>(go + ro + col) = make_float2(x0, x1);
+                  }
+                } else {
+                  if constexpr (P::is16) {
+                    if (ok0) go[ro + col] = to16<P::bf16>(x0);
+                    if (ok1) go[ro + col + 1] = to16<P::bf16>(x1);
+                  } else {
+                    if (ok0) go[ro + col] = x0;
+                    if (ok1) go[ro + col + 1] = x1;
+                  }
+                }
+              }
+            }
+          }
+        update_S<P>(S, k_s, v_s, pw, Lc, rtile, warp, lane);
+      }
+      __syncthreads();
+      if (c + 2 < nch) issue(c + 2);
+      cp_async_commit();
+    }
+    cp_async_wait<0>();
+
+    if (sg.seg == sg.nseg - 1 && a.fin) {
+#pragma unroll
+      for (int nt = 0; nt < 16; ++nt)
+#pragma unroll
+        for (int c = 0; c < 4; ++c) {
+          int rr, dv;
+          frag_rc(warp, nt, lane, c, rr, dv);
+          if (rr < rtile && dv < dtile)
+            a.fin[((sg.seq * a.H + h) * a.r + rb * kR + rr) * a.d + dvb * kDV + dv] = S[nt][c];
+        }
+    }
+    __syncthreads();
+  }
+}
+
+// ---- kernel 1: segment states -----------------------------------------------------------
+template <class P>
+__global__ void __launch_bounds__(kThreads, 1) fused_state_kernel(const Args a) {
+  using T = typename P::T;
+  extern __shared__ __align__(128) unsigned char smem[];
+  T* sK = reinterpret_cast<T*>(smem);
+  T* sV = sK + 2 * kC * kLd;
+  float* pw = reinterpret_cast<float*>(smem + Layout<P>::state_bytes - 68 * 4);
+
+  const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+  const int dvb = blockIdx.x % a.ndvb;
+  int64_t tmp = blockIdx.x / a.ndvb;
+  const int rb = (int)(tmp % a.nrb);
+  tmp /= a.nrb;
+  const int64_t h = tmp % a.H, gs = tmp / a.H;
+  const Seg sg = decode_seg(a, gs);
+  if (sg.seg >= sg.nseg - 1) return;  // the last segment's state is not needed
+  const int64_t start = sg.seg * a.Lseg;
+  const int seglen = (int)imin64(a.Lseg, sg.len - start);
+  const int nch = (seglen + kC - 1) / kC;
+  const float rate = a.rate[h];
+  if (threadIdx.x <= kC) pw[threadIdx.x] = expf(-rate * (float)threadIdx.x);
+  const int dtile = (int)imin64(kDV, a.d - (int64_t)dvb * kDV);
+  const int rtile = (int)imin64(kR, a.r - (int64_t)rb * kR);
+  const bool active = warp * 16 < dtile;
+  const int64_t row0 = (sg.b * a.H + h) * a.N + sg.tok0 + start;
+  const T* gk = static_cast<const T*>(a.k) + row0 * a.r + rb * kR;
+  const T* gv = static_cast<const T*>(a.v) + row0 * a.d + (int64_t)dvb * kDV;
+
+  float S[16][4];
+#pragma unroll
+  for (int nt = 0; nt < 16; ++nt)
+#pragma unroll
+    for (int c = 0; c < 4; ++c) S[nt][c] = 0.f;
+
+  auto issue = [&](int c) {
+    const int buf = c & 1;
+    const int rows = min(kC, seglen - c * kC);
+    load_tile<T>(sK + buf * kC * kLd, gk + (int64_t)c * kC * a.r, a.r, rows, rtile, a.fast_qk);
+    load_tile<T>(sV + buf * kC * kLd, gv + (int64_t)c * kC * a.d, a.d, rows, dtile, a.fast_v);
+  };
+  issue(0);
+  cp_async_commit();
+  if (nch > 1) issue(1);
+  cp_async_commit();
+  for (int c = 0; c < nch; ++c) {
+    cp_async_wait<1>();
+    __syncthreads();
+    const int buf = c & 1;
+    const int Lc = min(kC, seglen - c * kC);
+    if (active) update_S<P>(S, sK + buf * kC * kLd, sV + buf * kC * kLd, pw, Lc, rtile, warp, lane);
+    __syncthreads();
+    if (c + 2 < nch) issue(c + 2);
+    cp_async_commit();
+  }
+  cp_async_wait<0>();
+  float4* dst = reinterpret_cast<float4*>(state_slot(a, gs, h, rb, dvb));
+#pragma unroll
+  for (int nt = 0; nt < 16; ++nt)
+    __stcg(dst + (warp * 16 + nt) * 32 + lane, make_float4(S[nt][0], S[nt][1], S[nt][2], S[nt][3]));
+}
+
+// ---- kernel 2: scan over segment states --------------------------------------------------
+// blockIdx.y = chain (seq, h, rb, dvb); one float4 of the fragment-ordered block per thread.
+__global__ void __launch_bounds__(256) fused_scan_kernel(const Args a) {
+  const int e4 = blockIdx.x * blockDim.x + threadIdx.x;  // < kTile / 4
+  int64_t ch = blockIdx.y;
+  const int dvb = (int)(ch % a.ndvb);
+  ch /= a.ndvb;
+  const int rb = (int)(ch % a.nrb);
+  ch /= a.nrb;
+  const int64_t h = ch % a.H, seq = ch / a.H;
+  int64_t gs0, nseg;
+  if (a.cu) {
+    gs0 = a.seg_base[seq];
+    nseg = a.seg_base[seq + 1] - gs0;
+  } else {
+    gs0 = seq * a.nseg_fixed;
+    nseg = a.nseg_fixed;
+  }
+  if (nseg <= 1) return;
+  const int w = e4 / (16 * 32), nt = (e4 / 32) % 16, lane = e4 % 32;
+  float s[4];
+  const int rtile = (int)imin64(kR, a.r - (int64_t)rb * kR);
+  const int dtile = (int)imin64(kDV, a.d - (int64_t)dvb * kDV);
+#pragma unroll
+  for (int c = 0; c < 4; ++c) {
+    int rr, dv;
+    frag_rc(w, nt, lane, c, rr, dv);
+    s[c] = (a.init && rr < rtile && dv < dtile)
+               ? a.init[((seq * a.H + h) * a.r + rb * kR + rr) * a.d + dvb * kDV + dv]
+               : 0.f;
+  }
+  const float dec = expf(-a.rate[h] * (float)a.Lseg);  // every segment but the last is full
+  auto slot = [&](int64_t sgi) {
+    return reinterpret_cast<float4*>(state_slot(a, gs0 + sgi, h, rb, dvb)) + e4;
+  };
+  float4 nxt = __ldcg(slot(0));
+  for (int64_t sgi = 0; sgi < nseg - 1; ++sgi) {
+    const float4 cur = nxt;
+    if (sgi + 1 < nseg - 1) nxt = __ldcg(slot(sgi + 1));
+    s[0] = fmaf(dec, s[0], cur.x);
+    s[1] = fmaf(dec, s[1], cur.y);
+    s[2] = fmaf(dec, s[2], cur.z);
+    s[3] = fmaf(dec, s[3], cur.w);
+    __stcg(slot(sgi), make_float4(s[0], s[1], s[2], s[3]));  // now S_in of segment sgi+1
+  }
+}
+
+__global__ void fused_seg_base_kernel(const int64_t* cu, int64_t n, int64_t L, int64_t* base) {
+  if (threadIdx.x == 0 && blockIdx.x == 0) {
+    int64_t acc = 0;
+    base[0] = 0;
+    for (int64_t q = 0; q < n; ++q) {
+      acc += (cu[q + 1] - cu[q] + L - 1) / L;
+      base[q + 1] = acc;
+    }
+  }
+}
+
+// ---- host side ---------------------------------------------------------------------------
+inline void check(cudaError_t e, const char* what) {
+  if (e != cudaSuccess)
+    throw CudaError(std::string("fused: ") + what + ": " + cudaGetErrorName(e));
+}
+
+inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// Segment length: a multiple of the chunk, from a small cost model (docs/fused-design.md):
+// the output pass costs ~ waves * segment length, the state pass ~0.4 of that, plus each
+// staged segment's state traffic and the two extra launches. Ties go to longer segments.
+int64_t choose_segment(const AttnParams& p, int sms, int ndvb, int nrb) {
+  if (const char* env = std::getenv("LEET_FUSED_SEGMENT")) {
+    const int64_t v = std::atoll(env);
+    if (v > 0) return ceil_div(v, kC) * kC;
+  }
+  const int64_t seqs = num_sequences(p);
+  const int64_t avg = std::max<int64_t>(1, p.B * p.N / std::max<int64_t>(1, seqs));
+  double best = 1e300;
+  int64_t bestL = kC;
+  for (int64_t L = kC;; L *= 2) {
+    const int64_t segs = seqs * ceil_div(avg, L);  // approximate for varlen
+    const int64_t tilesB = segs * p.H * ndvb;
+    const int64_t tilesA = (segs - seqs) * p.H * ndvb * nrb;
+    const double wavesB = (double)ceil_div(tilesB, sms);
+    const double wavesA = (double)ceil_div(tilesA, sms);
+    const double chunk_us = 2.5, state_us = 0.1;  // rough per-chunk and per-state costs
+    const double tl = (double)std::min<int64_t>(L, avg);
+    const double cost = (wavesB * nrb + 0.4 * wavesA) * tl / kC * chunk_us +
+                        (double)tilesA * state_us * 4 / sms + (tilesA ? 6.0 : 0.0);
+    if (cost <= best * 1.0001) {
+      best = std::min(best, cost);
+      bestL = L;
+    }
+    if (L >= avg) break;
+  }
+  return bestL;
+}
+
+template <class P>
+void run(const AttnParams& p, const LaunchContext& ctx) {
+  using T = typename P::T;
+  Args a{};
+  a.q = p.q; a.k = p.k; a.v = p.v; a.o = p.o;
+  a.H = p.H; a.N = p.N; a.r = p.r; a.d = p.d;
+  a.rate = ctx.decay_rate;
+  a.scale = (float)p.scale;
+  a.init = p.initial_state;
+  a.fin = p.final_state;
+  a.nrb = (int)ceil_div(p.r, kR);
+  a.ndvb = (int)ceil_div(p.d, kDV);
+  const int sms = ctx.multiprocessors > 0 ? ctx.multiprocessors : 132;
+  const int64_t L = choose_segment(p, sms, a.ndvb, a.nrb);
+  a.Lseg = L;
+  const int64_t seqs = num_sequences(p);
+  a.num_seqs = seqs;
+  int64_t total_segs = 0, max_nseg = 0;
+  if (p.cu_seqlens) {
+    for (int64_t q = 0; q < seqs; ++q) {
+      const int64_t n = ceil_div(p.cu_seqlens[q + 1] - p.cu_seqlens[q], L);
+      total_segs += n;
+      max_nseg = std::max(max_nseg, n);
+    }
+    a.cu = ctx.cu_seqlens;
+  } else {
+    a.nseg_fixed = ceil_div(p.N, L);
+    total_segs = p.B * a.nseg_fixed;
+    max_nseg = a.nseg_fixed;
+  }
+  const bool staged = max_nseg > 1;
+  auto al = [](size_t x) { return (x + 255) & ~(size_t)255; };
+  const size_t b_base = p.cu_seqlens ? al((size_t)(seqs + 1) * 8) : 0;
+  const size_t b_states = staged ? al((size_t)total_segs * p.H * a.nrb * a.ndvb * kTile * 4) : 0;
+  const size_t b_opart = a.nrb > 1 ? al((size_t)p.B * p.H * p.N * p.d * 4) : 0;
+  const size_t total = b_base + b_states + b_opart;
+  char* scratch = total ? static_cast<char*>(ctx.scratch(total)) : nullptr;
+  if (total && !scratch) throw CudaError("fused: no scratch memory");
+  if (p.cu_seqlens) a.seg_base = reinterpret_cast<int64_t*>(scratch);
+  a.states = staged ? reinterpret_cast<float*>(scratch + b_base) : nullptr;
+  a.opart = a.nrb > 1 ? reinterpret_cast<float*>(scratch + b_base + b_states) : nullptr;
+
+  auto aligned = [](const void* ptr) { return (reinterpret_cast<uintptr_t>(ptr) & 15) == 0; };
+  a.fast_qk = ((p.r * (int64_t)sizeof(T)) % 16 == 0) && aligned(p.q) && aligned(p.k);
+  a.fast_v = ((p.d * (int64_t)sizeof(T)) % 16 == 0) && aligned(p.v);
+  a.even_d = (p.d % 2 == 0) && ((reinterpret_cast<uintptr_t>(p.o) & (2 * sizeof(T) - 1)) == 0);
+
+  cudaStream_t st = ctx.stream;
+  if (p.cu_seqlens) {
+    fused_seg_base_kernel<<<1, 32, 0, st>>>(a.cu, seqs, L, a.seg_base);
+    check(cudaGetLastError(), "segment table launch");
+  }
+  if (staged) {
+    static bool attrA = false;
+    if (!attrA) {
+      check(cudaFuncSetAttribute(fused_state_kernel<P>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                 Layout<P>::state_bytes),
+            "state kernel attribute");
+      attrA = true;
+    }
+    const int64_t gA = total_segs * p.H * a.nrb * a.ndvb;
+    fused_state_kernel<P><<<(unsigned)gA, kThreads, Layout<P>::state_bytes, st>>>(a);
+    check(cudaGetLastError(), "state kernel launch");
+    const int64_t chains = seqs * p.H * a.nrb * a.ndvb;
+    fused_scan_kernel<<<dim3(kTile / 4 / 256, (unsigned)chains), 256, 0, st>>>(a);
+    check(cudaGetLastError(), "scan kernel launch");
+  }
+  static bool attrB = false;
+  if (!attrB) {
+    check(cudaFuncSetAttribute(fused_out_kernel<P>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                               Layout<P>::out_bytes),
+          "output kernel attribute");
+    attrB = true;
+  }
+  const int64_t gB = total_segs * p.H * a.ndvb;
+  fused_out_kernel<P><<<(unsigned)gB, kThreads, Layout<P>::out_bytes, st>>>(a);
+  check(cudaGetLastError(), "output kernel launch");
+}
+
+}  // namespace
+
+inline void run_fused(const AttnParams& p, const LaunchContext& ctx) {
+  if (p.B <= 0 || p.H <= 0 || p.N <= 0 || p.r <= 0 || p.d <= 0) return;
+  switch (p.dtype) {
+    case DType::F16: run<Pol16<false>>(p, ctx); break;
+    case DType::BF16: run<Pol16<true>>(p, ctx); break;
+    case DType::F32:
+      if (p.precision == Precision::TF32) run<PolF32<1>>(p, ctx);
+      else run<PolF32<3>>(p, ctx);
+      break;
+    default: throw CudaError("fused: float64 inputs are not supported on CUDA");
+  }
+}
+
+}  // namespace leet::cuda::fused_detail
