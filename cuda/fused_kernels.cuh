@@ -78,6 +78,7 @@ struct Args {
   float* fin;
   int fast_qk, fast_v;  // rows are 16-byte aligned: cp.async
   int even_d;           // d even: paired output stores
+  int layout2;          // scratch states in version-2 order ([dv][r]) instead of fragments
 };
 
 // ---- small PTX helpers ------------------------------------------------------------------
@@ -767,7 +768,12 @@ __global__ void __launch_bounds__(256) fused_scan_kernel(const Args a) {
 #pragma unroll
   for (int c = 0; c < 4; ++c) {
     int rr, dv;
-    frag_rc(w, nt, lane, c, rr, dv);
+    if (a.layout2) {
+      rr = (4 * e4 + c) & 127;
+      dv = (4 * e4 + c) >> 7;
+    } else {
+      frag_rc(w, nt, lane, c, rr, dv);
+    }
     s[c] = (a.init && rr < rtile && dv < dtile)
                ? a.init[((seq * a.H + h) * a.r + rb * kR + rr) * a.d + dvb * kDV + dv]
                : 0.f;
@@ -799,6 +805,8 @@ __global__ void fused_seg_base_kernel(const int64_t* cu, int64_t n, int64_t L, i
   }
 }
 
+#include "fused_v2.cuh"
+
 // ---- host side ---------------------------------------------------------------------------
 inline void check(cudaError_t e, const char* what) {
   if (e != cudaSuccess)
@@ -810,7 +818,8 @@ inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 // Segment length: a multiple of the chunk, from a small cost model (docs/fused-design.md):
 // the output pass costs ~ waves * segment length, the state pass ~0.4 of that, plus each
 // staged segment's state traffic and the two extra launches. Ties go to longer segments.
-int64_t choose_segment(const AttnParams& p, int sms, int ndvb, int nrb) {
+int64_t choose_segment(const AttnParams& p, int sms, int ndvb, int nrb, double chunk_us = 2.5,
+                       double state_factor = 0.4) {
   if (const char* env = std::getenv("LEET_FUSED_SEGMENT")) {
     const int64_t v = std::atoll(env);
     if (v > 0) return ceil_div(v, kC) * kC;
@@ -825,9 +834,9 @@ int64_t choose_segment(const AttnParams& p, int sms, int ndvb, int nrb) {
     const int64_t tilesA = (segs - seqs) * p.H * ndvb * nrb;
     const double wavesB = (double)ceil_div(tilesB, sms);
     const double wavesA = (double)ceil_div(tilesA, sms);
-    const double chunk_us = 2.5, state_us = 0.1;  // rough per-chunk and per-state costs
+    const double state_us = 0.1;  // rough per-state cost
     const double tl = (double)std::min<int64_t>(L, avg);
-    const double cost = (wavesB * nrb + 0.4 * wavesA) * tl / kC * chunk_us +
+    const double cost = (wavesB * nrb + state_factor * wavesA) * tl / kC * chunk_us +
                         (double)tilesA * state_us * 4 / sms + (tilesA ? 6.0 : 0.0);
     if (cost <= best * 1.0001) {
       best = std::min(best, cost);
@@ -917,10 +926,91 @@ void run(const AttnParams& p, const LaunchContext& ctx) {
   check(cudaGetLastError(), "output kernel launch");
 }
 
+// ---- version 2 host side (see fused_v2.cuh) ------------------------------------------------
+// Version 2 runs where it was built for and measured: an sm_90 device (the binary carries
+// sm_90a code), 16-bit inputs, r == 128, d a multiple of 128, no varlen, 16-byte aligned
+// tensors. LEET_FUSED_V1=1 forces version 1 everywhere.
+inline bool v2_eligible(const AttnParams& p) {
+  if (p.dtype != DType::F16 && p.dtype != DType::BF16) return false;
+  if (p.r != 128 || p.d % 128 != 0 || p.cu_seqlens) return false;
+  auto al16 = [](const void* x) { return (reinterpret_cast<uintptr_t>(x) & 15) == 0; };
+  if (!al16(p.q) || !al16(p.k) || !al16(p.v) || !al16(p.o)) return false;
+  if (const char* env = std::getenv("LEET_FUSED_V1"))
+    if (env[0] && env[0] != '0') return false;
+  static int cached_dev = -1, cached_major = 0;
+  int dev = 0;
+  if (cudaGetDevice(&dev) != cudaSuccess) return false;
+  if (dev != cached_dev) {
+    int major = 0;
+    if (cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, dev) != cudaSuccess)
+      return false;
+    cached_dev = dev;
+    cached_major = major;
+  }
+  return cached_major == 9;
+}
+
+template <bool BF16>
+void run_v2(const AttnParams& p, const LaunchContext& ctx) {
+  Args a{};
+  a.q = p.q; a.k = p.k; a.v = p.v; a.o = p.o;
+  a.H = p.H; a.N = p.N; a.r = p.r; a.d = p.d;
+  a.rate = ctx.decay_rate;
+  a.scale = (float)p.scale;
+  a.init = p.initial_state;
+  a.fin = p.final_state;
+  a.nrb = 1;
+  a.ndvb = (int)ceil_div(p.d, kDV);
+  a.layout2 = 1;
+  a.num_seqs = p.B;
+  const int sms = ctx.multiprocessors > 0 ? ctx.multiprocessors : 132;
+  // per-chunk cost ~1.5 us; the state pass runs 2 CTAs/SM at about a third of that
+  const int64_t L = choose_segment(p, sms, a.ndvb, 1, 1.5, 0.2);
+  a.Lseg = L;
+  a.nseg_fixed = ceil_div(p.N, L);
+  const int64_t total_segs = p.B * a.nseg_fixed;
+  const bool staged = a.nseg_fixed > 1;
+  if (staged) {
+    a.states = static_cast<float*>(ctx.scratch((size_t)total_segs * p.H * a.ndvb * kTile * 4));
+    if (!a.states) throw CudaError("fused: no scratch memory");
+  }
+  cudaStream_t st = ctx.stream;
+  if (staged) {
+    static bool attrA = false;
+    if (!attrA) {
+      check(cudaFuncSetAttribute(fused_v2_kernel<BF16, true>,
+                                 cudaFuncAttributeMaxDynamicSharedMemorySize, V2Layout<true>::bytes),
+            "v2 state kernel attribute");
+      attrA = true;
+    }
+    const int64_t gA = total_segs * p.H * a.ndvb;
+    fused_v2_kernel<BF16, true><<<(unsigned)gA, kV2Threads, V2Layout<true>::bytes, st>>>(a);
+    check(cudaGetLastError(), "v2 state kernel launch");
+    const int64_t chains = p.B * p.H * a.ndvb;
+    fused_scan_kernel<<<dim3(kTile / 4 / 256, (unsigned)chains), 256, 0, st>>>(a);
+    check(cudaGetLastError(), "scan kernel launch");
+  }
+  static bool attrB = false;
+  if (!attrB) {
+    check(cudaFuncSetAttribute(fused_v2_kernel<BF16, false>,
+                               cudaFuncAttributeMaxDynamicSharedMemorySize, V2Layout<false>::bytes),
+          "v2 output kernel attribute");
+    attrB = true;
+  }
+  const int64_t gB = total_segs * p.H * a.ndvb;
+  fused_v2_kernel<BF16, false><<<(unsigned)gB, kV2Threads, V2Layout<false>::bytes, st>>>(a);
+  check(cudaGetLastError(), "v2 output kernel launch");
+}
+
 }  // namespace
 
 inline void run_fused(const AttnParams& p, const LaunchContext& ctx) {
   if (p.B <= 0 || p.H <= 0 || p.N <= 0 || p.r <= 0 || p.d <= 0) return;
+  if (v2_eligible(p)) {
+    if (p.dtype == DType::BF16) run_v2<true>(p, ctx);
+    else run_v2<false>(p, ctx);
+    return;
+  }
   switch (p.dtype) {
     case DType::F16: run<Pol16<false>>(p, ctx); break;
     case DType::BF16: run<Pol16<true>>(p, ctx); break;

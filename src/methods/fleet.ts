@@ -14,6 +14,6 @@ export const fleet: MethodInfo = {
   bytes: (s, dtype) => ioElements(s) * bytesPerElement(dtype) + s.B * s.H * s.r * s.N * s.d * (bytesPerElement(dtype) + 8),
   extraMemory: (s) => s.B * s.H * 4 * s.N * s.d,
   dtypes: { cpu: ALL_DTYPES, cuda: GPU_DTYPES },
-  varlen: ["cpu"],
+  varlen: ["cpu", "cuda"],
   native: 4,
 };

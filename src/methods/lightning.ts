@@ -13,6 +13,6 @@ export const lightning: MethodInfo = {
   bytes: (s, dtype) => ioElements(s) * bytesPerElement(dtype),
   extraMemory: (s) => s.B * s.H * 4 * s.r * s.d,
   dtypes: { cpu: ALL_DTYPES, cuda: GPU_DTYPES },
-  varlen: ["cpu"],
+  varlen: ["cpu", "cuda"],
   native: 5,
 };

@@ -1,0 +1,300 @@
+// The CUDA backend behind native/cuda_api.h: device discovery, memory, the launch of
+// each method (decay rates and cu_seqlens staged on the device and cached, one growing
+// scratch arena), error checking after every launch, event timing and copy bandwidth.
+// Every failure throws leet::CudaError naming the CUDA error; sticky errors are cleared
+// where the runtime allows so the library stays usable.
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common.cuh"
+
+namespace leet::cuda {
+namespace {
+
+std::string err_text(cudaError_t e) {
+  return std::string(cudaGetErrorName(e)) + ": " + cudaGetErrorString(e);
+}
+
+void check(cudaError_t e, const char* what) {
+  if (e != cudaSuccess) {
+    cudaGetLastError();  // clear a non-sticky error
+    throw CudaError(std::string("cuda: ") + what + " failed: " + err_text(e));
+  }
+}
+
+std::string bytes_msg(size_t asked) {
+  size_t fr = 0, tot = 0;
+  cudaGetLastError();
+  cudaMemGetInfo(&fr, &tot);
+  cudaGetLastError();
+  return "out of GPU memory: asked for " + std::to_string(asked) + " bytes, " + std::to_string(fr) +
+         " bytes free of " + std::to_string(tot) + " total";
+}
+
+// All state below belongs to the current device at the time of use; one process
+// normally uses one device.
+std::mutex g_mu;
+void* g_scratch = nullptr;
+size_t g_scratch_bytes = 0;
+float* g_decay = nullptr;
+size_t g_decay_cap = 0;
+std::vector<float> g_decay_host;
+int64_t* g_cu = nullptr;
+size_t g_cu_cap = 0;
+std::vector<int64_t> g_cu_host;
+int g_sms = 0;
+
+void* scratch_fn(size_t bytes) {
+  if (bytes == 0) bytes = 256;
+  if (bytes <= g_scratch_bytes) return g_scratch;
+  if (g_scratch) {
+    cudaDeviceSynchronize();
+    cudaFree(g_scratch);
+    g_scratch = nullptr;
+    g_scratch_bytes = 0;
+  }
+  size_t want = bytes + bytes / 8;
+  void* p = nullptr;
+  cudaError_t e = cudaMalloc(&p, want);
+  if (e != cudaSuccess) {
+    cudaGetLastError();
+    want = bytes;
+    e = cudaMalloc(&p, want);
+  }
+  if (e != cudaSuccess) {
+    cudaGetLastError();
+    throw CudaError("cuda: scratch for the method: " + bytes_msg(bytes));
+  }
+  g_scratch = p;
+  g_scratch_bytes = want;
+  return p;
+}
+
+LaunchContext make_context(const AttnParams& p) {
+  if (p.dtype == DType::F64) throw CudaError("cuda: dtype float64 is not supported on the GPU");
+  if (p.r < 1 || p.r > 256 || p.d < 1 || p.d > 256)
+    throw CudaError("cuda: r and d must be in [1, 256], got r=" + std::to_string(p.r) + " d=" + std::to_string(p.d));
+  if (p.N < 1 || p.B < 1 || p.H < 1) throw CudaError("cuda: B, H and N must be >= 1");
+  if (!p.decay_rate) throw CudaError("cuda: decay_rate is null");
+  if (p.cu_seqlens && p.B != 1) throw CudaError("cuda: packed sequences need B == 1");
+  LaunchContext ctx;
+  ctx.stream = static_cast<cudaStream_t>(p.stream);
+  if (g_sms == 0) {
+    int dev = 0;
+    check(cudaGetDevice(&dev), "cudaGetDevice");
+    check(cudaDeviceGetAttribute(&g_sms, cudaDevAttrMultiProcessorCount, dev), "cudaDeviceGetAttribute");
+  }
+  ctx.multiprocessors = g_sms;
+  // decay rates as float on the device (cached)
+  std::vector<float> dec((size_t)p.H);
+  for (int64_t h = 0; h < p.H; ++h) dec[(size_t)h] = (float)p.decay_rate[h];
+  if (g_decay_cap < dec.size()) {
+    if (g_decay) cudaFree(g_decay);
+    g_decay = nullptr;
+    g_decay_cap = 0;
+    check(cudaMalloc(&g_decay, dec.size() * sizeof(float)), "cudaMalloc (decay)");
+    g_decay_cap = dec.size();
+    g_decay_host.clear();
+  }
+  if (g_decay_host != dec) {
+    check(cudaMemcpy(g_decay, dec.data(), dec.size() * sizeof(float), cudaMemcpyHostToDevice), "cudaMemcpy (decay)");
+    g_decay_host = dec;
+  }
+  ctx.decay_rate = g_decay;
+  if (p.cu_seqlens) {
+    std::vector<int64_t> cu(p.cu_seqlens, p.cu_seqlens + p.num_seqs + 1);
+    if (g_cu_cap < cu.size()) {
+      if (g_cu) cudaFree(g_cu);
+      g_cu = nullptr;
+      g_cu_cap = 0;
+      check(cudaMalloc(&g_cu, cu.size() * sizeof(int64_t)), "cudaMalloc (cu_seqlens)");
+      g_cu_cap = cu.size();
+      g_cu_host.clear();
+    }
+    if (g_cu_host != cu) {
+      check(cudaMemcpy(g_cu, cu.data(), cu.size() * sizeof(int64_t), cudaMemcpyHostToDevice), "cudaMemcpy (cu_seqlens)");
+      g_cu_host = cu;
+    }
+    ctx.cu_seqlens = g_cu;
+  }
+  ctx.scratch = &scratch_fn;
+  return ctx;
+}
+
+void dispatch(const AttnParams& p, Method m, const LaunchContext& ctx) {
+  switch (m) {
+    case Method::Vanilla: launch_vanilla(p, ctx); break;
+    case Method::Recurrent: launch_recurrent(p, ctx); break;
+    case Method::Blocked: launch_blocked(p, ctx); break;
+    case Method::Recursive: launch_recursive(p, ctx); break;
+    case Method::Fleet: launch_fleet(p, ctx); break;
+    case Method::Lightning: launch_lightning(p, ctx); break;
+    case Method::Fused: launch_fused(p, ctx); break;
+    default: throw CudaError("cuda: unknown method id " + std::to_string((int)m));
+  }
+  check(cudaGetLastError(), "kernel launch");
+}
+
+}  // namespace
+
+bool compiled() { return true; }
+
+bool available(std::string* reason) {
+  int n = 0;
+  const cudaError_t e = cudaGetDeviceCount(&n);
+  if (e != cudaSuccess) {
+    cudaGetLastError();
+    if (reason) *reason = "CUDA unavailable: " + err_text(e);
+    return false;
+  }
+  if (n == 0) {
+    if (reason) *reason = "CUDA unavailable: no CUDA device found";
+    return false;
+  }
+  if (reason) reason->clear();
+  return true;
+}
+
+std::vector<DeviceInfo> devices() {
+  std::vector<DeviceInfo> out;
+  int n = 0;
+  if (cudaGetDeviceCount(&n) != cudaSuccess) {
+    cudaGetLastError();
+    return out;
+  }
+  int cur = 0;
+  check(cudaGetDevice(&cur), "cudaGetDevice");
+  for (int i = 0; i < n; ++i) {
+    cudaDeviceProp pr;
+    check(cudaGetDeviceProperties(&pr, i), "cudaGetDeviceProperties");
+    DeviceInfo di;
+    di.index = i;
+    di.name = pr.name;
+    di.major = pr.major;
+    di.minor = pr.minor;
+    di.total_bytes = pr.totalGlobalMem;
+    di.multiprocessors = pr.multiProcessorCount;
+    di.l2_bytes = (size_t)pr.l2CacheSize;
+    if (cudaSetDevice(i) == cudaSuccess) {
+      size_t fr = 0, tot = 0;
+      if (cudaMemGetInfo(&fr, &tot) == cudaSuccess) {
+        di.free_bytes = fr;
+        di.total_bytes = tot;
+      }
+    }
+    cudaGetLastError();
+    out.push_back(di);
+  }
+  cudaSetDevice(cur);
+  return out;
+}
+
+void* alloc(size_t bytes) {
+  void* p = nullptr;
+  const cudaError_t e = cudaMalloc(&p, bytes ? bytes : 1);
+  if (e != cudaSuccess) {
+    cudaGetLastError();
+    throw CudaError(bytes_msg(bytes));
+  }
+  return p;
+}
+
+void release(void* ptr) {
+  if (ptr) check(cudaFree(ptr), "cudaFree");
+}
+
+void copy_to_device(void* dst, const void* src, size_t bytes) {
+  if (bytes) check(cudaMemcpy(dst, src, bytes, cudaMemcpyHostToDevice), "cudaMemcpy (to device)");
+}
+
+void copy_to_host(void* dst, const void* src, size_t bytes) {
+  if (bytes) check(cudaMemcpy(dst, src, bytes, cudaMemcpyDeviceToHost), "cudaMemcpy (to host)");
+}
+
+void fill_bytes(void* ptr, int byte, size_t bytes) {
+  if (bytes) {
+    check(cudaMemset(ptr, byte, bytes), "cudaMemset");
+    check(cudaDeviceSynchronize(), "cudaMemset");
+  }
+}
+
+void mem_info(size_t* free_bytes, size_t* total_bytes) {
+  size_t fr = 0, tot = 0;
+  check(cudaMemGetInfo(&fr, &tot), "cudaMemGetInfo");
+  if (free_bytes) *free_bytes = fr;
+  if (total_bytes) *total_bytes = tot;
+}
+
+void run(const AttnParams& p, Method m) {
+  std::lock_guard<std::mutex> lk(g_mu);
+  const LaunchContext ctx = make_context(p);
+  dispatch(p, m, ctx);
+  check(cudaStreamSynchronize(ctx.stream), "kernel execution");
+}
+
+std::vector<double> time(const AttnParams& p, Method m, int warmup, int reps) {
+  std::lock_guard<std::mutex> lk(g_mu);
+  const LaunchContext ctx = make_context(p);
+  for (int i = 0; i < warmup; ++i) dispatch(p, m, ctx);
+  check(cudaStreamSynchronize(ctx.stream), "kernel execution (warm-up)");
+  cudaEvent_t a, b;
+  check(cudaEventCreate(&a), "cudaEventCreate");
+  check(cudaEventCreate(&b), "cudaEventCreate");
+  std::vector<double> out;
+  try {
+    for (int i = 0; i < reps; ++i) {
+      check(cudaEventRecord(a, ctx.stream), "cudaEventRecord");
+      dispatch(p, m, ctx);
+      check(cudaEventRecord(b, ctx.stream), "cudaEventRecord");
+      check(cudaEventSynchronize(b), "kernel execution");
+      float ms = 0.f;
+      check(cudaEventElapsedTime(&ms, a, b), "cudaEventElapsedTime");
+      out.push_back(ms);
+    }
+  } catch (...) {
+    cudaEventDestroy(a);
+    cudaEventDestroy(b);
+    throw;
+  }
+  cudaEventDestroy(a);
+  cudaEventDestroy(b);
+  return out;
+}
+
+double copy_bandwidth(size_t bytes) {
+  if (bytes < 1024) bytes = 1024;
+  void* src = alloc(bytes);
+  void* dst = nullptr;
+  try {
+    dst = alloc(bytes);
+  } catch (...) {
+    release(src);
+    throw;
+  }
+  cudaEvent_t a, b;
+  double result = 0.0;
+  cudaError_t e = cudaMemset(src, 1, bytes);
+  if (e == cudaSuccess) e = cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToDevice, 0);  // warm-up
+  if (e == cudaSuccess) e = cudaEventCreate(&a);
+  if (e == cudaSuccess) e = cudaEventCreate(&b);
+  if (e == cudaSuccess) {
+    const int reps = 10;
+    cudaEventRecord(a, 0);
+    for (int i = 0; i < reps; ++i) cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToDevice, 0);
+    cudaEventRecord(b, 0);
+    e = cudaEventSynchronize(b);
+    float ms = 0.f;
+    if (e == cudaSuccess) e = cudaEventElapsedTime(&ms, a, b);
+    if (e == cudaSuccess && ms > 0.f) result = 2.0 * (double)bytes * reps / (ms * 1e-3);
+    cudaEventDestroy(a);
+    cudaEventDestroy(b);
+  }
+  cudaFree(src);
+  cudaFree(dst);
+  check(e, "copy bandwidth");
+  return result;
+}
+
+}  // namespace leet::cuda
