@@ -2,9 +2,15 @@
 # Runs on the GPU machine (no Node, no network), from the repository root, with the
 # carried .gpu/ (Node + node_modules, see ../shared/gpu/pack), build/ and dist/. Builds
 # nothing: runs the CUDA test suites, then the GPU benchmark. Results go to $OUT.
-#   device run, carry [".gpu", "build", "dist"]:  bash scripts/gpu-check.sh [tests|bench|all]
+# Here: npm install; npm run build; ../shared/gpu/pack;
+#   xz -c build/Release/leet_decoding.node > .gpu/leet_decoding.node.xz
+# Device run, carry [".gpu", "dist"]:  bash scripts/gpu-check.sh [tests|bench|all]
 set -uo pipefail
 what=${1:-all}
+# The addon travels compressed in .gpu/ (see below) to keep the carried tree small.
+if [ -f .gpu/leet_decoding.node.xz ]; then
+  mkdir -p build/Release && xz -dc .gpu/leet_decoding.node.xz > build/Release/leet_decoding.node
+fi
 OUT=${OUT:-out/gpu}
 mkdir -p "$OUT"
 nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.sm --format=csv | tee "$OUT/nvidia-smi.txt"
@@ -15,4 +21,5 @@ if [ "$what" = tests ] || [ "$what" = all ]; then
 fi
 if [ "$what" = bench ] || [ "$what" = all ]; then
   bash .gpu/run node dist/cli.js bench-gpu --out "$OUT" 2>&1 | tee "$OUT/bench.log"
+  bash .gpu/run node dist/cli.js bench-decode --out "$OUT" 2>&1 | tee "$OUT/decode.log"
 fi

@@ -7,13 +7,15 @@ import { table } from "./format";
 import { benchCommand, checkCommand, infoCommand, reportCommand, UsageError } from "./bench/commands";
 import { runCpuBench } from "./bench/cpu";
 import { runGpuBench } from "./bench/gpu";
+import { runDecodeBench } from "./bench/decode";
+import { KERNEL_USAGE, kernelCommand } from "./notebook/command";
 
 const USAGE = `usage: leet-decoding <command> [options]
 
 commands:
   bench [--methods a,b] [--lengths 256,1024] [--decays 1,0.9,1e-6] [--dtype float32,float16]
         [--backend auto|cpu|cuda] [--out DIR] [--heads H] [--batch B] [--r R] [--d D]
-        [--head-dims 32,64] [--reps N] [--warmup N] [--time-budget S] [--quiet]
+        [--head-dims 32,64] [--reps N] [--warmup N] [--time-budget S] [--quiet] [--full]
                                                     sweep methods × lengths × decays × dtypes; prints a table,
                                                     writes DIR/results.json and DIR/report.html (DIR: out/bench)
   report RESULTS.json [--out FILE]                  the HTML report of saved results (default: beside the JSON)
@@ -24,6 +26,8 @@ commands:
   bench-cpu                                         CPU speed: GFLOP/s per method at B=1 H=8 N=8192 r=d=64
   bench-gpu [--methods a,b] [--dtypes x,y] [--out DIR] [--precision exact|tf32]
                                                     GPU: every method at H=32 r=d=128, ms, ×floor, GB/s
+  bench-decode [--out DIR]                          GPU: one decode step (B=1, 64) and prefill with state
+${KERNEL_USAGE}
 `;
 
 function parseFlags(args: string[]): Map<string, string> {
@@ -61,6 +65,8 @@ async function main(argv: string[]): Promise<number> {
       return benchCommand(rest);
     case "report":
       return reportCommand(rest);
+    case "kernel":
+      return kernelCommand(rest);
     case "bench-cpu":
       await runCpuBench();
       return 0;
@@ -74,6 +80,9 @@ async function main(argv: string[]): Promise<number> {
       });
       return 0;
     }
+    case "bench-decode":
+      await runDecodeBench(parseFlags(rest).get("out"));
+      return 0;
     case "help":
     case "--help":
       console.log(USAGE);

@@ -1,12 +1,12 @@
-// compareMethods(): every method on one backend on one random problem: median time,
+// compareMethods(): every method (built-in and registered) on one backend on one random problem: median time,
 // throughput from the registry's FLOP model, and the error against the float64 reference.
 import { cudaAvailable } from "./backend";
 import type { DType } from "./dtype";
 import { methods, type Backend } from "./methods";
 import { referenceAttention } from "./reference";
 import { Tensor } from "./tensor";
-import { timeAttention } from "./timing";
-import { decayAttention } from "./operator";
+import { median } from "./timing";
+import { measureMethod } from "./bench/measure";
 
 export interface CompareOptions {
   B?: number;
@@ -50,12 +50,12 @@ export async function compareMethods(options: CompareOptions = {}): Promise<Comp
   const ref = referenceAttention(q, k, v, { decay });
   const rows: CompareRow[] = [];
   for (const m of methods) {
-    if (m.native === undefined || !m.dtypes[backend]?.includes(dtype)) continue;
-    const out = await decayAttention(q, k, v, { decay, method: m.id, backend });
-    const error = relErr((await out.toHost()).toArray(), ref.output);
-    out.dispose();
-    const t = await timeAttention(q, k, v, { decay, method: m.id, backend, warmup: 1, reps });
-    rows.push({ method: m.id, backend, dtype, ms: t.median, gflops: m.flops({ B, H, N, r, d }) / (t.median * 1e6), error });
+    if (!m.dtypes[backend]?.includes(dtype)) continue;
+    // Registered (TypeScript) methods are timed around each call, built-in ones by the addon.
+    const { output, samples } = await measureMethod(m, q, k, v, { decay, backend }, 1, reps);
+    const error = relErr(output.toArray(), ref.output);
+    const ms = median(samples);
+    rows.push({ method: m.id, backend, dtype, ms, gflops: m.flops({ B, H, N, r, d }) / (ms * 1e6), error });
   }
   return rows;
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { complexity, complexityTable, crossover, fitScaling, formatExponent, getMethod, methods, roofline, Tensor } from "../src";
 import { cpuPeak, gpuPeak } from "../src/complexity";
 import { countedBlocked, countedRecurrent, countedRecursive, countedVanilla, type Counted, type Problem } from "./support/counted";
-import { FAKE_DEVICE } from "./support/synthetic";
+import { FAKE_DEVICE, syntheticResults } from "./support/synthetic";
 
 describe("complexity models", () => {
   it("reads every method's formulas from the registry", () => {
@@ -163,5 +163,16 @@ describe("crossover", () => {
     const c = crossover("vanilla", "blocked", shape, { measurements });
     expect(c.measured).toBe(512); // ratio 4 → 1/4 across a factor 4 in N: equal at the geometric middle
     expect(crossover("blocked", "vanilla", shape, { measurements }).measured).toBeNull();
+  });
+  it("reads measurements from sweep results (matching dtype, decay and shape)", () => {
+    const res = syntheticResults({ methods: ["vanilla", "blocked"], decays: [1, 0.9], dtypes: ["float32"] });
+    const c = crossover("vanilla", "blocked", { B: 1, H: 2, r: 64, d: 64 }, { measurements: res, decay: 0.9, device: FAKE_DEVICE });
+    // Synthetic times are 3× (vanilla) and 2× (blocked) their floors: blocked wins at every measured N.
+    expect(c.measured).toBe(256);
+    expect(c.measuredReason).toBe("blocked is faster than vanilla at every measured N (256 to 2048)");
+    expect(c.predictedReason).toMatch(/roofline floors on test CPU/);
+    const none = crossover("vanilla", "blocked", { B: 1, H: 8, r: 64, d: 64 }, { measurements: res });
+    expect(none.measured).toBeNull();
+    expect(none.measuredReason).toMatch(/no length was measured for both/);
   });
 });

@@ -1,5 +1,7 @@
 // The results.json schema: what sweeps write is what validateResults accepts, and the
 // validator names the first field that is wrong.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { validateResults } from "../src";
 import { fitRows, RESULTS_SCHEMA } from "../src/bench";
@@ -13,6 +15,19 @@ describe("results schema", () => {
     const back = validateResults(JSON.parse(JSON.stringify(res)));
     expect(back.rows.length).toBe(res.rows.length);
     expect(back.schema).toBe(RESULTS_SCHEMA);
+  });
+
+  it("accepts a real CUDA sweep's results.json (H200) and its rows are consistent", () => {
+    const res = validateResults(JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "sweep-h200.json"), "utf8")));
+    expect(res.header.backend).toBe("cuda");
+    const c = res.header.config;
+    expect(res.rows.length).toBe(c.methods.length * c.lengths.length * c.decays.length * c.dtypes.length);
+    for (const r of res.rows.filter((x) => x.status === "ok")) {
+      expect(r.gbPerSecond).toBeCloseTo(r.bytes / (r.medianMs! * 1e6), 6);
+      expect(r.minMs!).toBeLessThanOrEqual(r.medianMs!);
+    }
+    const skipped = res.rows.filter((x) => x.status === "skipped");
+    expect(skipped.every((x) => x.method === "vanilla" && /over the memory budget/.test(x.reason!))).toBe(true);
   });
 
   it("has one row per method × length × decay × dtype", () => {
@@ -55,6 +70,7 @@ describe("bench arguments", () => {
     expect(a.sweep).toEqual({ methods: ["blocked", "recurrent"], lengths: [256, 1024], decays: [1, 0.9, 1e-6], dtypes: ["float32", "float16"], backend: "cpu", H: 2, reps: 3, timeBudget: 2.5 });
     expect(a.out).toBe("dir");
     expect(a.quiet).toBe(true);
+    expect(a.full).toBe(false);
     expect(parseBenchArgs([]).out).toBe("out/bench");
   });
   it("rejects bad arguments with a UsageError that says what is wrong", () => {

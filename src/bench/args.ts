@@ -92,11 +92,13 @@ export interface BenchArgs {
   /** Output directory. Default "out/bench". */
   out: string;
   quiet: boolean;
+  /** Print every row instead of the summary. */
+  full: boolean;
 }
 
 /** The arguments of `leet-decoding bench`. */
 export function parseBenchArgs(args: readonly string[]): BenchArgs {
-  const { flags: f, positional } = parseFlags(args, BENCH_FLAGS, ["quiet"]);
+  const { flags: f, positional } = parseFlags(args, BENCH_FLAGS, ["quiet", "full"]);
   if (positional.length) throw new UsageError(`unexpected argument "${positional[0]}"`);
   const o: SweepOptions = {};
   if (f.has("methods")) o.methods = parseMethods("methods", f.get("methods")!);
@@ -120,5 +122,5 @@ export function parseBenchArgs(args: readonly string[]): BenchArgs {
     if (!(Number.isFinite(t) && t > 0)) throw new UsageError(`--time-budget expects seconds > 0, got "${f.get("time-budget")}"`);
     o.timeBudget = t;
   }
-  return { sweep: o, out: f.get("out") ?? "out/bench", quiet: f.has("quiet") };
+  return { sweep: o, out: f.get("out") ?? "out/bench", quiet: f.has("quiet"), full: f.has("full") };
 }

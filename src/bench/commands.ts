@@ -11,11 +11,11 @@ import type { Backend } from "../methods";
 import { writeReport } from "../plot/html";
 import { ArgumentError } from "../validate";
 import { parseBackend, parseBenchArgs, parseDtypes, parseFlags, parseMethods, UsageError } from "./args";
-import { checkMethods } from "./check";
+import { CHECK_DECAYS, CHECK_SHAPE, checkMethods } from "./check";
 import { validateResults } from "./schema";
 import { sweep } from "./sweep";
 import { terminalProgress } from "./progress";
-import { resultsTable } from "./table";
+import { formatDecay, resultsSummary, resultsTable } from "./table";
 
 const si = (x: number, unit: string) => (x >= 1e12 ? `${(x / 1e12).toFixed(2)} T${unit}` : `${(x / 1e9).toFixed(1)} G${unit}`);
 
@@ -50,7 +50,8 @@ export async function checkCommand(args: readonly string[]): Promise<number> {
     dtypes: f.has("dtype") ? parseDtypes("dtype", f.get("dtype")!) : undefined,
     methods: f.has("methods") ? parseMethods("methods", f.get("methods")!) : undefined,
   });
-  console.log(`check: every method against the float64 reference, B=2 H=3 N=257 r=24 d=40, per-head γ = 1, 0.95, 0.5\n`);
+  const { B, H, N, r, d } = CHECK_SHAPE;
+  console.log(`check: every method against the float64 reference, B=${B} H=${H} N=${N} r=${r} d=${d}, per-head γ = ${CHECK_DECAYS.slice(0, H).map(formatDecay).join(", ")}\n`);
   console.log(table(
     ["method", "backend", "dtype", "rel. error", "tolerance", "result"],
     rows.map((r) => [r.method, r.backend, r.dtype, r.error === null ? "" : r.error.toExponential(1), r.tolerance.toExponential(0), r.status === "error" ? `ERROR: ${r.message}` : r.status === "pass" ? "pass" : "FAIL"]),
@@ -74,7 +75,7 @@ export async function benchCommand(args: readonly string[]): Promise<number> {
   const c = h.config;
   console.log(`\nleet-decoding ${h.version} sweep on ${h.backend}: ${h.device.name}`);
   console.log(`bandwidth ${si(h.device.bandwidth, "B/s")} (measured), B=${c.B} H=${c.H} ${c.dims.map((x) => `r=${x.r} d=${x.d}`).join(", ")}, ${c.warmup} warm-up + ${c.reps} runs, ${h.durationSeconds.toFixed(1)} s\n`);
-  console.log(resultsTable(results));
+  console.log(a.full ? resultsTable(results) : resultsSummary(results));
   fs.mkdirSync(a.out, { recursive: true });
   const json = path.resolve(a.out, "results.json");
   fs.writeFileSync(json, JSON.stringify(results, null, 1));

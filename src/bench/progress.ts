@@ -1,5 +1,5 @@
-// Progress of a sweep for people: one updating line on a terminal, one line per row
-// elsewhere (CI logs), and a short text for notebook displays.
+// Progress of a sweep for people: one updating line on a terminal, a line per tenth of
+// the sweep elsewhere (CI logs), and the text for notebook displays.
 import type { SweepProgress } from "./sweep";
 import { formatDecay } from "./table";
 
@@ -13,7 +13,7 @@ export function describeProgress(p: SweepProgress): string {
   return `[${String(p.done).padStart(w)}/${p.total}] ${what}: ${result}${eta}`;
 }
 
-/** An onProgress callback writing to `stream` (default stderr): `\r`-updated on a TTY. */
+/** An onProgress callback writing to `stream` (default stderr): `\r`-updated on a TTY, every tenth of the sweep elsewhere. */
 export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): (p: SweepProgress) => void {
   let width = 0;
   return (p) => {
@@ -24,8 +24,8 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): (
       stream.write(`\r${shown.padEnd(Math.min(width, cols - 1))}`);
       width = shown.length;
       if (p.done === p.total) stream.write("\n");
-    } else {
-      stream.write(`${line}\n`);
+    } else if (p.done === p.total || p.done % Math.ceil(p.total / 10) === 0) {
+      stream.write(`${line}\n`); // logs: about ten lines per sweep
     }
   };
 }

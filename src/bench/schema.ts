@@ -106,7 +106,7 @@ export interface SweepRow {
   efficiency: number | null;
   /** Relative L2 error against the float64 reference on the sampled positions (null if not checked). */
   relError: number | null;
-  /** Growth of the process's peak resident memory during the row, bytes (cpu; null on cuda). */
+  /** Largest growth of the process's resident memory seen while the method ran (sampled every ms), bytes (cpu; null on cuda). */
   peakRssGrowthBytes: number | null;
 }
 

@@ -10,8 +10,9 @@ export const fleet: MethodInfo = {
   asymptotic: "O(N r d)",
   // Per key feature and token: γ-discounted update of a d-vector (2d) and q-weighted add (2d).
   flops: (s) => s.B * s.H * 4 * s.N * s.r * s.d,
-  // Each of the r prefix sums streams v and accumulates into a float32 output.
-  bytes: (s, dtype) => ioElements(s) * bytesPerElement(dtype) + s.B * s.H * s.r * s.N * s.d * (bytesPerElement(dtype) + 8),
+  // Both kernels run the r prefix sums side by side (parallel over r×d), so q, k and v
+  // are read once and o written once; the partial sums stay on chip.
+  bytes: (s, dtype) => ioElements(s) * bytesPerElement(dtype),
   extraMemory: (s) => s.B * s.H * 4 * s.N * s.d,
   dtypes: { cpu: ALL_DTYPES, cuda: GPU_DTYPES },
   varlen: ["cpu", "cuda"],

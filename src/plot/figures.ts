@@ -73,7 +73,7 @@ function baseLayout(title: string, subtitle: string): Record<string, unknown> {
     title: { text: `${title}<br><sub>${subtitle}</sub>` },
     hovermode: "closest",
     legend: { orientation: "v" },
-    margin: { t: 80 },
+    margin: { t: 80 + 16 * (subtitle.match(/<br>/g)?.length ?? 0) },
     height: 480,
   };
 }
@@ -92,7 +92,7 @@ export function runtimeFigure(results: SweepResults, filter: FigureFilter = {}):
     if (measured.length >= 2 && new Set(measured.map((x) => x.N)).size >= 2) {
       name = `${method}: ${formatExponent(fitScaling(measured.map((x) => x.N), measured.map((x) => x.medianMs!)))}`;
     }
-    data.push({
+    if (measured.length) data.push({
       type: "scatter",
       mode: "lines+markers",
       name,
@@ -121,7 +121,7 @@ export function runtimeFigure(results: SweepResults, filter: FigureFilter = {}):
     layout: {
       ...baseLayout(
         `Time per call vs sequence length (${dtype})`,
-        `${res.header.device.name}; B=${c.B} H=${c.H} r=${r} d=${d}, γ=${formatDecay(decay)}. Legend: fitted time ∝ N^p ± 1σ; dashed: predicted floor max(bytes/bandwidth, FLOPs/peak)`,
+        `${res.header.device.name}; B=${c.B} H=${c.H} r=${r} d=${d}, γ=${formatDecay(decay)}<br>legend: fitted time ∝ N^p ± 1σ; dashed: predicted floor max(bytes / bandwidth, FLOPs / peak)`,
       ),
       xaxis: axis("sequence length N", { type: "log" }),
       yaxis: axis("time per call (ms)", { type: "log" }),
@@ -226,13 +226,16 @@ export function throughputFigure(results: SweepResults, filter: FigureFilter = {
     layout: {
       ...baseLayout(
         `Achieved throughput against the roofline (${dtype})`,
-        `${dev.name}; bandwidth ${dev.bandwidthSource}; peak ${dev.peakSource}. γ=${formatDecay(decay)}, r=${r} d=${d}; one point per length`,
+        `${dev.name}; γ=${formatDecay(decay)}, r=${r} d=${d}; one point per length<br>bandwidth ${dev.bandwidthSource}; peak ${dev.peakSource}`,
       ),
       xaxis: axis("arithmetic intensity (FLOP/byte, from the models)", { type: "log" }),
       yaxis: axis("achieved GFLOP/s", { type: "log" }),
     },
   };
 }
+
+/** Smallest measured resident-memory growth the memory figure shows, bytes. */
+export const MEASURED_MEMORY_MIN = 4 << 20;
 
 /** Extra memory (beyond inputs and outputs) against N: the models' lines and measured RSS growth where seen. */
 export function memoryFigure(results: SweepResults, filter: FigureFilter = {}): Figure {
@@ -255,7 +258,8 @@ export function memoryFigure(results: SweepResults, filter: FigureFilter = {}): 
       marker: { color, symbol: "circle-open" },
       hovertemplate: `${method} (model)<br>N=%{x}<br>%{y:.4g} MiB<extra></extra>`,
     });
-    const seen = mine.filter((x) => ok(x) && (x.peakRssGrowthBytes ?? 0) > 0);
+    // Below a few MiB, resident-set growth is allocator and thread noise, not the method.
+    const seen = mine.filter((x) => ok(x) && (x.peakRssGrowthBytes ?? 0) >= MEASURED_MEMORY_MIN);
     if (seen.length) {
       data.push({
         type: "scatter",
@@ -276,7 +280,7 @@ export function memoryFigure(results: SweepResults, filter: FigureFilter = {}): 
     layout: {
       ...baseLayout(
         `Peak extra memory vs sequence length (${dtype})`,
-        `B=${c.B} H=${c.H} r=${r} d=${d}. Lines: the registry's model; ×: measured growth of the process's peak RSS (CPU), when any`,
+        `B=${c.B} H=${c.H} r=${r} d=${d}. lines: the registry's model<br>×: measured growth of resident memory while the method ran (CPU, sampled every ms; shown from 4 MiB)`,
       ),
       xaxis: axis("sequence length N", { type: "log" }),
       yaxis: axis("extra memory (MiB)", { type: "log" }),
