@@ -304,6 +304,18 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
   return promise;
 }
 
+// Runs the method on the calling (JS) thread. For tiny calls such as a decode step,
+// where a hop through the worker pool would cost more than the work itself.
+Napi::Value RunSync(const Napi::CallbackInfo& info) {
+  auto baton = read_baton(info.Env(), info[0].As<Napi::Object>());
+  try {
+    execute(*baton);
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(info.Env(), e.what());
+  }
+  return info.Env().Undefined();
+}
+
 Napi::Value Time(const Napi::CallbackInfo& info) {
   auto baton = read_baton(info.Env(), info[0].As<Napi::Object>());
   const int warmup = std::max(0, info[1].As<Napi::Number>().Int32Value());
@@ -393,6 +405,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData<AddonData>(data);
   exports.Set("DeviceBuffer", buffer);
   exports.Set("run", Napi::Function::New(env, Run, "run"));
+  exports.Set("runSync", Napi::Function::New(env, RunSync, "runSync"));
   exports.Set("time", Napi::Function::New(env, Time, "time"));
   exports.Set("copyBandwidth", Napi::Function::New(env, CopyBandwidth, "copyBandwidth"));
   exports.Set("memInfo", Napi::Function::New(env, MemInfo, "memInfo"));

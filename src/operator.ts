@@ -163,6 +163,9 @@ export function planCall(qIn: unknown, kIn: unknown, vIn: unknown, options: Deca
   if (backend === "cuda" && (r > MAX_GPU_DIM || d > MAX_GPU_DIM)) {
     failWith(r > MAX_GPU_DIM ? "q" : "v", `a feature size r, d <= ${MAX_GPU_DIM} on the cuda backend`, `r = ${r}, d = ${d}`);
   }
+  if (method.native === undefined && (options.initialState !== undefined || options.returnState || cuSeqlens)) {
+    failWith("method", "a built-in method when initialState, returnState or cuSeqlens is given", `registered method "${id}"`);
+  }
   if (cuSeqlens && !method.varlen.includes(backend)) {
     failWith("cuSeqlens", `a method that supports packed sequences on ${backend} (${ids.filter((m) => getMethod(m)!.varlen.includes(backend)).join(", ")})`, `method "${id}"`);
   }
@@ -312,6 +315,15 @@ export async function decayAttention(
   return plan.returnState ? { output, state: state! } : output;
 }
 
+// Calls this small (a decode step: one position, a few state matrices) finish in
+// microseconds; running them on the JS thread avoids a worker-pool round trip that
+// would cost more than the work.
+const TINY_ELEMENTS = 1 << 21;
+function isTiny(plan: Plan): boolean {
+  const { B, H, N, r, d } = plan.shape;
+  return B * H * (N * (2 * r + 2 * d) + (plan.initialState || plan.returnState ? 2 * r * d : 0)) <= TINY_ELEMENTS && N <= 16;
+}
+
 /** @internal Runs a validated plan (native methods, or a registered method's own run). */
 export async function runPlan(plan: Plan, q: Tensor, k: Tensor, v: Tensor): Promise<{ output: Tensor; state?: Tensor }> {
   if (plan.method.native === undefined) {
@@ -321,7 +333,9 @@ export async function runPlan(plan: Plan, q: Tensor, k: Tensor, v: Tensor): Prom
   const ops = prepareOperands(plan, q, k, v);
   let failed = true;
   try {
-    await addon().run(baton(plan, ops.io));
+    const b = baton(plan, ops.io);
+    if (isTiny(plan)) addon().runSync(b);
+    else await addon().run(b);
     const result = await ops.finish();
     failed = false;
     return result;

@@ -62,6 +62,8 @@ export interface RawInfo {
 export interface RawAddon {
   DeviceBuffer: new (bytes: number) => RawDeviceBuffer;
   run(baton: RawBaton): Promise<void>;
+  /** Same as run, on the calling thread (tiny calls only). */
+  runSync(baton: RawBaton): void;
   time(baton: RawBaton, warmup: number, reps: number): Promise<Float64Array>;
   copyBandwidth(backend: "cpu" | "cuda", bytes: number, threads: number): Promise<number>;
   memInfo(): { free: number; total: number };
