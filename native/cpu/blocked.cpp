@@ -28,7 +28,7 @@ void blocked_seq_head(const AttnParams& p, const SeqHead& sh, int64_t C, int thr
   for (auto& x : X) x.init(C, r, d);
   const int64_t dp = X[0].dp, rd = r * dp;
   // slot[0] = state entering the window, slot[c + 1] = U_c then S_c after the scan.
-  Buf<T> slots((size_t)((kWindow + 1) * rd));
+  Buf<T> slots((size_t)((std::min(kWindow, nch) + 1) * rd));
   load_state(p, sh, slots.data(), dp, 0, d);
   DecayTable<T> tab;
   tab.build(sh.s, p.scale, C, 2 * C + 32);
@@ -37,6 +37,7 @@ void blocked_seq_head(const AttnParams& p, const SeqHead& sh, int64_t C, int thr
   Buf<T> qdec((size_t)C);
   for (int64_t i = 0; i < C; ++i) qdec[(size_t)i] = (T)(p.scale * (double)G[i + 1]);
 
+  const bool direct = direct_io<D>(d);
   for (int64_t w0 = 0; w0 < nch; w0 += kWindow) {
     const int64_t wn = std::min(kWindow, nch - w0);
     const bool last_window = w0 + wn == nch;
@@ -61,17 +62,27 @@ void blocked_seq_head(const AttnParams& p, const SeqHead& sh, int64_t C, int thr
       const int64_t b0 = (w0 + c) * C, len = std::min(C, n - b0);
       cvt_in<D>(P.q + sh.qk + b0 * r, Y.Q.data(), len * r);
       stage_kt<D>(P.k + sh.qk + b0 * r, len, r, Y, nullptr);
-      stage_rows<D>(P.v + sh.vo + b0 * d, d, 0, len, d, Y.V.data(), dp);
+      const T* V = reinterpret_cast<const T*>(P.v + sh.vo + b0 * d);
+      int64_t ldv = d;
+      if (!direct) {
+        stage_rows<D>(P.v + sh.vo + b0 * d, d, 0, len, d, Y.V.data(), dp);
+        V = Y.V.data();
+        ldv = dp;
+      }
       scores<T>(len, 0, Y.Q.data(), r, Y.Kt.data(), Y.cp, 2 * Simd<T>::W, r, tab.tab0(), Y.Sc.data(), Y.cp);
       for (int64_t i = 0; i < len; ++i) {
         T* row = Y.Q.data() + i * r;
         const T f = qdec[(size_t)i];
         for (int64_t kk = 0; kk < r; ++kk) row[kk] *= f;
       }
-      GemmSeg intra{Y.Sc.data(), Y.cp, Y.V.data(), dp, len, 0};
+      GemmSeg intra{Y.Sc.data(), Y.cp, V, ldv, len, 0};
       GemmSeg inter{Y.Q.data(), r, slots.data() + c * rd, dp, r, -1};
-      gemm<T>(len, dp, intra, inter, Y.O.data(), dp, (T)0);
-      store_rows<D>(P.o + sh.vo + b0 * d, d, 0, len, d, Y.O.data(), dp);
+      if (direct) {
+        gemm<T>(len, dp, intra, inter, reinterpret_cast<T*>(P.o + sh.vo + b0 * d), d, (T)0);
+      } else {
+        gemm<T>(len, dp, intra, inter, Y.O.data(), dp, (T)0);
+        store_rows<D>(P.o + sh.vo + b0 * d, d, 0, len, d, Y.O.data(), dp);
+      }
     });
     if (n1 > 0) std::memcpy(slots.data(), slots.data() + n1 * rd, (size_t)rd * sizeof(T));
   }

@@ -2,6 +2,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 
@@ -22,11 +24,12 @@ void run(const AttnParams& p, Method m) {
   throw std::runtime_error("leet-decoding cpu backend: unknown method code " + std::to_string((int)m) + ".");
 }
 
+namespace {
+
 // Streams a 128 MiB buffer into another (far larger than any cache) with `threads`
 // workers, each copying its own slice; returns the best (read + write) bytes per second
 // of a few repeats after a warm-up that also faults the pages in.
-double copy_bandwidth(int threads) {
-  if (threads < 1) threads = 1;
+double measure_copy_bandwidth(int threads) {
   const size_t bytes = size_t(128) << 20;
   kern::Buf<char> src(bytes), dst(bytes);  // zero-filled: pages are touched
   for (size_t i = 0; i < bytes; i += 4096) src[i] = (char)(i >> 12);
@@ -48,6 +51,21 @@ double copy_bandwidth(int threads) {
   volatile char sink = dst[bytes / 2];
   (void)sink;
   return 2.0 * (double)bytes / best;
+}
+
+}  // namespace
+
+// Measured once per thread count (about a third of a second), then remembered.
+double copy_bandwidth(int threads) {
+  if (threads < 1) threads = 1;
+  static std::mutex mutex;
+  static std::map<int, double> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = cache.find(threads);
+  if (it != cache.end()) return it->second;
+  const double bw = measure_copy_bandwidth(threads);
+  cache[threads] = bw;
+  return bw;
 }
 
 }  // namespace leet::cpu

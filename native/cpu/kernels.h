@@ -1,5 +1,6 @@
 // Private building blocks of the CPU backend (not part of its interface):
-//  - SIMD traits for float (8 lanes) and double (4 lanes) on AVX2 + FMA,
+//  - SIMD traits for float (8 lanes) and double (4 lanes) on AVX2 + FMA (generic
+//    vectors elsewhere),
 //  - vectorised dtype conversions for staging tiles into accumulator-typed buffers,
 //  - the (sequence, head) enumeration with initial/final state and packed sequences
 //    handled once, and the argument invariant check,
@@ -7,7 +8,14 @@
 //  - a register-blocked GEMM micro-kernel (6 rows x 2 vectors) and the masked-score
 //    kernel used by every matmul-based method.
 #pragma once
+#if defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
+#define LEET_CPU_AVX2 1
 #include <immintrin.h>
+#else
+// Portable fallback (another architecture, or built without -mavx2 -mfma -mf16c): the
+// same kernels on GCC/Clang generic 16-byte vectors, scalar conversions.
+#define LEET_CPU_AVX2 0
+#endif
 
 #include <cmath>
 #include <cstdint>
@@ -27,6 +35,7 @@ namespace leet::cpu::kern {
 // ----------------------------------------------------------------------------- SIMD
 
 template <class T> struct Simd;
+#if LEET_CPU_AVX2
 template <> struct Simd<float> {
   using R = __m256;
   static constexpr int W = 8;
@@ -49,6 +58,21 @@ template <> struct Simd<double> {
   static inline R mul(R a, R b) { return _mm256_mul_pd(a, b); }
   static inline R add(R a, R b) { return _mm256_add_pd(a, b); }
 };
+#else
+template <class E, int N> struct GenericSimd {  // 16-byte vectors: SSE2 / NEON width
+  typedef E R __attribute__((vector_size(16)));
+  static constexpr int W = N;
+  static inline R load(const E* p) { R x; std::memcpy(&x, p, sizeof x); return x; }
+  static inline void store(E* p, R x) { std::memcpy(p, &x, sizeof x); }
+  static inline R set1(E x) { return R{} + x; }
+  static inline R zero() { return R{}; }
+  static inline R fma(R a, R b, R c) { return a * b + c; }
+  static inline R mul(R a, R b) { return a * b; }
+  static inline R add(R a, R b) { return a + b; }
+};
+template <> struct Simd<float> : GenericSimd<float, 4> {};
+template <> struct Simd<double> : GenericSimd<double, 2> {};
+#endif
 
 inline int64_t round_up(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
 inline int64_t ceil_div(int64_t x, int64_t m) { return (x + m - 1) / m; }
@@ -102,6 +126,7 @@ inline void cvt_in(const Src<D>* src, Acc<D>* dst, int64_t n) {
     std::memcpy(dst, src, (size_t)n * sizeof(Acc<D>));
   } else {
     int64_t i = 0;
+#if LEET_CPU_AVX2
     for (; i + 8 <= n; i += 8) {
       const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i));
       __m256 f;
@@ -112,6 +137,7 @@ inline void cvt_in(const Src<D>* src, Acc<D>* dst, int64_t n) {
       }
       _mm256_storeu_ps(dst + i, f);
     }
+#endif
     for (; i < n; ++i) dst[i] = Elem<D>::load(src, i);
   }
 }
@@ -123,6 +149,7 @@ inline void cvt_out(Src<D>* dst, const Acc<D>* src, int64_t n) {
     std::memcpy(dst, src, (size_t)n * sizeof(Acc<D>));
   } else {
     int64_t i = 0;
+#if LEET_CPU_AVX2
     for (; i + 8 <= n; i += 8) {
       const __m256 f = _mm256_loadu_ps(src + i);
       __m128i h;
@@ -140,6 +167,7 @@ inline void cvt_out(Src<D>* dst, const Acc<D>* src, int64_t n) {
       }
       _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), h);
     }
+#endif
     for (; i < n; ++i) Elem<D>::store(dst, i, src[i]);
   }
 }
@@ -172,12 +200,59 @@ inline void store_rows(Src<D>* o, int64_t ldo, int64_t col0, int64_t rows, int64
   for (int64_t i = 0; i < rows; ++i) cvt_out<D>(o + i * ldo + col0, ob + i * ldb, cols);
 }
 
+#if LEET_CPU_AVX2
+// 8 x 8 float transpose of src rows (stride lds) into dst rows (stride ldd), dst rows
+// multiplied elementwise by sc (the source rows' scales).
+inline void transpose8(const float* src, int64_t lds, float* dst, int64_t ldd, __m256 sc) {
+  __m256 r0 = _mm256_loadu_ps(src + 0 * lds), r1 = _mm256_loadu_ps(src + 1 * lds);
+  __m256 r2 = _mm256_loadu_ps(src + 2 * lds), r3 = _mm256_loadu_ps(src + 3 * lds);
+  __m256 r4 = _mm256_loadu_ps(src + 4 * lds), r5 = _mm256_loadu_ps(src + 5 * lds);
+  __m256 r6 = _mm256_loadu_ps(src + 6 * lds), r7 = _mm256_loadu_ps(src + 7 * lds);
+  __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+  __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+  __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+  __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+  __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+  __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+  __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+  __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+  _mm256_storeu_ps(dst + 0 * ldd, _mm256_mul_ps(sc, _mm256_permute2f128_ps(u0, u4, 0x20)));
+  _mm256_storeu_ps(dst + 1 * ldd, _mm256_mul_ps(sc, _mm256_permute2f128_ps(u1, u5, 0x20)));
+  _mm256_storeu_ps(dst + 2 * ldd, _mm256_mul_ps(sc, _mm256_permute2f128_ps(u2, u6, 0x20)));
+  _mm256_storeu_ps(dst + 3 * ldd, _mm256_mul_ps(sc, _mm256_permute2f128_ps(u3, u7, 0x20)));
+  _mm256_storeu_ps(dst + 4 * ldd, _mm256_mul_ps(sc, _mm256_permute2f128_ps(u0, u4, 0x31)));
+  _mm256_storeu_ps(dst + 5 * ldd, _mm256_mul_ps(sc, _mm256_permute2f128_ps(u1, u5, 0x31)));
+  _mm256_storeu_ps(dst + 6 * ldd, _mm256_mul_ps(sc, _mm256_permute2f128_ps(u2, u6, 0x31)));
+  _mm256_storeu_ps(dst + 7 * ldd, _mm256_mul_ps(sc, _mm256_permute2f128_ps(u3, u7, 0x31)));
+}
+#endif
+
+// True when a V tile / O tile of `dc` columns can be used in place (no conversion, and
+// whole vectors): the GEMMs then read V and write O directly, skipping two copies.
+template <DType D>
+inline bool direct_io(int64_t dc) {
+  return std::is_same<Src<D>, Acc<D>>::value && dc % Simd<Acc<D>>::W == 0;
+}
+
 // dst[kk*ldd + j] = src[j*r + kk] * scale[j]  (transpose of a rows x r block; scale may
-// be null). Blocked by 8 so both sides stay in cache lines.
+// be null). 8 x 8 register transposes for float, blocked scalar otherwise.
 template <class T>
 inline void transpose_scaled(const T* src, int64_t rows, int64_t r, T* dst, int64_t ldd,
                              const T* scale) {
-  for (int64_t j0 = 0; j0 < rows; j0 += 8) {
+  int64_t jv = 0;
+#if LEET_CPU_AVX2
+  if constexpr (std::is_same<T, float>::value) {
+    jv = rows / 8 * 8;
+    const int64_t kv = r / 8 * 8;
+    for (int64_t j0 = 0; j0 < jv; j0 += 8) {
+      const __m256 sc = scale ? _mm256_loadu_ps(scale + j0) : _mm256_set1_ps(1.0f);
+      for (int64_t k0 = 0; k0 < kv; k0 += 8) transpose8(src + j0 * r + k0, r, dst + k0 * ldd + j0, ldd, sc);
+      for (int64_t kk = kv; kk < r; ++kk)
+        for (int64_t j = j0; j < j0 + 8; ++j) dst[kk * ldd + j] = src[j * r + kk] * (scale ? scale[j] : 1.0f);
+    }
+  }
+#endif
+  for (int64_t j0 = jv; j0 < rows; j0 += 8) {
     const int64_t j1 = std::min(rows, j0 + 8);
     for (int64_t kk = 0; kk < r; ++kk) {
       T* d = dst + kk * ldd;
@@ -188,6 +263,13 @@ inline void transpose_scaled(const T* src, int64_t rows, int64_t r, T* dst, int6
       }
     }
   }
+}
+
+// Asks for [p, p + bytes) to be brought into L2 ahead of use (the next chunk's inputs
+// while the current one computes), so chunk loads do not stall on memory.
+inline void prefetch_l2(const void* p, int64_t bytes) {
+  const char* c = static_cast<const char*>(p);
+  for (int64_t x = 0; x < bytes; x += 64) __builtin_prefetch(c + x, 0, 2);
 }
 
 // ------------------------------------------------------------------- invariants
@@ -299,15 +381,24 @@ template <DType D> struct Ptrs {
 // State columns [c0, c0+dc) of this (sequence, head) into St (r rows, ld), zero if none.
 template <class T>
 inline void load_state(const AttnParams& p, const SeqHead& sh, T* St, int64_t ld, int64_t c0, int64_t dc) {
-  for (int64_t kk = 0; kk < p.r; ++kk)
-    for (int64_t c = 0; c < dc; ++c)
-      St[kk * ld + c] = p.initial_state ? (T)p.initial_state[sh.st + kk * p.d + c0 + c] : (T)0;
+  for (int64_t kk = 0; kk < p.r; ++kk) {
+    T* dst = St + kk * ld;
+    if (p.initial_state) {
+      const float* src = p.initial_state + sh.st + kk * p.d + c0;
+      for (int64_t c = 0; c < dc; ++c) dst[c] = (T)src[c];
+    } else {
+      for (int64_t c = 0; c < dc; ++c) dst[c] = (T)0;
+    }
+  }
 }
 template <class T>
 inline void store_state(const AttnParams& p, const SeqHead& sh, const T* St, int64_t ld, int64_t c0, int64_t dc) {
   if (!p.final_state) return;
-  for (int64_t kk = 0; kk < p.r; ++kk)
-    for (int64_t c = 0; c < dc; ++c) p.final_state[sh.st + kk * p.d + c0 + c] = (float)St[kk * ld + c];
+  for (int64_t kk = 0; kk < p.r; ++kk) {
+    float* dst = p.final_state + sh.st + kk * p.d + c0;
+    const T* src = St + kk * ld;
+    for (int64_t c = 0; c < dc; ++c) dst[c] = (float)src[c];
+  }
 }
 
 // -------------------------------------------------------------------------- decay
@@ -521,12 +612,17 @@ inline void accumulate_kv(const AttnParams& p, const Src<D>* k, const Src<D>* v,
   const T f = end == len - 1 ? (T)1 : decay_pow<T>(s, (double)(end - (len - 1)));
   for (int64_t j = 0; j < len; ++j) X.scl[(size_t)j] = flush_tiny<T>(f * G[len - 1 - j]);
   stage_kt<D>(k, len, p.r, X, X.scl.data());
-  stage_rows<D>(v, p.d, c0, len, dc, X.V.data(), X.dp);
   GemmSeg g;
   g.A = X.Kt.data();
   g.lda = X.cp;
-  g.B = X.V.data();
-  g.ldb = X.dp;
+  if (direct_io<D>(dc)) {
+    g.B = reinterpret_cast<const T*>(v) + c0;
+    g.ldb = p.d;
+  } else {
+    stage_rows<D>(v, p.d, c0, len, dc, X.V.data(), X.dp);
+    g.B = X.V.data();
+    g.ldb = X.dp;
+  }
   g.K = len;
   gemm<T>(p.r, X.dp, g, St, X.dp, beta);
 }
@@ -539,7 +635,7 @@ inline void final_state_direct(const AttnParams& p, const SeqHead& sh, int threa
   using T = Acc<D>;
   if (!p.final_state) return;
   const Ptrs<D> P(p);
-  const int64_t r = p.r, d = p.d, n = sh.n, C = 64;
+  const int64_t r = p.r, d = p.d, n = sh.n, C = std::max<int64_t>(1, std::min<int64_t>(64, n));
   const int64_t nch = ceil_div(n, C);
   const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(threads, nch));
   std::vector<ChunkScratch<T>> X((size_t)parts);
@@ -559,10 +655,11 @@ inline void final_state_direct(const AttnParams& p, const SeqHead& sh, int threa
   Buf<T> St((size_t)rd);
   load_state(p, sh, St.data(), dp, 0, d);
   const T gn = decay_pow<T>(sh.s, (double)n);
-  for (int64_t x = 0; x < rd; ++x) {
-    T t = gn * St[(size_t)x];
-    for (int64_t part = 0; part < parts; ++part) t += acc[(size_t)(part * rd + x)];
-    St[(size_t)x] = t;
+  T* st = St.data();
+  for (int64_t x = 0; x < rd; ++x) st[x] *= gn;
+  for (int64_t part = 0; part < parts; ++part) {
+    const T* a = acc.data() + part * rd;
+    for (int64_t x = 0; x < rd; ++x) st[x] += a[x];
   }
   store_state(p, sh, St.data(), dp, 0, d);
 }

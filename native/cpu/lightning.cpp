@@ -27,15 +27,28 @@ void lightning_task(const AttnParams& p, const SeqHead& sh, int64_t C, int64_t c
   Buf<T> qdec((size_t)C);
   for (int64_t i = 0; i < C; ++i) qdec[(size_t)i] = (T)(p.scale * (double)G[i + 1]);
 
+  const bool direct = direct_io<D>(dc);
   for (int64_t b0 = 0; b0 < n; b0 += C) {
     const int64_t len = std::min(C, n - b0);
     const Src<D>* q = P.q + sh.qk + b0 * r;
     const Src<D>* k = P.k + sh.qk + b0 * r;
     const Src<D>* v = P.v + sh.vo + b0 * d;
+    if (b0 + C < n) {  // next block's inputs into L2 while this one computes
+      const int64_t nl = std::min(C, n - b0 - C);
+      prefetch_l2(q + C * r, nl * r * (int64_t)sizeof(Src<D>));
+      prefetch_l2(k + C * r, nl * r * (int64_t)sizeof(Src<D>));
+      prefetch_l2(v + C * d, nl * d * (int64_t)sizeof(Src<D>));
+    }
     // Stage the block.
     cvt_in<D>(q, X.Q.data(), len * r);
     stage_kt<D>(k, len, r, X, nullptr);
-    stage_rows<D>(v, d, c0, len, dc, X.V.data(), X.dp);
+    const T* V = reinterpret_cast<const T*>(v) + c0;
+    int64_t ldv = d;
+    if (!direct) {
+      stage_rows<D>(v, d, c0, len, dc, X.V.data(), X.dp);
+      V = X.V.data();
+      ldv = X.dp;
+    }
     // Intra: scores with mask, decay and scale.
     scores<T>(len, 0, X.Q.data(), r, X.Kt.data(), X.cp, 2 * Simd<T>::W, r, tab.tab0(), X.Sc.data(), X.cp);
     // Inter: Q rows scaled by scale * gamma^(i+1).
@@ -44,17 +57,21 @@ void lightning_task(const AttnParams& p, const SeqHead& sh, int64_t C, int64_t c
       const T f = qdec[(size_t)i];
       for (int64_t kk = 0; kk < r; ++kk) row[kk] *= f;
     }
-    GemmSeg intra{X.Sc.data(), X.cp, X.V.data(), X.dp, len, 0};
+    GemmSeg intra{X.Sc.data(), X.cp, V, ldv, len, 0};
     GemmSeg inter{X.Q.data(), r, St.data(), X.dp, r, -1};
-    gemm<T>(len, X.dp, intra, inter, X.O.data(), X.dp, (T)0);
-    store_rows<D>(P.o + sh.vo + b0 * d, d, c0, len, dc, X.O.data(), X.dp);
+    if (direct) {
+      gemm<T>(len, X.dp, intra, inter, reinterpret_cast<T*>(P.o + sh.vo + b0 * d) + c0, d, (T)0);
+    } else {
+      gemm<T>(len, X.dp, intra, inter, X.O.data(), X.dp, (T)0);
+      store_rows<D>(P.o + sh.vo + b0 * d, d, c0, len, dc, X.O.data(), X.dp);
+    }
     // KV <- gamma^len KV + sum_j gamma^(len-1-j) k_j^T v_j.
     for (int64_t j = 0; j < len; ++j) X.scl[(size_t)j] = G[len - 1 - j];
     for (int64_t kk = 0; kk < r; ++kk) {
       T* row = X.Kt.data() + kk * X.cp;
       for (int64_t j = 0; j < len; ++j) row[j] *= X.scl[(size_t)j];
     }
-    GemmSeg upd{X.Kt.data(), X.cp, X.V.data(), X.dp, len, -1};
+    GemmSeg upd{X.Kt.data(), X.cp, V, ldv, len, -1};
     gemm<T>(r, X.dp, upd, St.data(), X.dp, G[len]);
   }
   store_state(p, sh, St.data(), X.dp, c0, dc);

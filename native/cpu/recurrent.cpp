@@ -60,8 +60,9 @@ void recurrent_task(const AttnParams& p, const SeqHead& sh, int64_t c0, int64_t 
   const int64_t r = p.r, d = p.d, n = sh.n;
   const int64_t dp = round_up(dc, W);
   const int nv = (int)(dp / W);
-  Buf<T> St((size_t)(r * dp)), Qb((size_t)(kTokens * r)), Kb((size_t)(kTokens * r)),
-      Vb((size_t)(kTokens * dp)), Ob((size_t)(kTokens * dp));
+  const int64_t tb = std::max<int64_t>(1, std::min(kTokens, n));  // short sequences: small buffers
+  Buf<T> St((size_t)(r * dp)), Qb((size_t)(tb * r)), Kb((size_t)(tb * r)), Vb((size_t)(tb * dp)),
+      Ob((size_t)(tb * dp));
   load_state(p, sh, St.data(), dp, c0, dc);
   // Decay 1 exactly (s = 0) skips the multiply; decay_pow never returns a value > 1.
   const T gamma = decay_pow<T>(sh.s, 1.0);

@@ -28,7 +28,12 @@ void recursive_seq_head(const AttnParams& p, const SeqHead& sh, int64_t C, int t
     std::vector<ChunkScratch<T>> X((size_t)workers);
     for (auto& x : X) x.init(C, r, d);
     const int64_t dp = X[0].dp, rd = r * dp;
-    Buf<T> O((size_t)(n * dp)), Sinit;
+    // Output accumulator: o itself when it is Acc-typed with whole vectors per row.
+    const bool direct = direct_io<D>(d);
+    Buf<T> Obuf, Sinit;
+    if (!direct) Obuf.resize((size_t)(n * dp));
+    T* const O = direct ? reinterpret_cast<T*>(P.o + sh.vo) : Obuf.data();
+    const int64_t ldo = direct ? d : dp;
     if (p.initial_state) {
       Sinit.resize((size_t)rd);
       load_state(p, sh, Sinit.data(), dp, 0, d);
@@ -44,9 +49,15 @@ void recursive_seq_head(const AttnParams& p, const SeqHead& sh, int64_t C, int t
       const int64_t b0 = c * C, len = std::min(C, n - b0);
       cvt_in<D>(P.q + sh.qk + b0 * r, Y.Q.data(), len * r);
       stage_kt<D>(P.k + sh.qk + b0 * r, len, r, Y, nullptr);
-      stage_rows<D>(P.v + sh.vo + b0 * d, d, 0, len, d, Y.V.data(), dp);
+      const T* V = reinterpret_cast<const T*>(P.v + sh.vo + b0 * d);
+      int64_t ldv = d;
+      if (!direct) {
+        stage_rows<D>(P.v + sh.vo + b0 * d, d, 0, len, d, Y.V.data(), dp);
+        V = Y.V.data();
+        ldv = dp;
+      }
       scores<T>(len, 0, Y.Q.data(), r, Y.Kt.data(), Y.cp, 2 * Simd<T>::W, r, tab.tab0(), Y.Sc.data(), Y.cp);
-      GemmSeg intra{Y.Sc.data(), Y.cp, Y.V.data(), dp, len, 0};
+      GemmSeg intra{Y.Sc.data(), Y.cp, V, ldv, len, 0};
       GemmSeg init;
       if (p.initial_state) {
         const double base = p.scale * (double)decay_pow<T>(sh.s, (double)b0);
@@ -56,7 +67,7 @@ void recursive_seq_head(const AttnParams& p, const SeqHead& sh, int64_t C, int t
         }
         init = GemmSeg{Y.Q.data(), r, Sinit.data(), dp, r, -1};
       }
-      gemm<T>(len, dp, intra, init, O.data() + b0 * dp, dp, (T)0);
+      gemm<T>(len, dp, intra, init, O + b0 * ldo, ldo, (T)0);
     });
 
     // Cross terms, level by level. KV over left chunks [ca, cb) decayed to position m-1,
@@ -79,7 +90,7 @@ void recursive_seq_head(const AttnParams& p, const SeqHead& sh, int64_t C, int t
           for (int64_t kk = 0; kk < r; ++kk) Y.Q[(size_t)(i * r + kk)] *= f;
         }
         GemmSeg g{Y.Q.data(), r, kv, dp, r, -1};
-        gemm<T>(len, dp, g, O.data() + b0 * dp, dp, (T)1);
+        gemm<T>(len, dp, g, O + b0 * ldo, ldo, (T)1);
       }
     };
     for (int64_t half = 1; half < nch; half *= 2) {
@@ -110,7 +121,7 @@ void recursive_seq_head(const AttnParams& p, const SeqHead& sh, int64_t C, int t
           const int64_t a = mc + (rb - mc) * j / parts, b = mc + (rb - mc) * (j + 1) / parts;
           if (a >= b) return;
           ChunkScratch<T>& Y = X[(size_t)wid];
-          T* tot = Y.O.data();  // reuse as the summed KV (C x dp >= ... ensured below)
+          T* tot = Y.O.data();  // the summed KV, in the chunk output scratch when it fits
           Buf<T> local;
           if ((int64_t)Y.O.size() < rd) {
             local.resize((size_t)rd);
@@ -128,7 +139,7 @@ void recursive_seq_head(const AttnParams& p, const SeqHead& sh, int64_t C, int t
         });
       }
     }
-    store_rows<D>(P.o + sh.vo, d, 0, n, d, O.data(), dp);
+    if (!direct) store_rows<D>(P.o + sh.vo, d, 0, n, d, O, dp);
   }
   final_state_direct<D>(p, sh, threads);
 }

@@ -22,7 +22,8 @@ void vanilla_seq_head(const AttnParams& p, const SeqHead& sh, int threads) {
   if (n > 0) {
     const int64_t np = round_up(n, NR), dp = round_up(d, W);
     // Packed K^T: element (kk, j) at Kt[(j / NR) * r * NR + kk * NR + j % NR].
-    Buf<T> Kt((size_t)(r * np)), V((size_t)(n * dp)), Sinit;
+    const bool direct = direct_io<D>(d);  // read V and write O in place
+    Buf<T> Kt((size_t)(r * np)), Vbuf, Sinit;
     {
       Buf<T> krow((size_t)r);
       for (int64_t j = 0; j < n; ++j) {
@@ -31,7 +32,12 @@ void vanilla_seq_head(const AttnParams& p, const SeqHead& sh, int threads) {
         for (int64_t kk = 0; kk < r; ++kk) dst[kk * NR] = kr[kk];
       }
     }
-    stage_rows<D>(P.v + sh.vo, d, 0, n, d, V.data(), dp);
+    if (!direct) {
+      Vbuf.resize((size_t)(n * dp));
+      stage_rows<D>(P.v + sh.vo, d, 0, n, d, Vbuf.data(), dp);
+    }
+    const T* V = direct ? reinterpret_cast<const T*>(P.v + sh.vo) : Vbuf.data();
+    const int64_t ldv = direct ? d : dp;
     if (p.initial_state) {
       Sinit.resize((size_t)(r * dp));
       load_state(p, sh, Sinit.data(), dp, 0, d);
@@ -44,10 +50,11 @@ void vanilla_seq_head(const AttnParams& p, const SeqHead& sh, int threads) {
     const int workers = (int)std::max<int64_t>(1, std::min<int64_t>(threads, nrb));
     struct Scratch { Buf<T> Q, Sc, O; };
     std::vector<Scratch> X((size_t)workers);
+    const int64_t rows = std::min(kRows, n);
     for (auto& x : X) {
-      x.Q.resize((size_t)(kRows * r));
-      x.Sc.resize((size_t)(kRows * np));
-      x.O.resize((size_t)(kRows * dp));
+      x.Q.resize((size_t)(rows * r));
+      x.Sc.resize((size_t)(rows * np));
+      if (!direct) x.O.resize((size_t)(rows * dp));
     }
     parallel_for_ids(nrb, workers, [&](int64_t rb, int wid) {
       Scratch& Y = X[(size_t)wid];
@@ -55,7 +62,7 @@ void vanilla_seq_head(const AttnParams& p, const SeqHead& sh, int threads) {
       const int64_t lds = round_up(i0 + m, NR);
       cvt_in<D>(P.q + sh.qk + i0 * r, Y.Q.data(), m * r);
       scores<T>(m, i0, Y.Q.data(), r, Kt.data(), NR, r * NR, r, tab.tab0(), Y.Sc.data(), lds);
-      GemmSeg pv{Y.Sc.data(), lds, V.data(), dp, i0 + m, i0};
+      GemmSeg pv{Y.Sc.data(), lds, V, ldv, i0 + m, i0};
       GemmSeg init;
       if (p.initial_state) {
         const double base = p.scale * (double)decay_pow<T>(sh.s, (double)i0);
@@ -65,8 +72,12 @@ void vanilla_seq_head(const AttnParams& p, const SeqHead& sh, int threads) {
         }
         init = GemmSeg{Y.Q.data(), r, Sinit.data(), dp, r, -1};
       }
-      gemm<T>(m, dp, pv, init, Y.O.data(), dp, (T)0);
-      store_rows<D>(P.o + sh.vo + i0 * d, d, 0, m, d, Y.O.data(), dp);
+      if (direct) {
+        gemm<T>(m, dp, pv, init, reinterpret_cast<T*>(P.o + sh.vo + i0 * d), d, (T)0);
+      } else {
+        gemm<T>(m, dp, pv, init, Y.O.data(), dp, (T)0);
+        store_rows<D>(P.o + sh.vo + i0 * d, d, 0, m, d, Y.O.data(), dp);
+      }
     });
   }
   final_state_direct<D>(p, sh, threads);
