@@ -163,8 +163,8 @@ export function planCall(qIn: unknown, kIn: unknown, vIn: unknown, options: Deca
   if (backend === "cuda" && (r > MAX_GPU_DIM || d > MAX_GPU_DIM)) {
     failWith(r > MAX_GPU_DIM ? "q" : "v", `a feature size r, d <= ${MAX_GPU_DIM} on the cuda backend`, `r = ${r}, d = ${d}`);
   }
-  if (method.native === undefined && (options.initialState !== undefined || options.returnState || cuSeqlens)) {
-    failWith("method", "a built-in method when initialState, returnState or cuSeqlens is given", `registered method "${id}"`);
+  if (method.native === undefined && cuSeqlens) {
+    failWith("cuSeqlens", `no packed sequences for the registered method "${id}"`, "offsets");
   }
   if (cuSeqlens && !method.varlen.includes(backend)) {
     failWith("cuSeqlens", `a method that supports packed sequences on ${backend} (${ids.filter((m) => getMethod(m)!.varlen.includes(backend)).join(", ")})`, `method "${id}"`);
