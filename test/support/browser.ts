@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
+import { chromium, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const haveChromium = fs.existsSync(CHROMIUM);
@@ -27,7 +27,12 @@ export interface PageReport {
   errors: string[];
 }
 
-export async function openReport(file: string): Promise<PageReport> {
+/**
+ * Opens `file` in a fresh headless Chromium profile with every request that would leave
+ * the file refused, runs `body` on the page, and returns its result with every error the
+ * page logged (console.error, uncaught exceptions, refused requests).
+ */
+export async function withOfflinePage<T>(file: string, timeoutMs: number, body: (page: Page) => Promise<T>): Promise<{ result: T; errors: string[] }> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "leet-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -47,7 +52,16 @@ export async function openReport(file: string): Promise<PageReport> {
       errors.push(`network request: ${url}`);
       return route.abort();
     });
-    await page.goto(pathToFileURL(file).href);
+    await page.goto(pathToFileURL(file).href, { timeout: timeoutMs });
+    return { result: await body(page), errors };
+  } finally {
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+export async function openReport(file: string): Promise<PageReport> {
+  const { result, errors } = await withOfflinePage(file, 60_000, async (page) => {
     await page.waitForFunction(() => document.body && document.body.dataset.plots !== undefined, undefined, { timeout: 60_000 });
     const status = await page.evaluate(() => document.body.dataset.plots ?? "");
     const plots = await page.evaluate(() =>
@@ -61,9 +75,7 @@ export async function openReport(file: string): Promise<PageReport> {
         };
       }),
     );
-    return { status, plots, errors };
-  } finally {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
+    return { status, plots };
+  });
+  return { ...result, errors };
 }

@@ -1,13 +1,9 @@
 // Opens a notebook exported to HTML in headless Chromium (Debian's `chromium`, driven by
 // playwright-core) with the network cut off, waits until every leet-decoding plot in it
 // has drawn (or failed), and reports what each drew and every error the page logged.
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
+import { CHROMIUM, withOfflinePage } from "./browser";
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export { CHROMIUM };
 
 export interface NotebookPlot {
   id: string;
@@ -27,33 +23,14 @@ export interface NotebookPage {
 }
 
 export async function openNotebookHTML(file: string, timeoutMs = 60_000): Promise<NotebookPage> {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "leet-notebook-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  const errors: string[] = [];
-  try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.on("console", (m) => {
-      if (m.type() === "error") errors.push(`console: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => errors.push(`exception: ${e.message}`));
-    await page.route("**/*", (route) => {
-      const url = route.request().url();
-      if (url.startsWith("file:") || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
-      errors.push(`network request: ${url}`);
-      return route.abort();
-    });
-    await page.goto(pathToFileURL(file).href, { timeout: timeoutMs });
+  const { result, errors } = await withOfflinePage(file, timeoutMs, async (page) => {
     // Each plot's script sets data-plotted when drawn, or replaces the element's text on failure.
     await page.waitForFunction(
       () => Array.from(document.querySelectorAll(".leet-decoding-plot")).every((el) => el.getAttribute("data-plotted") === "true" || /failed|not loaded/.test(el.textContent ?? "")),
       undefined,
       { timeout: timeoutMs },
     );
-    const plots = await page.evaluate(() =>
+    return page.evaluate(() =>
       Array.from(document.querySelectorAll<HTMLElement>(".leet-decoding-plot")).map((el) => {
         const gd = el as HTMLElement & { data?: unknown[] };
         return {
@@ -65,9 +42,6 @@ export async function openNotebookHTML(file: string, timeoutMs = 60_000): Promis
         };
       }),
     );
-    return { plots, errors };
-  } finally {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
+  });
+  return { plots: result, errors };
 }
