@@ -21,5 +21,8 @@ if [ "$what" = tests ] || [ "$what" = all ]; then
 fi
 if [ "$what" = bench ] || [ "$what" = all ]; then
   bash .gpu/run node dist/cli.js bench-gpu --out "$OUT" 2>&1 | tee "$OUT/bench.log"
+  # float32 on TF32 tensor cores, for the methods that have that path
+  bash .gpu/run node dist/cli.js bench-gpu --out "$OUT/tf32" --dtypes float32 --precision tf32 \
+    --methods vanilla,blocked,recursive,lightning,fused 2>&1 | tee "$OUT/bench-tf32.log"
   bash .gpu/run node dist/cli.js bench-decode --out "$OUT" 2>&1 | tee "$OUT/decode.log"
 fi

@@ -4,7 +4,9 @@
 // over the copy bandwidth measured in the same run. Prints a table and writes JSON.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { bytesPerElement, encodeArray, type DType } from "../dtype";
+import { allocate, bytesPerElement, decodeArray, encodeArray, type DType } from "../dtype";
+import { decayAttention } from "../operator";
+import { referenceSample, sampledError } from "./sample";
 import { table } from "../format";
 import { info } from "../info";
 import { getMethod, ioElements, methods, type ProblemShape } from "../methods";
@@ -42,11 +44,14 @@ export interface GpuBenchRow {
   floorMs: number;
   ratioToFloor: number;
   tflops: number;
+  /** Relative error against float64 on head (0, 0)'s first and last 128 positions. */
+  error: number;
   skipped?: string;
 }
 
-// Random values made fast for large tensors: one block of normals, repeated.
-function bigRandom(shape: number[], dtype: DType, seed: number, std: number): Tensor {
+// Random values made fast for large tensors: one block of normals, repeated. Returns the
+// device tensor and the host values of head (0, 0) for the reference sample.
+function bigRandom(shape: number[], dtype: DType, seed: number, std: number): { t: Tensor; head0: Float32Array } {
   const n = shape.reduce((a, b) => a * b, 1);
   const block = Math.min(n, 1 << 22);
   const rng = new Random(seed);
@@ -55,7 +60,9 @@ function bigRandom(shape: number[], dtype: DType, seed: number, std: number): Te
   const enc = encodeArray(src, dtype);
   const full = dtype === "float32" ? new Float32Array(n) : new Uint16Array(n);
   for (let off = 0; off < n; off += block) full.set((enc as Float32Array).subarray(0, Math.min(block, n - off)), off);
-  return Tensor.fromStorage(full, shape, dtype).to("cuda");
+  const headLen = shape[2] * shape[3];
+  const head0 = decodeArray(full.subarray(0, headLen) as Float32Array, dtype) as Float32Array;
+  return { t: Tensor.fromStorage(full, shape, dtype).to("cuda"), head0 };
 }
 
 export async function runGpuBench(options: GpuBenchOptions = {}): Promise<GpuBenchRow[]> {
@@ -75,21 +82,29 @@ export async function runGpuBench(options: GpuBenchOptions = {}): Promise<GpuBen
   for (const dtype of dtypes) {
     for (const { B, N } of shapes) {
       const shape: ProblemShape = { B, H, N, r, d };
-      const q = bigRandom([B, H, N, r], dtype, 1, 1);
-      const k = bigRandom([B, H, N, r], dtype, 2, 1 / Math.sqrt(r));
-      const v = bigRandom([B, H, N, d], dtype, 3, 1);
+      const qs = bigRandom([B, H, N, r], dtype, 1, 1);
+      const ks = bigRandom([B, H, N, r], dtype, 2, 1 / Math.sqrt(r));
+      const vs = bigRandom([B, H, N, d], dtype, 3, 1);
+      const [q, k, v] = [qs.t, ks.t, vs.t];
+      const sample = referenceSample(qs.head0, ks.head0, vs.head0, N, r, d, decayRate[0], 128);
       const floorMs = (ioElements(shape) * bytesPerElement(dtype)) / bw * 1e3;
       for (const id of ids) {
         const m = getMethod(id)!;
         const base = { method: id, dtype, precision: options.precision ?? "exact", B, H, N, r, d, floorMs };
         const predicted = (m.bytes(shape, dtype) / bw) * 1e3 * 20 + (m.flops(shape) / 5e12) * 1e3;
         if (predicted > budgetMs || m.extraMemory(shape, dtype) > 20e9) {
-          rows.push({ ...base, ms: NaN, minMs: NaN, maxMs: NaN, gbps: NaN, ratioToFloor: NaN, tflops: NaN, skipped: `predicted ${predicted.toFixed(0)} ms > budget or too much memory` });
+          rows.push({ ...base, ms: NaN, minMs: NaN, maxMs: NaN, gbps: NaN, ratioToFloor: NaN, tflops: NaN, error: NaN, skipped: `predicted ${predicted.toFixed(0)} ms > budget or too much memory` });
           continue;
         }
         try {
           const reps = options.reps ?? (N * B >= 65536 ? 10 : 30);
-          const t = await timeAttention(q, k, v, { decayRate, method: id, backend: "cuda", warmup: 2, reps, precision: options.precision });
+          const opts = { decayRate, method: id, backend: "cuda" as const, precision: options.precision };
+          const out = await decayAttention(q, k, v, opts);
+          const head = allocate(dtype, N * d); // (b, h) = (0, 0) is the first N·d elements
+          out.deviceBuffer.download(head);
+          out.dispose();
+          const error = sampledError(decodeArray(head, dtype), sample, d);
+          const t = await timeAttention(q, k, v, { ...opts, warmup: 2, reps });
           rows.push({
             ...base,
             ms: t.median,
@@ -98,9 +113,10 @@ export async function runGpuBench(options: GpuBenchOptions = {}): Promise<GpuBen
             gbps: (ioElements(shape) * bytesPerElement(dtype)) / (t.median * 1e6),
             ratioToFloor: t.median / floorMs,
             tflops: m.flops(shape) / (t.median * 1e9),
+            error,
           });
         } catch (e) {
-          rows.push({ ...base, ms: NaN, minMs: NaN, maxMs: NaN, gbps: NaN, ratioToFloor: NaN, tflops: NaN, skipped: (e as Error).message });
+          rows.push({ ...base, ms: NaN, minMs: NaN, maxMs: NaN, gbps: NaN, ratioToFloor: NaN, tflops: NaN, error: NaN, skipped: (e as Error).message });
         }
       }
       q.dispose();
@@ -110,8 +126,8 @@ export async function runGpuBench(options: GpuBenchOptions = {}): Promise<GpuBen
   }
   console.log(
     table(
-      ["method", "dtype", "B×N", "ms", "floor ms", "×floor", "GB/s", "TFLOP/s"],
-      rows.map((x) => [x.method, x.dtype, `${x.B}×${x.N}`, x.skipped ? "skipped" : x.ms, x.floorMs, x.ratioToFloor, x.gbps, x.tflops]),
+      ["method", "dtype", "B×N", "ms", "floor ms", "×floor", "GB/s", "TFLOP/s", "rel. error"],
+      rows.map((x) => [x.method, x.dtype, `${x.B}×${x.N}`, x.skipped ? "skipped" : x.ms, x.floorMs, x.ratioToFloor, x.gbps, x.tflops, x.error.toExponential(1)]),
     ),
   );
   const out = options.out ?? "bench";
