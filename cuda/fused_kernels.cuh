@@ -21,6 +21,10 @@
 //
 // Precisions: fp16/bf16 use m16n8k16 in the input type with fp32 accumulation; float32
 // uses m16n8k8 TF32 (Precision::TF32) or the 3xTF32 split (Precision::Exact).
+//
+// Version 2 (fused_v2.cuh, wgmma on sm_90a) replaces all of this for 16-bit inputs with
+// r == 128 and d % 128 == 0 without varlen on Hopper (v2_eligible); the kernels above stay
+// the path for every other case and for non-Hopper devices.
 #pragma once
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
@@ -79,6 +83,8 @@ struct Args {
   int fast_qk, fast_v;  // rows are 16-byte aligned: cp.async
   int even_d;           // d even: paired output stores
   int layout2;          // scratch states in version-2 order ([dv][r]) instead of fragments
+  int prefix_inline;    // v2: the output kernel sums the raw segment states itself (no scan)
+  int64_t ksub = 1;     // v2: state-pass sub-segments per segment (prefix_inline only)
 };
 
 // ---- small PTX helpers ------------------------------------------------------------------
@@ -937,17 +943,24 @@ inline bool v2_eligible(const AttnParams& p) {
   if (!al16(p.q) || !al16(p.k) || !al16(p.v) || !al16(p.o)) return false;
   if (const char* env = std::getenv("LEET_FUSED_V1"))
     if (env[0] && env[0] != '0') return false;
-  static int cached_dev = -1, cached_major = 0;
+  static int cached_dev = -1;
+  static bool cached_ok = false;
   int dev = 0;
   if (cudaGetDevice(&dev) != cudaSuccess) return false;
   if (dev != cached_dev) {
     int major = 0;
     if (cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, dev) != cudaSuccess)
       return false;
+    // The code loaded for this device must be the sm_90a build: a build without it (or
+    // PTX JIT-compiled for another target) holds only the trap stub, a few registers.
+    cudaFuncAttributes fa{};
+    const bool real = cudaFuncGetAttributes(&fa, fused_v2_kernel<false, false>) == cudaSuccess &&
+                      fa.numRegs > 32;
+    cudaGetLastError();
     cached_dev = dev;
-    cached_major = major;
+    cached_ok = major == 9 && real;
   }
-  return cached_major == 9;
+  return cached_ok;
 }
 
 template <bool BF16>
@@ -970,8 +983,22 @@ void run_v2(const AttnParams& p, const LaunchContext& ctx) {
   a.nseg_fixed = ceil_div(p.N, L);
   const int64_t total_segs = p.B * a.nseg_fixed;
   const bool staged = a.nseg_fixed > 1;
+  // Up to kInlineSegs segments per sequence the output kernel sums the raw states itself
+  // (O(nseg^2) reads of 64 KiB, small): no scan launch. The state pass may split each
+  // segment into ksub sub-segments (LEET_FUSED_KSUB, default 1: splitting measured slower
+  // in run v2-3, since the output CTAs then sum more states on their critical path).
+  constexpr int64_t kInlineSegs = 8;
+  a.prefix_inline = staged && a.nseg_fixed <= kInlineSegs;
+  a.ksub = 1;
+  if (a.prefix_inline) {
+    if (const char* env = std::getenv("LEET_FUSED_KSUB")) {
+      const int64_t k = std::atoll(env);
+      if (k > 1 && L % (k * kC) == 0) a.ksub = k;
+    }
+  }
   if (staged) {
-    a.states = static_cast<float*>(ctx.scratch((size_t)total_segs * p.H * a.ndvb * kTile * 4));
+    a.states = static_cast<float*>(
+        ctx.scratch((size_t)total_segs * a.ksub * p.H * a.ndvb * kTile * 4));
     if (!a.states) throw CudaError("fused: no scratch memory");
   }
   cudaStream_t st = ctx.stream;
@@ -983,12 +1010,14 @@ void run_v2(const AttnParams& p, const LaunchContext& ctx) {
             "v2 state kernel attribute");
       attrA = true;
     }
-    const int64_t gA = total_segs * p.H * a.ndvb;
+    const int64_t gA = total_segs * a.ksub * p.H * a.ndvb;
     fused_v2_kernel<BF16, true><<<(unsigned)gA, kV2Threads, V2Layout<true>::bytes, st>>>(a);
     check(cudaGetLastError(), "v2 state kernel launch");
-    const int64_t chains = p.B * p.H * a.ndvb;
-    fused_scan_kernel<<<dim3(kTile / 4 / 256, (unsigned)chains), 256, 0, st>>>(a);
-    check(cudaGetLastError(), "scan kernel launch");
+    if (!a.prefix_inline) {
+      const int64_t chains = p.B * p.H * a.ndvb;
+      fused_scan_kernel<<<dim3(kTile / 4 / 256, (unsigned)chains), 256, 0, st>>>(a);
+      check(cudaGetLastError(), "scan kernel launch");
+    }
   }
   static bool attrB = false;
   if (!attrB) {
@@ -998,7 +1027,28 @@ void run_v2(const AttnParams& p, const LaunchContext& ctx) {
     attrB = true;
   }
   const int64_t gB = total_segs * p.H * a.ndvb;
-  fused_v2_kernel<BF16, false><<<(unsigned)gB, kV2Threads, V2Layout<false>::bytes, st>>>(a);
+  // Short segments: launch the output kernel under the state kernel (programmatic
+  // dependent launch; segment-0 CTAs start at once, the others wait in griddepcontrol.wait
+  // after loading their first tiles). Long segments: measured slower (v2-2: the early
+  // segment-0 CTAs leave a tail of 96 busy SMs), so a plain launch.
+  bool pdl = a.prefix_inline && L <= 2048;
+  if (const char* env = std::getenv("LEET_FUSED_PDL"))
+    if (env[0]) pdl = a.prefix_inline && env[0] != '0';
+  if (pdl) {
+    cudaLaunchConfig_t cfg{};
+    cfg.gridDim = dim3((unsigned)gB);
+    cfg.blockDim = dim3(kV2Threads);
+    cfg.dynamicSmemBytes = V2Layout<false>::bytes;
+    cfg.stream = st;
+    cudaLaunchAttribute attr[1];
+    attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+    attr[0].val.programmaticStreamSerializationAllowed = 1;
+    cfg.attrs = attr;
+    cfg.numAttrs = 1;
+    check(cudaLaunchKernelEx(&cfg, fused_v2_kernel<BF16, false>, a), "v2 output kernel launch");
+  } else {
+    fused_v2_kernel<BF16, false><<<(unsigned)gB, kV2Threads, V2Layout<false>::bytes, st>>>(a);
+  }
   check(cudaGetLastError(), "v2 output kernel launch");
 }
 

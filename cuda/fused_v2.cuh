@@ -186,12 +186,19 @@ __global__ void __launch_bounds__(kV2Threads, STATE_ONLY ? 2 : 1) fused_v2_kerne
 
   const int dvb = blockIdx.x % a.ndvb;
   const int64_t tmp = blockIdx.x / a.ndvb;
-  const int64_t h = tmp % a.H, gs = tmp / a.H;
-  const int64_t seq = gs / a.nseg_fixed, seg = gs - seq * a.nseg_fixed;
+  const int64_t h = tmp % a.H;
   const int64_t nseg = a.nseg_fixed;
-  if (STATE_ONLY && seg >= nseg - 1) return;
-  const int64_t start = seg * a.Lseg;
-  const int seglen = (int)imin64(a.Lseg, a.N - start);
+  // output CTAs: gs = segment (seq * nseg + seg). State CTAs: gs = sub-segment
+  // (seq * nseg * ksub + u) of length Lsub = Lseg / ksub; only those before the last
+  // segment are needed, and each writes its own slot.
+  const int64_t gs = tmp / a.H;
+  const int64_t per_seq = STATE_ONLY ? nseg * a.ksub : nseg;
+  const int64_t seq = gs / per_seq, seg = gs - seq * per_seq;
+  const int64_t seg_len = STATE_ONLY ? a.Lseg / a.ksub : a.Lseg;
+  if constexpr (STATE_ONLY) asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
+  if (STATE_ONLY && seg >= (nseg - 1) * a.ksub) return;
+  const int64_t start = seg * seg_len;
+  const int seglen = (int)imin64(seg_len, a.N - start);
   const int nch = (seglen + kC - 1) / kC;
   const float rate = a.rate[h];
   if (tid < 129) {
@@ -207,6 +214,21 @@ __global__ void __launch_bounds__(kV2Threads, STATE_ONLY ? 2 : 1) fused_v2_kerne
   const uint16_t* gv = static_cast<const uint16_t*>(a.v) + row0 * a.d + (int64_t)dvb * 128;
   uint16_t* go = static_cast<uint16_t*>(a.o) + row0 * a.d + (int64_t)dvb * 128 + 64 * wg;
 
+  // the first two chunks' tiles load while the state is set up
+  auto issue = [&](int c) {
+    const uint32_t st = base + (c % kV2Stages) * L::per_stage;
+    const int rows = min(kC, seglen - c * kC);
+    if constexpr (!STATE_ONLY) v2_load_tile(st, gq + (int64_t)c * kC * 128, 128, rows, tid);
+    v2_load_tile(st + (STATE_ONLY ? 0 : kV2Tile), gk + (int64_t)c * kC * 128, 128, rows, tid);
+    v2_load_tile(st + (STATE_ONLY ? 1 : 2) * kV2Tile, gv + (int64_t)c * kC * a.d, a.d, rows, tid);
+  };
+  if constexpr (!STATE_ONLY) {
+    issue(0);
+    cp_async_commit();
+    if (nch > 1) issue(1);
+    cp_async_commit();
+  }
+
   // state S^T: element (dv = 64wg + 16w4 + g + 8hh, rr = 8jb + 2t + e) in S[4jb + 2hh + e]
   float S[64];
   if (STATE_ONLY || seg == 0) {
@@ -220,29 +242,56 @@ __global__ void __launch_bounds__(kV2Threads, STATE_ONLY ? 2 : 1) fused_v2_kerne
                             : 0.f;
       }
   } else {
-    const float* src = state_slot(a, gs - 1, h, 0, dvb);
+    // states of earlier segments come from the state kernel launched just before
+    // (programmatic dependent launch: segment-0 CTAs never wait)
+    asm volatile("griddepcontrol.wait;\n" ::: "memory");
+    if (a.prefix_inline) {
+      // S_in(seg) = g^L S_in(seg-1) + dS(seg-1), from initial_state (or 0): the scan,
+      // done here for a few segments instead of in a separate launch
 #pragma unroll
-    for (int jb = 0; jb < 16; ++jb)
+      for (int jb = 0; jb < 16; ++jb)
 #pragma unroll
-      for (int hh = 0; hh < 2; ++hh) {
-        const int dv = 64 * wg + 16 * w4 + g + 8 * hh, rr = 8 * jb + 2 * t;
-        const float2 x = __ldcg(reinterpret_cast<const float2*>(src + dv * 128 + rr));
-        S[4 * jb + 2 * hh] = x.x;
-        S[4 * jb + 2 * hh + 1] = x.y;
+        for (int c = 0; c < 4; ++c) {
+          const int dv = 64 * wg + 16 * w4 + g + 8 * (c >> 1), rr = 8 * jb + 2 * t + (c & 1);
+          S[4 * jb + c] =
+              a.init ? a.init[((seq * a.H + h) * 128 + rr) * a.d + dvb * 128 + dv] : 0.f;
+        }
+      // raw sub-segment states u < seg * ksub, each of length Lseg / ksub
+      const float decL = expf(-rate * (float)(a.Lseg / a.ksub));
+      const int64_t base_slot = seq * nseg * a.ksub;
+      for (int64_t sp = 0; sp < seg * a.ksub; ++sp) {
+        const float* src = state_slot(a, base_slot + sp, h, 0, dvb);
+#pragma unroll
+        for (int jb = 0; jb < 16; ++jb)
+#pragma unroll
+          for (int hh = 0; hh < 2; ++hh) {
+            const int dv = 64 * wg + 16 * w4 + g + 8 * hh, rr = 8 * jb + 2 * t;
+            const float2 x = __ldcg(reinterpret_cast<const float2*>(src + dv * 128 + rr));
+            S[4 * jb + 2 * hh] = fmaf(decL, S[4 * jb + 2 * hh], x.x);
+            S[4 * jb + 2 * hh + 1] = fmaf(decL, S[4 * jb + 2 * hh + 1], x.y);
+          }
       }
+    } else {
+      const float* src = state_slot(a, gs - 1, h, 0, dvb);
+#pragma unroll
+      for (int jb = 0; jb < 16; ++jb)
+#pragma unroll
+        for (int hh = 0; hh < 2; ++hh) {
+          const int dv = 64 * wg + 16 * w4 + g + 8 * hh, rr = 8 * jb + 2 * t;
+          const float2 x = __ldcg(reinterpret_cast<const float2*>(src + dv * 128 + rr));
+          S[4 * jb + 2 * hh] = x.x;
+          S[4 * jb + 2 * hh + 1] = x.y;
+        }
+    }
   }
 
-  auto issue = [&](int c) {
-    const uint32_t st = base + (c % kV2Stages) * L::per_stage;
-    const int rows = min(kC, seglen - c * kC);
-    if constexpr (!STATE_ONLY) v2_load_tile(st, gq + (int64_t)c * kC * 128, 128, rows, tid);
-    v2_load_tile(st + (STATE_ONLY ? 0 : kV2Tile), gk + (int64_t)c * kC * 128, 128, rows, tid);
-    v2_load_tile(st + (STATE_ONLY ? 1 : 2) * kV2Tile, gv + (int64_t)c * kC * a.d, a.d, rows, tid);
-  };
-  issue(0);
-  cp_async_commit();
-  if (nch > 1) issue(1);
-  cp_async_commit();
+
+  if constexpr (STATE_ONLY) {  // (nothing to overlap: the state starts at zero)
+    issue(0);
+    cp_async_commit();
+    if (nch > 1) issue(1);
+    cp_async_commit();
+  }
 
   const uint32_t sS = base + L::s_off + wg * kV2Tile;       // this warpgroup's [64 dv][128 r]
   const uint32_t sO = base + L::o_off + wg * (kV2Tile / 2);  // this warpgroup's [64 tok][64 dv]
@@ -289,31 +338,38 @@ __global__ void __launch_bounds__(kV2Threads, STATE_ONLY ? 2 : 1) fused_v2_kerne
 #pragma unroll
       for (int ks = 0; ks < 8; ++ks) {
         const uint32_t off = (ks >> 2) * 8192 + (ks & 3) * 32;
-        wg_ss<64, BF16>(O, sw128_desc(tQ + off, 16, 1024), sw128_desc(sS + off, 16, 1024), ks);
-      }
-#pragma unroll
-      for (int ks = 0; ks < 8; ++ks) {
-        const uint32_t off = (ks >> 2) * 8192 + (ks & 3) * 32;
         wg_ss<64, BF16>(P, sw128_desc(tQ + off, 16, 1024), sw128_desc(tK + off, 16, 1024), ks);
       }
       wg_commit();
-      wg_wait<0>();
-      reg_fence<32>(O);
+#pragma unroll
+      for (int ks = 0; ks < 8; ++ks) {
+        const uint32_t off = (ks >> 2) * 8192 + (ks & 3) * 32;
+        wg_ss<64, BF16>(O, sw128_desc(tQ + off, 16, 1024), sw128_desc(sS + off, 16, 1024), ks);
+      }
+      wg_commit();
+      // 3. decay/mask P and convert it to A fragments (while Q S runs); scale rows of O
+      wg_wait<1>();
       reg_fence<32>(P);
-      // 3. scale rows of O; decay/mask P and convert it to A fragments
       uint32_t pa[4][4];
 #pragma unroll
       for (int jb = 0; jb < 8; ++jb) {
 #pragma unroll
         for (int hh = 0; hh < 2; ++hh) {
-          O[4 * jb + 2 * hh] *= rowf[hh];
-          O[4 * jb + 2 * hh + 1] *= rowf[hh];
           const int i = 16 * w4 + g + 8 * hh, j = 8 * jb + 2 * t;
           const float2 f = ptab[i - j + 64];
           const float x0 = P[4 * jb + 2 * hh] * f.x, x1 = P[4 * jb + 2 * hh + 1] * f.y;
           pa[jb >> 1][(jb & 1) * 2 + hh] = pack16<BF16>(x0, x1);
         }
       }
+      wg_wait<0>();
+      reg_fence<32>(O);
+#pragma unroll
+      for (int jb = 0; jb < 8; ++jb)
+#pragma unroll
+        for (int hh = 0; hh < 2; ++hh) {
+          O[4 * jb + 2 * hh] *= rowf[hh];
+          O[4 * jb + 2 * hh + 1] *= rowf[hh];
+        }
       // 4. O += P V
       reg_fence<32>(O);
       wg_fence();
@@ -381,7 +437,8 @@ __global__ void __launch_bounds__(kV2Threads, STATE_ONLY ? 2 : 1) fused_v2_kerne
   cp_async_wait<0>();
 
   if constexpr (STATE_ONLY) {
-    float* dst = state_slot(a, gs, h, 0, dvb);
+    // slot index recomputed from blockIdx here (keeps 64-bit values out of the loop)
+    float* dst = a.states + (int64_t)blockIdx.x * kTile;
 #pragma unroll
     for (int jb = 0; jb < 16; ++jb)
 #pragma unroll

@@ -172,6 +172,8 @@ struct Case {
   bool init, fin;
   int seg;  // LEET_FUSED_SEGMENT (0 = heuristic)
   double tol;
+  bool v1 = false;  // force version 1 (LEET_FUSED_V1=1)
+  int ksub = 0;     // LEET_FUSED_KSUB (v2 state-pass sub-segments; 0 = default)
 };
 
 static bool run_case(const Case& c, uint64_t seed, FILE* js, bool first) {
@@ -202,6 +204,8 @@ static bool run_case(const Case& c, uint64_t seed, FILE* js, bool first) {
   CK(cudaMemset(dout, 0xFF, nv * es));  // NaN poison
   p.q = dq; p.k = dk; p.v = dv; p.o = dout; p.initial_state = dinit; p.final_state = dfin;
   if (c.seg) setenv("LEET_FUSED_SEGMENT", std::to_string(c.seg).c_str(), 1); else unsetenv("LEET_FUSED_SEGMENT");
+  if (c.v1) setenv("LEET_FUSED_V1", "1", 1); else unsetenv("LEET_FUSED_V1");
+  if (c.ksub) setenv("LEET_FUSED_KSUB", std::to_string(c.ksub).c_str(), 1); else unsetenv("LEET_FUSED_KSUB");
   Ctx ctx; ctx.set(p);
   std::string err;
   try { cuda::launch_fused(p, ctx.lc); } catch (const std::exception& e) { err = e.what(); }
@@ -278,6 +282,18 @@ static int check(const char* path) {
       {"f32exact varlen 4 seqs seg128 st", F32, EX, 1, 3, 1000, 128, 128, cu1, true, true, 128, 1e-5},
       {"bf16 varlen 5 seqs heur st", BF, TF, 1, 2, 777, 64, 96, cu2, true, true, 0, 1e-2},
       {"f32tf32 varlen 5 seqs seg64", F32, TF, 1, 2, 777, 128, 128, cu2, false, true, 64, 2e-3},
+      // version 2 (sm_90a wgmma: 16-bit, r = 128, d % 128 == 0, fixed length)
+      {"v2 f16 1x2x700 r128 d256 seg192 st", F16, TF, 1, 2, 700, 128, 256, {}, true, true, 192, 2e-3},
+      {"v2 bf16 3x2x300 r128 d384 seg128 st", BF, TF, 3, 2, 300, 128, 384, {}, true, true, 128, 1e-2},
+      {"v2 bf16 1x3x65 r128 d128 seg64 st", BF, TF, 1, 3, 65, 128, 128, {}, true, true, 64, 1e-2},
+      {"v2 f16 2x2x333 r128 d128 heur", F16, TF, 2, 2, 333, 128, 128, {}, false, false, 0, 2e-3},
+      {"v2 f16 1x2x4100 r128 d128 seg1024 st", F16, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3},
+      {"v2 bf16 1x1x63 r128 d128 fin", BF, TF, 1, 1, 63, 128, 128, {}, false, true, 0, 1e-2},
+      {"v2 bf16 1x2x1000 r128 d128 seg64 st (scan)", BF, TF, 1, 2, 1000, 128, 128, {}, true, true, 64, 1e-2},
+      {"v2 f16 2x2x2000 r128 d128 seg256 st", F16, TF, 2, 2, 2000, 128, 128, {}, true, true, 256, 2e-3},
+      {"v2 f16 1x2x4100 r128 d128 seg1024 ksub8 st", F16, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 8},
+      {"v2 bf16 2x2x2000 r128 d128 seg256 ksub2 st", BF, TF, 2, 2, 2000, 128, 128, {}, true, true, 256, 1e-2, false, 2},
+      {"v1 f16 2x3x1000 r128 d128 seg128 st", F16, TF, 2, 3, 1000, 128, 128, {}, true, true, 128, 2e-3, true},
   };
   FILE* js = fopen(path, "w");
   fprintf(js, "[\n");
@@ -286,9 +302,12 @@ static int check(const char* path) {
   // repeat one case with fresh inputs (a moving error is a race)
   fails += !run_case(cases[0], 77, js, false);
   fails += !run_case(cases[3], 78, js, false);
+  fails += !run_case(cases[1], 79, js, false);
   fprintf(js, "\n]\n");
   fclose(js);
   unsetenv("LEET_FUSED_SEGMENT");
+  unsetenv("LEET_FUSED_V1");
+  unsetenv("LEET_FUSED_KSUB");
   printf("check: %d failures\n", fails);
   return fails;
 }
@@ -339,10 +358,25 @@ static void bench(const char* path) {
       {"bf16 8x8192", BF, TF, 8, 8192, 0, 0.75},     {"bf16 1x1024", BF, TF, 1, 1024, 0, 0.03},
       {"fp32-tf32 1x65536", F32, TF, 1, 65536, 0, 1.5}, {"fp32-exact 1x65536", F32, EX, 1, 65536, 0, 3.0},
       {"fp32-tf32 8x8192", F32, TF, 8, 8192, 0, 0},  {"fp32-tf32 1x1024", F32, TF, 1, 1024, 0, 0},
+      // version 1 in the same run (LEET_FUSED_V1=1), the baseline
+      {"v1 fp16 1x65536", F16, TF, 1, 65536, 0, 0.75, "LEET_FUSED_V1=1"},
+      {"v1 fp16 8x8192", F16, TF, 8, 8192, 0, 0.75, "LEET_FUSED_V1=1"},
+      {"v1 fp16 1x1024", F16, TF, 1, 1024, 0, 0.03, "LEET_FUSED_V1=1"},
       // segment-length variants
       {"fp16 1x65536 seg4096", F16, TF, 1, 65536, 4096, 0},
+      {"fp16 1x65536 seg8192", F16, TF, 1, 65536, 8192, 0},
+      {"fp16 8x8192 seg4096", F16, TF, 8, 8192, 4096, 0},
+      {"fp16 1x1024 seg64", F16, TF, 1, 1024, 64, 0},
       {"fp16 1x1024 seg128", F16, TF, 1, 1024, 128, 0},
+      {"fp16 1x1024 seg512", F16, TF, 1, 1024, 512, 0},
+      {"fp16 1x1024 seg1024", F16, TF, 1, 1024, 1024, 0},
+      // v2 launch variants: state-pass sub-segments, programmatic dependent launch
+      {"fp16 1x65536 ksub2", F16, TF, 1, 65536, 0, 0, "LEET_FUSED_KSUB=2"},
+      {"fp16 1x65536 pdl", F16, TF, 1, 65536, 0, 0, "LEET_FUSED_PDL=1"},
+      {"fp16 1x1024 ksub2", F16, TF, 1, 1024, 0, 0, "LEET_FUSED_KSUB=2"},
+      {"fp16 1x1024 no-pdl", F16, TF, 1, 1024, 0, 0, "LEET_FUSED_PDL=0"},
       {"fp16 1x65536 (repeat)", F16, TF, 1, 65536, 0, 0.75},
+      {"fp16 1x1024 (repeat)", F16, TF, 1, 1024, 0, 0.03},
   };
   FILE* js = fopen(path, "w");
   fprintf(js, "{\"device\":\"%s\",\"sms\":%d,\"copy_bw\":%.4e,\"rows\":[\n", prop.name, prop.multiProcessorCount, bw);
@@ -365,6 +399,9 @@ static void bench(const char* path) {
       bufs.insert(bufs.end(), {q, k, v, o});
     }
     if (row.seg) setenv("LEET_FUSED_SEGMENT", std::to_string(row.seg).c_str(), 1); else unsetenv("LEET_FUSED_SEGMENT");
+    unsetenv("LEET_FUSED_V1");
+    unsetenv("LEET_FUSED_KSUB");
+    unsetenv("LEET_FUSED_PDL");
     if (row.env[0]) putenv(const_cast<char*>(row.env));
     Ctx ctx; ctx.set(p);
     auto launch = [&](int s) {

@@ -23,14 +23,15 @@ CHECK_RC=${PIPESTATUS[0]}
 # disassembly: instruction mix of each kernel (HMMA, LDSM, barriers, local memory)
 if command -v cuobjdump >/dev/null; then
   cuobjdump -sass "$BIN" > /tmp/fused.sass 2>&1
-  awk '/Function :/{f=$3} /HMMA/{h[f]++} /LDSM/{l[f]++} /BAR\.SYNC/{b[f]++} /LDL|STL/{s[f]++} /LDGSTS/{g[f]++}
-       END{for (k in h) printf "%s HMMA=%d LDSM=%d BAR=%d LDL/STL=%d LDGSTS=%d\n", k, h[k], l[k], b[k], s[k], g[k]}' \
+  awk '/Function :/{f=$3} /[0-9a-f]\*\/ /{n[f]++} / HMMA/{h[f]++} /HGMMA/{q[f]++} /LDSM/{l[f]++} /BAR\.SYNC/{b[f]++} /LDL|STL/{s[f]++} /LDGSTS/{g[f]++}
+       END{for (k in n) printf "%s instr=%d HMMA=%d HGMMA=%d LDSM=%d BAR=%d LDL/STL=%d LDGSTS=%d\n", k, n[k], h[k], q[k], l[k], b[k], s[k], g[k]}' \
        /tmp/fused.sass > "$OUT/sass.txt"
   cat "$OUT/sass.txt"
 fi
-# hardware counters of one output-pass launch (fp16 8x8192), clocks left alone
-if [ -z "${FUSED_NO_NCU:-}" ] && command -v ncu >/dev/null; then
-  timeout 180 ncu --clock-control none -k regex:fused_out_kernel -c 1 --section SpeedOfLight \
+# hardware counters of one output-pass launch (fp16 8x8192, one segment: v2 output kernel),
+# clocks left alone; skipped when the check fails
+if [ -z "${FUSED_NO_NCU:-}" ] && [ "$CHECK_RC" -eq 0 ] && command -v ncu >/dev/null; then
+  timeout ${FUSED_NCU_TIMEOUT:-150} ncu --clock-control none -k regex:${FUSED_NCU_KERNEL:-fused_v2_kernel} -c 1 --section SpeedOfLight \
     --section WarpStateStats --section Occupancy --section ComputeWorkloadAnalysis \
     --section MemoryWorkloadAnalysis "$BIN" profile > "$OUT/ncu.txt" 2>&1
   grep -E "Duration|Throughput|Stall|Warp Cycles|Issued|Eligible|Active Warps|Pipe|Bank" "$OUT/ncu.txt" | head -60
