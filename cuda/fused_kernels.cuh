@@ -24,7 +24,8 @@
 //
 // Version 2 (fused_v2.cuh, wgmma on sm_90a) replaces all of this for 16-bit inputs with
 // r == 128 and d % 128 == 0 without varlen on Hopper (v2_eligible); the kernels above stay
-// the path for every other case and for non-Hopper devices.
+// the path for every other case and for non-Hopper devices. Version 3 (fused_v3.cuh)
+// does the same for float32 inputs at Precision::TF32 (v3_eligible); Exact stays here.
 #pragma once
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
@@ -812,6 +813,7 @@ __global__ void fused_seg_base_kernel(const int64_t* cu, int64_t n, int64_t L, i
 }
 
 #include "fused_v2.cuh"
+#include "fused_v3.cuh"
 
 // ---- host side ---------------------------------------------------------------------------
 inline void check(cudaError_t e, const char* what) {
@@ -1052,6 +1054,117 @@ void run_v2(const AttnParams& p, const LaunchContext& ctx) {
   check(cudaGetLastError(), "v2 output kernel launch");
 }
 
+// ---- version 3 host side (see fused_v3.cuh) ------------------------------------------------
+// Version 3: float32 inputs at Precision::TF32 on an sm_90 device running the sm_90a code,
+// r == 128, d a multiple of 128, no varlen, 16-byte aligned tensors. LEET_FUSED_V1=1 or
+// LEET_FUSED_V3=0 keep version 1.
+inline bool v3_eligible(const AttnParams& p) {
+  if (p.dtype != DType::F32 || p.precision != Precision::TF32) return false;
+  if (p.r != 128 || p.d % 128 != 0 || p.cu_seqlens) return false;
+  auto al16 = [](const void* x) { return (reinterpret_cast<uintptr_t>(x) & 15) == 0; };
+  if (!al16(p.q) || !al16(p.k) || !al16(p.v) || !al16(p.o)) return false;
+  if (const char* env = std::getenv("LEET_FUSED_V1"))
+    if (env[0] && env[0] != '0') return false;
+  if (const char* env = std::getenv("LEET_FUSED_V3"))
+    if (env[0] == '0') return false;
+  static int cached_dev = -1;
+  static bool cached_ok = false;
+  int dev = 0;
+  if (cudaGetDevice(&dev) != cudaSuccess) return false;
+  if (dev != cached_dev) {
+    int major = 0;
+    if (cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, dev) != cudaSuccess)
+      return false;
+    cudaFuncAttributes fa{};
+    const bool real = cudaFuncGetAttributes(&fa, fused_v3_kernel<false>) == cudaSuccess &&
+                      fa.numRegs > 32;
+    cudaGetLastError();
+    cached_dev = dev;
+    cached_ok = major == 9 && real;
+  }
+  return cached_ok;
+}
+
+inline void run_v3(const AttnParams& p, const LaunchContext& ctx) {
+  Args a{};
+  a.q = p.q; a.k = p.k; a.v = p.v; a.o = p.o;
+  a.H = p.H; a.N = p.N; a.r = p.r; a.d = p.d;
+  a.rate = ctx.decay_rate;
+  a.scale = (float)p.scale;
+  a.init = p.initial_state;
+  a.fin = p.final_state;
+  a.nrb = 1;
+  a.ndvb = (int)ceil_div(p.d, kDV);
+  a.layout2 = 1;
+  a.num_seqs = p.B;
+  const int sms = ctx.multiprocessors > 0 ? ctx.multiprocessors : 132;
+  // twice v2's bytes per chunk; the state pass runs 1 CTA/SM
+  const int64_t L = choose_segment(p, sms, a.ndvb, 1, 3.0, 0.3);
+  a.Lseg = L;
+  a.nseg_fixed = ceil_div(p.N, L);
+  const int64_t total_segs = p.B * a.nseg_fixed;
+  const bool staged = a.nseg_fixed > 1;
+  constexpr int64_t kInlineSegs = 8;
+  a.prefix_inline = staged && a.nseg_fixed <= kInlineSegs;
+  a.ksub = 1;
+  if (a.prefix_inline) {
+    if (const char* env = std::getenv("LEET_FUSED_KSUB")) {
+      const int64_t k = std::atoll(env);
+      if (k > 1 && L % (k * kC) == 0) a.ksub = k;
+    }
+  }
+  if (staged) {
+    a.states = static_cast<float*>(
+        ctx.scratch((size_t)total_segs * a.ksub * p.H * a.ndvb * kTile * 4));
+    if (!a.states) throw CudaError("fused: no scratch memory");
+  }
+  cudaStream_t st = ctx.stream;
+  if (staged) {
+    static bool attrA = false;
+    if (!attrA) {
+      check(cudaFuncSetAttribute(fused_v3_kernel<true>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                 V3Layout<true>::bytes),
+            "v3 state kernel attribute");
+      attrA = true;
+    }
+    const int64_t gA = total_segs * a.ksub * p.H * a.ndvb;
+    fused_v3_kernel<true><<<(unsigned)gA, kV3Threads, V3Layout<true>::bytes, st>>>(a);
+    check(cudaGetLastError(), "v3 state kernel launch");
+    if (!a.prefix_inline) {
+      const int64_t chains = p.B * p.H * a.ndvb;
+      fused_scan_kernel<<<dim3(kTile / 4 / 256, (unsigned)chains), 256, 0, st>>>(a);
+      check(cudaGetLastError(), "scan kernel launch");
+    }
+  }
+  static bool attrB = false;
+  if (!attrB) {
+    check(cudaFuncSetAttribute(fused_v3_kernel<false>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                               V3Layout<false>::bytes),
+          "v3 output kernel attribute");
+    attrB = true;
+  }
+  const int64_t gB = total_segs * p.H * a.ndvb;
+  bool pdl = a.prefix_inline && L <= 2048;
+  if (const char* env = std::getenv("LEET_FUSED_PDL"))
+    if (env[0]) pdl = a.prefix_inline && env[0] != '0';
+  if (pdl) {
+    cudaLaunchConfig_t cfg{};
+    cfg.gridDim = dim3((unsigned)gB);
+    cfg.blockDim = dim3(kV3Threads);
+    cfg.dynamicSmemBytes = V3Layout<false>::bytes;
+    cfg.stream = st;
+    cudaLaunchAttribute attr[1];
+    attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+    attr[0].val.programmaticStreamSerializationAllowed = 1;
+    cfg.attrs = attr;
+    cfg.numAttrs = 1;
+    check(cudaLaunchKernelEx(&cfg, fused_v3_kernel<false>, a), "v3 output kernel launch");
+  } else {
+    fused_v3_kernel<false><<<(unsigned)gB, kV3Threads, V3Layout<false>::bytes, st>>>(a);
+  }
+  check(cudaGetLastError(), "v3 output kernel launch");
+}
+
 }  // namespace
 
 inline void run_fused(const AttnParams& p, const LaunchContext& ctx) {
@@ -1059,6 +1172,10 @@ inline void run_fused(const AttnParams& p, const LaunchContext& ctx) {
   if (v2_eligible(p)) {
     if (p.dtype == DType::BF16) run_v2<true>(p, ctx);
     else run_v2<false>(p, ctx);
+    return;
+  }
+  if (v3_eligible(p)) {
+    run_v3(p, ctx);
     return;
   }
   switch (p.dtype) {

@@ -294,6 +294,18 @@ static int check(const char* path) {
       {"v2 f16 1x2x4100 r128 d128 seg1024 ksub8 st", F16, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 8},
       {"v2 bf16 2x2x2000 r128 d128 seg256 ksub2 st", BF, TF, 2, 2, 2000, 128, 128, {}, true, true, 256, 1e-2, false, 2},
       {"v1 f16 2x3x1000 r128 d128 seg128 st", F16, TF, 2, 3, 1000, 128, 128, {}, true, true, 128, 2e-3, true},
+      // version 3 (fp32 TF32, wgmma): chunk/segment tails, states, inline prefix and scan,
+      // several d-blocks; the f32tf32 r128 cases above take it too
+      {"v3 f32tf32 1x3x65 r128 d128 seg64 st", F32, TF, 1, 3, 65, 128, 128, {}, true, true, 64, 2e-3},
+      {"v3 f32tf32 2x2x333 r128 d128 heur", F32, TF, 2, 2, 333, 128, 128, {}, false, false, 0, 2e-3},
+      {"v3 f32tf32 1x2x4100 r128 d128 seg1024 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3},
+      {"v3 f32tf32 1x1x1 r128 d128 st", F32, TF, 1, 1, 1, 128, 128, {}, true, true, 0, 2e-3},
+      {"v3 f32tf32 1x1x63 r128 d128 fin", F32, TF, 1, 1, 63, 128, 128, {}, false, true, 0, 2e-3},
+      {"v3 f32tf32 1x2x1000 r128 d128 seg64 st (scan)", F32, TF, 1, 2, 1000, 128, 128, {}, true, true, 64, 2e-3},
+      {"v3 f32tf32 2x2x1000 r128 d256 seg256 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3},
+      {"v3 f32tf32 1x2x2000 r128 d384 heur st", F32, TF, 1, 2, 2000, 128, 384, {}, true, true, 0, 2e-3},
+      {"v3 f32tf32 1x2x777 r128 d128 seg192 st", F32, TF, 1, 2, 777, 128, 128, {}, true, true, 192, 2e-3},
+      {"v1 f32tf32 2x3x1000 r128 d128 seg128 st", F32, TF, 2, 3, 1000, 128, 128, {}, true, true, 128, 2e-3, true},
   };
   FILE* js = fopen(path, "w");
   fprintf(js, "[\n");
@@ -303,6 +315,7 @@ static int check(const char* path) {
   fails += !run_case(cases[0], 77, js, false);
   fails += !run_case(cases[3], 78, js, false);
   fails += !run_case(cases[1], 79, js, false);
+  fails += !run_case(cases[2], 80, js, false);  // v3 with fresh inputs
   fprintf(js, "\n]\n");
   fclose(js);
   unsetenv("LEET_FUSED_SEGMENT");
@@ -358,24 +371,19 @@ static void bench(const char* path) {
       {"bf16 8x8192", BF, TF, 8, 8192, 0, 0.75},     {"bf16 1x1024", BF, TF, 1, 1024, 0, 0.03},
       {"fp32-tf32 1x65536", F32, TF, 1, 65536, 0, 1.5}, {"fp32-exact 1x65536", F32, EX, 1, 65536, 0, 3.0},
       {"fp32-tf32 8x8192", F32, TF, 8, 8192, 0, 0},  {"fp32-tf32 1x1024", F32, TF, 1, 1024, 0, 0},
-      // version 1 in the same run (LEET_FUSED_V1=1), the baseline
+      // version 1 in the same run, the baselines (fp32 TF32: LEET_FUSED_V3=0)
+      {"v1 fp32-tf32 1x65536", F32, TF, 1, 65536, 0, 1.5, "LEET_FUSED_V3=0"},
+      {"v1 fp32-tf32 8x8192", F32, TF, 8, 8192, 0, 0, "LEET_FUSED_V3=0"},
+      {"v1 fp32-tf32 1x1024", F32, TF, 1, 1024, 0, 0, "LEET_FUSED_V3=0"},
       {"v1 fp16 1x65536", F16, TF, 1, 65536, 0, 0.75, "LEET_FUSED_V1=1"},
-      {"v1 fp16 8x8192", F16, TF, 8, 8192, 0, 0.75, "LEET_FUSED_V1=1"},
-      {"v1 fp16 1x1024", F16, TF, 1, 1024, 0, 0.03, "LEET_FUSED_V1=1"},
-      // segment-length variants
-      {"fp16 1x65536 seg4096", F16, TF, 1, 65536, 4096, 0},
-      {"fp16 1x65536 seg8192", F16, TF, 1, 65536, 8192, 0},
-      {"fp16 8x8192 seg4096", F16, TF, 8, 8192, 4096, 0},
-      {"fp16 1x1024 seg64", F16, TF, 1, 1024, 64, 0},
-      {"fp16 1x1024 seg128", F16, TF, 1, 1024, 128, 0},
-      {"fp16 1x1024 seg512", F16, TF, 1, 1024, 512, 0},
-      {"fp16 1x1024 seg1024", F16, TF, 1, 1024, 1024, 0},
-      // v2 launch variants: state-pass sub-segments, programmatic dependent launch
-      {"fp16 1x65536 ksub2", F16, TF, 1, 65536, 0, 0, "LEET_FUSED_KSUB=2"},
-      {"fp16 1x65536 pdl", F16, TF, 1, 65536, 0, 0, "LEET_FUSED_PDL=1"},
-      {"fp16 1x1024 ksub2", F16, TF, 1, 1024, 0, 0, "LEET_FUSED_KSUB=2"},
-      {"fp16 1x1024 no-pdl", F16, TF, 1, 1024, 0, 0, "LEET_FUSED_PDL=0"},
+      // segment-length and launch variants of v3
+      {"fp32-tf32 1x65536 seg4096", F32, TF, 1, 65536, 4096, 0},
+      {"fp32-tf32 1x65536 seg8192", F32, TF, 1, 65536, 8192, 0},
+      {"fp32-tf32 1x65536 pdl", F32, TF, 1, 65536, 0, 0, "LEET_FUSED_PDL=1"},
+      {"fp32-tf32 1x1024 seg512", F32, TF, 1, 1024, 512, 0},
+      {"fp32-tf32 1x1024 seg1024", F32, TF, 1, 1024, 1024, 0},
       {"fp16 1x65536 (repeat)", F16, TF, 1, 65536, 0, 0.75},
+      {"fp32-tf32 1x65536 (repeat)", F32, TF, 1, 65536, 0, 1.5},
       {"fp16 1x1024 (repeat)", F16, TF, 1, 1024, 0, 0.03},
   };
   FILE* js = fopen(path, "w");
@@ -402,6 +410,7 @@ static void bench(const char* path) {
     unsetenv("LEET_FUSED_V1");
     unsetenv("LEET_FUSED_KSUB");
     unsetenv("LEET_FUSED_PDL");
+    unsetenv("LEET_FUSED_V3");
     if (row.env[0]) putenv(const_cast<char*>(row.env));
     Ctx ctx; ctx.set(p);
     auto launch = [&](int s) {
@@ -482,16 +491,18 @@ int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "check";
   if (mode == "check") return check(argc > 2 ? argv[2] : "check.json") ? 1 : 0;
   if (mode == "bench") { bench(argc > 2 ? argv[2] : "bench.json"); return 0; }
-  if (mode == "profile") {  // a few launches of fp16 8x8192 (output pass only) for ncu
+  if (mode == "profile" || mode == "profile32") {  // fp16 (or fp32 TF32) 8x8192, one segment, for ncu
+    const bool f32 = mode == "profile32";
     const int64_t B = 8, H = 32, N = 8192, r = 128, d = 128;
     std::vector<double> rates(H);
     for (int h = 0; h < H; ++h) rates[h] = std::pow(2.0, -0.25 * (h + 1));
     AttnParams p;
-    p.dtype = DType::F16; p.B = B; p.H = H; p.N = N; p.r = r; p.d = d; p.decay_rate = rates.data();
+    p.dtype = f32 ? DType::F32 : DType::F16; p.precision = Precision::TF32;
+    p.B = B; p.H = H; p.N = N; p.r = r; p.d = d; p.decay_rate = rates.data();
     void *q, *k, *v, *o;
-    const size_t n = B * H * N * r;
-    CK(cudaMalloc(&q, n * 2)); CK(cudaMalloc(&k, n * 2)); CK(cudaMalloc(&v, n * 2)); CK(cudaMalloc(&o, n * 2));
-    fill(q, n, DType::F16, 1); fill(k, n, DType::F16, 2); fill(v, n, DType::F16, 3);
+    const size_t n = B * H * N * r, es = f32 ? 4 : 2;
+    CK(cudaMalloc(&q, n * es)); CK(cudaMalloc(&k, n * es)); CK(cudaMalloc(&v, n * es)); CK(cudaMalloc(&o, n * es));
+    fill(q, n, p.dtype, 1); fill(k, n, p.dtype, 2); fill(v, n, p.dtype, 3);
     p.q = q; p.k = k; p.v = v; p.o = o;
     Ctx ctx; ctx.set(p);
     for (int i = 0; i < 3; ++i) cuda::launch_fused(p, ctx.lc);

@@ -28,12 +28,13 @@ if command -v cuobjdump >/dev/null; then
        /tmp/fused.sass > "$OUT/sass.txt"
   cat "$OUT/sass.txt"
 fi
-# hardware counters of one output-pass launch (fp16 8x8192, one segment: v2 output kernel),
+# hardware counters of one output-pass launch (fp16 8x8192, one segment: v2 output kernel;
+# FUSED_NCU_MODE=profile32 FUSED_NCU_KERNEL=fused_v3_kernel: the fp32 TF32 v3 one),
 # clocks left alone; skipped when the check fails
 if [ -z "${FUSED_NO_NCU:-}" ] && [ "$CHECK_RC" -eq 0 ] && command -v ncu >/dev/null; then
   timeout ${FUSED_NCU_TIMEOUT:-150} ncu --clock-control none -k regex:${FUSED_NCU_KERNEL:-fused_v2_kernel} -c 1 --section SpeedOfLight \
     --section WarpStateStats --section Occupancy --section ComputeWorkloadAnalysis \
-    --section MemoryWorkloadAnalysis "$BIN" profile > "$OUT/ncu.txt" 2>&1
+    --section MemoryWorkloadAnalysis "$BIN" ${FUSED_NCU_MODE:-profile} > "$OUT/ncu.txt" 2>&1
   grep -E "Duration|Throughput|Stall|Warp Cycles|Issued|Eligible|Active Warps|Pipe|Bank" "$OUT/ncu.txt" | head -60
 fi
 echo "check rc=$CHECK_RC"

@@ -1,0 +1,388 @@
+// Version 3 of method `fused` on CUDA: warpgroup MMA (wgmma, sm_90a) for float32 inputs
+// at TF32 precision, r == 128, d a multiple of 128, fixed-length batches. Included from
+// fused_kernels.cuh after fused_v2.cuh (reuses its helpers, Args, the scan kernel and
+// the host helpers). Design and measurements: docs/fused-design.md, "Version 3".
+//
+// TF32 wgmma takes both shared-memory operands K-major only (no transpose bit), so the
+// product orientations are chosen so that only V needs a transposed copy:
+//   state  S[r][dv] (not S^T): per warpgroup (64 dv columns) two m64n64 accumulators,
+//          r 0..63 and r 64..127 (64 fp32 registers per thread).
+//   P      = Q K^T            m64n64k8 x 16, A = Q, B = K (both natural [tok][r] tiles)
+//   O      = Q S              m64n64k8 x 16, A = Q, B = S^T written by this warpgroup to
+//                             shared memory [dv][r], one r-half at a time (16 KB each)
+//   O      = diag(scale g^(i+1)) O + (P o scale g^(i-j) [j<=i]) V
+//                             m64n64k8 x 8, A = P from registers, B = V^T [dv][j]
+//   S      = g^Lc S + (K diag g^(Lc-1-j))^T V
+//                             m64n64k8 x 16, A = K^T gathered from the K tile into
+//                             registers, B = V^T
+// V^T is written straight by 4-byte cp.async (coalesced 32-byte row pieces, bank-conflict
+// free), with the tokens of every group of 8 stored in the order 0,2,4,6,1,3,5,7: that is
+// the k order in which the P accumulator's registers already form the A fragments of
+// P V (slot t <-> token 2t, slot t+4 <-> 2t+1), so P never goes through shared memory.
+// Tiles are 128-byte swizzled, chunks of 64 tokens, 2 stages (96 KB each): 227 KB of
+// shared memory, 1 CTA of 2 warpgroups per SM. O is stored from the accumulator with
+// 8-byte stores (every 32-byte sector whole).
+#pragma once
+
+constexpr int kV3Threads = 256;
+constexpr int kV3Tile = 64 * 128 * 4;  // one 64 x 128 fp32 tile (32 KB)
+
+template <bool STATE_ONLY>
+struct V3Layout {
+  // byte offsets from a 1024-aligned base
+  static constexpr int per_stage = STATE_ONLY ? 2 * kV3Tile : 3 * kV3Tile;  // (Q,) K, V^T
+  static constexpr int s_off = 2 * per_stage;                                 // S^T halves
+  static constexpr int t_off = s_off + (STATE_ONLY ? 0 : 2 * 16384);          // tables
+  static constexpr int bytes = t_off + 129 * 8 + 129 * 4 + 1024;
+};
+static_assert(V3Layout<false>::bytes <= 232448, "v3 shared memory");
+
+#ifdef LEET_FUSED_V2_DEVICE
+__device__ __forceinline__ void wg_ss_tf32(float* d, uint64_t da, uint64_t db, int acc) {
+  asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %34, 0;\n"
+    "wgmma.mma_async.sync.aligned.m64n64k8.f32.tf32.tf32 {%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%22,%23,%24,%25,%26,%27,%28,%29,%30,%31}, %32, %33, p, 1, 1;\n}\n"
+    : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31])
+    : "l"(da), "l"(db), "r"(acc));
+}
+
+__device__ __forceinline__ void wg_rs_tf32(float* d, const uint32_t* a, uint64_t db) {
+  asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %37, 0;\n"
+    "wgmma.mma_async.sync.aligned.m64n64k8.f32.tf32.tf32 {%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%22,%23,%24,%25,%26,%27,%28,%29,%30,%31}, {%32,%33,%34,%35}, %36, p, 1, 1;\n}\n"
+    : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31])
+    : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(db), "r"(1));
+}
+#endif  // LEET_FUSED_V2_DEVICE
+
+__device__ __forceinline__ void cp_async4_z(uint32_t dst, const void* src, int src_bytes) {
+  asm volatile("cp.async.ca.shared.global [%0], [%1], 4, %2;\n" ::"r"(dst), "l"(src),
+               "r"(src_bytes));
+}
+__device__ __forceinline__ float lds_f32(uint32_t addr) {
+  float x;
+  asm volatile("ld.shared.f32 %0, [%1];\n" : "=f"(x) : "r"(addr));
+  return x;
+}
+__device__ __forceinline__ void sts_b32(uint32_t addr, uint32_t x) {
+  asm volatile("st.shared.b32 [%0], %1;\n" ::"r"(addr), "r"(x) : "memory");
+}
+// byte offset of fp32 element (row, col) in a 64- or 128-row tile of [rows][128] floats,
+// stored as 32-column swizzled sub-tiles of `sub` bytes each
+__device__ __forceinline__ uint32_t v3_off(int row, int col, int sub) {
+  return (uint32_t)((col >> 5) * sub + row * 128 + ((((col & 31) >> 2) ^ (row & 7)) << 4) +
+                    (col & 3) * 4);
+}
+
+// Q or K: 64 rows x 128 floats (row stride 128) -> 4 swizzled [64][32] sub-tiles.
+__device__ __forceinline__ void v3_load_qk(uint32_t dst, const float* g, int rows_valid, int tid) {
+#pragma unroll
+  for (int i = 0; i < 8; ++i) {
+    const int idx = tid + kV3Threads * i;
+    const int row = idx >> 5, c32 = idx & 31;
+    const bool ok = row < rows_valid;
+    const float* src = g + (ok ? row * 128 : 0) + c32 * 4;
+    cp_async16_z(dst + (c32 >> 3) * 8192 + swz(row, c32 & 7), src, ok ? 16 : 0);
+  }
+}
+// V [64 tok][128 dv] (row stride ld) -> V^T [128 dv][64 slots] as 2 swizzled [128][32]
+// sub-tiles; slot p holds token (p & ~7) + perm(p & 7), perm = 0,2,4,6,1,3,5,7.
+// A warp instruction covers 8 dv x 4 slots: 4 rows of 32 contiguous bytes in global memory,
+// 32 distinct banks in shared memory.
+__device__ __forceinline__ void v3_load_vt(uint32_t dst, const float* g, int64_t ld,
+                                           int rows_valid, int warp, int lane) {
+  // slot p = 4q + l3 (q = 0..15, l3 = lane >> 3) holds token 8(q >> 1) + 2 l3 + (q & 1)
+  const int l3 = lane >> 3, dv0 = 8 * warp + (lane & 7);
+  const uint32_t d0 = dst + dv0 * 128 + l3 * 4;
+  const float* gb = g + (int64_t)(2 * l3) * ld + dv0;
+#pragma unroll 1
+  for (int q2 = 0; q2 < 8; ++q2) {
+#pragma unroll
+    for (int odd = 0; odd < 2; ++odd) {
+      const int q = 2 * q2 + odd;
+      const int j = 8 * q2 + 2 * l3 + odd;
+      const bool ok = j < rows_valid;
+      const float* src = ok ? gb + (int64_t)(8 * q2 + odd) * ld : g;
+      const uint32_t dq = d0 + (q >> 3) * 16384 + ((((q & 7) ^ (lane & 7))) << 4);
+#pragma unroll
+      for (int e = 0; e < 2; ++e) cp_async4_z(dq + e * 64 * 128, src + 64 * e, ok ? 4 : 0);
+    }
+  }
+}
+
+template <bool STATE_ONLY>
+__global__ void __launch_bounds__(kV3Threads, 1) fused_v3_kernel(const Args a) {
+#ifdef LEET_FUSED_V2_DEVICE
+  using L = V3Layout<STATE_ONLY>;
+  extern __shared__ __align__(1024) unsigned char smem_raw[];
+  const uint32_t raw = smem_u32(smem_raw);
+  const uint32_t base = (raw + 1023u) & ~1023u;
+  unsigned char* basep = smem_raw + (base - raw);
+  float2* ptab = reinterpret_cast<float2*>(basep + L::t_off);         // [n+64]: scale*(g^n, g^(n-1))
+  float* pwz = reinterpret_cast<float*>(basep + L::t_off + 129 * 8);  // [n+64]: g^n, 0 for n<0
+
+  const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
+  const int wg = warp >> 2, w4 = warp & 3;
+  const int g = lane >> 2, t = lane & 3;
+
+  const int dvb = blockIdx.x % a.ndvb;
+  const int64_t tmp = blockIdx.x / a.ndvb;
+  const int64_t h = tmp % a.H;
+  const int64_t nseg = a.nseg_fixed;
+  const int64_t gs = tmp / a.H;
+  const int64_t per_seq = STATE_ONLY ? nseg * a.ksub : nseg;
+  const int64_t seq = gs / per_seq, seg = gs - seq * per_seq;
+  const int64_t seg_len = STATE_ONLY ? a.Lseg / a.ksub : a.Lseg;
+  if constexpr (STATE_ONLY) asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
+  if (STATE_ONLY && seg >= (nseg - 1) * a.ksub) return;
+  const int64_t start = seg * seg_len;
+  const int seglen = (int)imin64(seg_len, a.N - start);
+  const int nch = (seglen + kC - 1) / kC;
+  const float rate = a.rate[h];
+  if (tid < 129) {
+    const int n = tid - 64;
+    pwz[tid] = n >= 0 ? expf(-rate * (float)n) : 0.f;
+    ptab[tid] = make_float2(n >= 0 ? a.scale * expf(-rate * (float)n) : 0.f,
+                            n >= 1 ? a.scale * expf(-rate * (float)(n - 1)) : 0.f);
+  }
+
+  const int64_t row0 = (seq * a.H + h) * a.N + start;
+  const float* gq = static_cast<const float*>(a.q) + row0 * 128;
+  const float* gk = static_cast<const float*>(a.k) + row0 * 128;
+  const float* gv = static_cast<const float*>(a.v) + row0 * a.d + (int64_t)dvb * 128;
+  float* go = static_cast<float*>(a.o) + row0 * a.d + (int64_t)dvb * 128 + 64 * wg;
+
+  auto issue = [&](int c) {
+    const uint32_t st = base + (c & 1) * L::per_stage;
+    const int rows = min(kC, seglen - c * kC);
+    if constexpr (!STATE_ONLY) v3_load_qk(st, gq + (int64_t)c * kC * 128, rows, tid);
+    v3_load_qk(st + (STATE_ONLY ? 0 : kV3Tile), gk + (int64_t)c * kC * 128, rows, tid);
+    v3_load_vt(st + (STATE_ONLY ? 1 : 2) * kV3Tile, gv + (int64_t)c * kC * a.d, a.d, rows, warp,
+               lane);
+  };
+  issue(0);
+  cp_async_commit();
+
+  // state S[r][dv]: element (r = 64m + 16w4 + g + 8hh, dv = 64wg + 8nb + 2t + e) in
+  // S[m][4nb + 2hh + e]
+  float S[2][32];
+  auto init_load = [&]() {
+#pragma unroll
+    for (int m = 0; m < 2; ++m)
+#pragma unroll
+      for (int nb = 0; nb < 8; ++nb)
+#pragma unroll
+        for (int hh = 0; hh < 2; ++hh) {
+          const int rr = 64 * m + 16 * w4 + g + 8 * hh, dv = 64 * wg + 8 * nb + 2 * t;
+          float2 x = make_float2(0.f, 0.f);
+          if (!STATE_ONLY && a.init)
+            x = *reinterpret_cast<const float2*>(
+                a.init + ((seq * a.H + h) * 128 + rr) * a.d + dvb * 128 + dv);
+          S[m][4 * nb + 2 * hh] = x.x;
+          S[m][4 * nb + 2 * hh + 1] = x.y;
+        }
+  };
+  if (STATE_ONLY || seg == 0) {
+    init_load();
+  } else {
+    asm volatile("griddepcontrol.wait;\n" ::: "memory");
+    if (a.prefix_inline) {
+      init_load();
+      const float decL = expf(-rate * (float)(a.Lseg / a.ksub));
+      const int64_t base_slot = seq * nseg * a.ksub;
+      for (int64_t sp = 0; sp < seg * a.ksub; ++sp) {
+        const float* src = state_slot(a, base_slot + sp, h, 0, dvb);
+#pragma unroll
+        for (int m = 0; m < 2; ++m)
+#pragma unroll
+          for (int i = 0; i < 32; ++i) {
+            const int rr = 64 * m + 16 * w4 + g + 8 * ((i >> 1) & 1);
+            const int dv = 64 * wg + 8 * (i >> 2) + 2 * t + (i & 1);
+            S[m][i] = fmaf(decL, S[m][i], __ldcg(src + dv * 128 + rr));
+          }
+      }
+    } else {
+      const float* src = state_slot(a, gs - 1, h, 0, dvb);
+#pragma unroll
+      for (int m = 0; m < 2; ++m)
+#pragma unroll
+        for (int i = 0; i < 32; ++i) {
+          const int rr = 64 * m + 16 * w4 + g + 8 * ((i >> 1) & 1);
+          const int dv = 64 * wg + 8 * (i >> 2) + 2 * t + (i & 1);
+          S[m][i] = __ldcg(src + dv * 128 + rr);
+        }
+    }
+  }
+
+  const uint32_t sS = base + L::s_off + wg * 16384;  // this warpgroup's S^T half [64 dv][64 r]
+  // Byte offsets, inside a [rows][32]-float swizzled tile set, of element (row = 8u + 2t + o,
+  // col = 16 w4 + g + 8 hi) minus 1024 u (+ 8192 per 32 columns): the K^T gathers (row =
+  // token) and the S^T stores (row = dv) both use them, with the rest as immediates.
+  uint32_t xo[2][2];
+#pragma unroll
+  for (int hi = 0; hi < 2; ++hi)
+#pragma unroll
+    for (int o = 0; o < 2; ++o)
+      xo[hi][o] = 8192u * (w4 >> 1) + 256u * t + 128u * o + 4u * (g & 3) +
+                  ((uint32_t)((4 * (w4 & 1) + (g >> 2) + 2 * hi) ^ (2 * t + o)) << 4);
+  float rowf[2] = {0.f, 0.f};
+  // S^T half m -> sS (tf32-rounded), conflict-free scalar stores
+  auto write_sS = [&](const float* Sm) {
+#pragma unroll
+    for (int i = 0; i < 32; ++i)  // i = 4 nb + 2 hh + e: row dv = 8nb + 2t + e, col r = ... + 8hh
+      sts_b32(sS + 1024 * (i >> 2) + xo[(i >> 1) & 1][i & 1], cvt_tf32(Sm[i]));
+  };
+
+  for (int c = 0; c < nch; ++c) {
+    cp_async_wait<0>();
+    fence_async_smem();
+    __syncthreads();
+    if (c == 0 && !STATE_ONLY) {
+      rowf[0] = ptab[16 * w4 + g + 1 + 64].x;
+      rowf[1] = ptab[16 * w4 + g + 9 + 64].x;
+    }
+    if (c + 1 < nch) issue(c + 1);
+    cp_async_commit();
+    const int Lc = min(kC, seglen - c * kC);
+    const uint32_t st = base + (c & 1) * L::per_stage;
+    const uint32_t tK = st + (STATE_ONLY ? 0 : kV3Tile);
+    const uint32_t tV = st + (STATE_ONLY ? 1 : 2) * kV3Tile + wg * 8192;  // this wg's 64 dv rows
+
+    float O[32];
+    if constexpr (!STATE_ONLY) {
+      const uint32_t tQ = st;
+      float P[32];
+      // 1. P = Q K^T ; O = Q[:, 0:64] S[0:64, :]
+      write_sS(S[0]);
+      fence_async_smem();
+      bar_wg(1 + wg);
+      reg_fence<32>(O);
+      reg_fence<32>(P);
+      wg_fence();
+#pragma unroll
+      for (int ks = 0; ks < 16; ++ks) {
+        const uint32_t off = (ks >> 2) * 8192 + (ks & 3) * 32;
+        wg_ss_tf32(P, sw128_desc(tQ + off, 16, 1024), sw128_desc(tK + off, 16, 1024), ks);
+      }
+#pragma unroll
+      for (int ks = 0; ks < 8; ++ks) {
+        const uint32_t off = (ks >> 2) * 8192 + (ks & 3) * 32;
+        wg_ss_tf32(O, sw128_desc(tQ + off, 16, 1024), sw128_desc(sS + off, 16, 1024), ks);
+      }
+      wg_commit();
+      wg_wait<0>();
+      reg_fence<32>(P);
+      reg_fence<32>(O);
+      bar_wg(1 + wg);  // every warp of this warpgroup is past the reads of sS
+      // 2. O += Q[:, 64:128] S[64:128, :]
+      write_sS(S[1]);
+      fence_async_smem();
+      bar_wg(1 + wg);
+      wg_fence();
+#pragma unroll
+      for (int ks = 0; ks < 8; ++ks) {
+        const uint32_t off = (ks >> 2) * 8192 + (ks & 3) * 32;
+        wg_ss_tf32(O, sw128_desc(tQ + 16384 + off, 16, 1024), sw128_desc(sS + off, 16, 1024), 1);
+      }
+      wg_commit();
+      // 3. decay/mask P into A fragments (k slot t <-> token 2t, t+4 <-> 2t+1)
+      uint32_t pa[8][4];
+#pragma unroll
+      for (int jb = 0; jb < 8; ++jb)
+#pragma unroll
+        for (int hh = 0; hh < 2; ++hh) {
+          const int i = 16 * w4 + g + 8 * hh, j = 8 * jb + 2 * t;
+          const float2 f = ptab[i - j + 64];
+          pa[jb][hh] = cvt_tf32(P[4 * jb + 2 * hh] * f.x);
+          pa[jb][2 + hh] = cvt_tf32(P[4 * jb + 2 * hh + 1] * f.y);
+        }
+      wg_wait<0>();
+      reg_fence<32>(O);
+#pragma unroll
+      for (int jb = 0; jb < 8; ++jb)
+#pragma unroll
+        for (int hh = 0; hh < 2; ++hh) {
+          O[4 * jb + 2 * hh] *= rowf[hh];
+          O[4 * jb + 2 * hh + 1] *= rowf[hh];
+        }
+      // 4. O += P V
+      reg_fence<32>(O);
+      wg_fence();
+#pragma unroll
+      for (int kk = 0; kk < 8; ++kk)
+        wg_rs_tf32(O, pa[kk], sw128_desc(tV + (kk >> 2) * 16384 + (kk & 3) * 32, 16, 1024));
+      wg_commit();
+    }
+    // 5. S = g^Lc S + (K diag g^(Lc-1-j))^T V, one r-half (m) per commit group;
+    // 6. O -> global (rows < Lc) with 8-byte stores, once P V is done (between the halves,
+    //    so that P's and O's registers are free before the second half's A fragments)
+    {
+      const float dec = pwz[Lc + 64];
+#pragma unroll
+      for (int m = 0; m < 2; ++m)
+#pragma unroll
+        for (int i = 0; i < 32; ++i) S[m][i] *= dec;
+#pragma unroll
+      for (int m = 0; m < 2; ++m) {
+        uint32_t ka[8][4];
+#pragma unroll
+        for (int ks = 0; ks < 8; ++ks) {
+          const int j0 = 8 * ks + 2 * t;
+          const float f0 = pwz[Lc - 1 - j0 + 64], f1 = pwz[Lc - 2 - j0 + 64];
+          const uint32_t kb = tK + 16384 * m + 1024 * ks;  // rows j0 (+1), cols rr (+8)
+          ka[ks][0] = cvt_tf32(lds_f32(kb + xo[0][0]) * f0);
+          ka[ks][1] = cvt_tf32(lds_f32(kb + xo[1][0]) * f0);
+          ka[ks][2] = cvt_tf32(lds_f32(kb + xo[0][1]) * f1);
+          ka[ks][3] = cvt_tf32(lds_f32(kb + xo[1][1]) * f1);
+        }
+        reg_fence<32>(S[m]);
+        wg_fence();
+#pragma unroll
+        for (int ks = 0; ks < 8; ++ks)
+          wg_rs_tf32(S[m], ka[ks], sw128_desc(tV + (ks >> 2) * 16384 + (ks & 3) * 32, 16, 1024));
+        wg_commit();
+        if (!STATE_ONLY && m == 0) {
+          wg_wait<1>();
+          reg_fence<32>(O);
+#pragma unroll
+          for (int nb = 0; nb < 8; ++nb)
+#pragma unroll
+            for (int hh = 0; hh < 2; ++hh) {
+              const int i = 16 * w4 + g + 8 * hh;
+              if (i < Lc)
+                *reinterpret_cast<float2*>(go + (int64_t)(c * kC + i) * a.d + 8 * nb + 2 * t) =
+                    make_float2(O[4 * nb + 2 * hh], O[4 * nb + 2 * hh + 1]);
+            }
+        }
+      }
+    }
+    wg_wait<0>();
+    reg_fence<32>(S[0]);
+    reg_fence<32>(S[1]);
+  }
+  cp_async_wait<0>();
+
+  if constexpr (STATE_ONLY) {
+    float* dst = a.states + (int64_t)blockIdx.x * kTile;
+#pragma unroll
+    for (int m = 0; m < 2; ++m)
+#pragma unroll
+      for (int i = 0; i < 32; ++i) {
+        const int rr = 64 * m + 16 * w4 + g + 8 * ((i >> 1) & 1);
+        const int dv = 64 * wg + 8 * (i >> 2) + 2 * t + (i & 1);
+        __stcg(dst + dv * 128 + rr, S[m][i]);
+      }
+  } else if (seg == nseg - 1 && a.fin) {
+#pragma unroll
+    for (int m = 0; m < 2; ++m)
+#pragma unroll
+      for (int nb = 0; nb < 8; ++nb)
+#pragma unroll
+        for (int hh = 0; hh < 2; ++hh) {
+          const int rr = 64 * m + 16 * w4 + g + 8 * hh, dv = 64 * wg + 8 * nb + 2 * t;
+          *reinterpret_cast<float2*>(a.fin + ((seq * a.H + h) * 128 + rr) * a.d + dvb * 128 + dv) =
+              make_float2(S[m][4 * nb + 2 * hh], S[m][4 * nb + 2 * hh + 1]);
+        }
+  }
+#else
+  __trap();
+#endif
+}
