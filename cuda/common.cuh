@@ -4,6 +4,12 @@
 //  - warp-level tensor-core tile helpers: mma.sync m16n8k16 (f16/bf16 operands, f32
 //    accumulate) and m16n8k8 TF32 for float32 operands, operand fragments loaded from
 //    shared memory with ldmatrix (16-bit) or scalar loads (float/TF32);
+//  - the float32 precision policy SPLIT (one template parameter of warp_gemm and of the
+//    kernels that call it): SPLIT = 1 is plain TF32 (p.precision == TF32, ~4e-4 relative
+//    vs float64); SPLIT = 3 is error-compensated 3xTF32 (p.precision == Exact, the
+//    default): a = a_hi + a_lo with a_hi = tf32(a), a_lo = tf32(a - a_hi), and
+//    a*b ~ a_lo*b_hi + a_hi*b_lo + a_hi*b_hi (the dropped a_lo*b_lo is ~2^-22 relative),
+//    float32 accumulation: ~1e-6 relative. 16-bit inputs always use SPLIT = 1;
 //  - cp.async helpers, the "segment" description used by chunked kernels, and the
 //    host-side entry points that method files share (walk_chunks in lightning.cu,
 //    scan_states in blocked.cu, scan_tokens in recurrent.cu).
@@ -64,6 +70,21 @@ __device__ __forceinline__ void st2(T* p, float a, float b, bool two, bool pair)
     case ::leet::DType::F32: { using T = float; __VA_ARGS__; break; }                      \
     case ::leet::DType::F16: { using T = __half; __VA_ARGS__; break; }                     \
     case ::leet::DType::BF16: { using T = __nv_bfloat16; __VA_ARGS__; break; }             \
+    default: throw ::leet::CudaError("cuda: dtype float64 is not supported on the GPU");   \
+  }
+
+// The same dispatch with the float32 precision policy: SPLIT is a constexpr int, 3 for
+// float32 inputs with Precision::Exact (3xTF32), 1 for TF32 and for fp16/bf16.
+#define LEET_CUDA_DISPATCH_PREC(params, T, SPLIT, ...)                                     \
+  switch ((params).dtype) {                                                                \
+    case ::leet::DType::F32: {                                                             \
+      using T = float;                                                                     \
+      if ((params).precision == ::leet::Precision::TF32) { constexpr int SPLIT = 1; __VA_ARGS__; } \
+      else { constexpr int SPLIT = 3; __VA_ARGS__; }                                       \
+      break;                                                                               \
+    }                                                                                      \
+    case ::leet::DType::F16: { using T = __half; constexpr int SPLIT = 1; __VA_ARGS__; break; } \
+    case ::leet::DType::BF16: { using T = __nv_bfloat16; constexpr int SPLIT = 1; __VA_ARGS__; break; } \
     default: throw ::leet::CudaError("cuda: dtype float64 is not supported on the GPU");   \
   }
 
@@ -145,25 +166,24 @@ template <> struct Mma<__nv_bfloat16> : Mma16<__nv_bfloat16> {
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
   }
 };
-// float32 operands: TF32 tensor cores (10-bit mantissa, round to nearest); documented as
-// "tf32" precision (relative error ~1e-3 against float64), accumulation in float32.
+// float32 operands: TF32 tensor cores, accumulation in float32. The loads return the raw
+// float bits; warp_gemm then rounds them to tf32 (SPLIT = 1) or splits them into a
+// (hi, lo) tf32 pair (SPLIT = 3, see the policy above).
 template <> struct Mma<float> {
   static constexpr int KS = 8;
   // Row-major A and [n][k] B: an 8x4 block of 32-bit words is one 8x8 b16 ldmatrix
-  // matrix, so ldmatrix delivers the tf32 fragments directly (then rounded to tf32).
-  // Transposed layouts use scalar loads (ldmatrix cannot transpose 32-bit elements).
+  // matrix, so ldmatrix delivers the fragments directly. Transposed layouts use scalar
+  // loads (ldmatrix cannot transpose 32-bit elements).
   template <bool ACOL>
   static __device__ __forceinline__ void load_a(uint32_t (&a)[4], const float* s, int ld, int m0, int k0) {
     const int l = threadIdx.x & 31, g = l >> 2, t = l & 3;
     if constexpr (!ACOL) {
       ldsm_x4(a, s + (m0 + (l & 15)) * ld + k0 + (l >> 4) * 4);
-#pragma unroll
-      for (int i = 0; i < 4; ++i) a[i] = to_tf32(__uint_as_float(a[i]));
     } else {
-      a[0] = to_tf32(s[(k0 + t) * ld + m0 + g]);
-      a[1] = to_tf32(s[(k0 + t) * ld + m0 + g + 8]);
-      a[2] = to_tf32(s[(k0 + t + 4) * ld + m0 + g]);
-      a[3] = to_tf32(s[(k0 + t + 4) * ld + m0 + g + 8]);
+      a[0] = __float_as_uint(s[(k0 + t) * ld + m0 + g]);
+      a[1] = __float_as_uint(s[(k0 + t) * ld + m0 + g + 8]);
+      a[2] = __float_as_uint(s[(k0 + t + 4) * ld + m0 + g]);
+      a[3] = __float_as_uint(s[(k0 + t + 4) * ld + m0 + g + 8]);
     }
   }
   template <bool BKM>
@@ -171,11 +191,9 @@ template <> struct Mma<float> {
     const int l = threadIdx.x & 31, g = l >> 2, t = l & 3;
     if constexpr (!BKM) {
       ldsm_x2(b, s + (n0 + (l & 7)) * ld + k0 + ((l >> 3) & 1) * 4);
-      b[0] = to_tf32(__uint_as_float(b[0]));
-      b[1] = to_tf32(__uint_as_float(b[1]));
     } else {
-      b[0] = to_tf32(s[(k0 + t) * ld + n0 + g]);
-      b[1] = to_tf32(s[(k0 + t + 4) * ld + n0 + g]);
+      b[0] = __float_as_uint(s[(k0 + t) * ld + n0 + g]);
+      b[1] = __float_as_uint(s[(k0 + t + 4) * ld + n0 + g]);
     }
   }
   static __device__ __forceinline__ void mma(float (&c)[4], const uint32_t (&a)[4], const uint32_t (&b)[2]) {
@@ -185,26 +203,58 @@ template <> struct Mma<float> {
   }
 };
 
+// float32 fragment preparation for the precision policy: x -> tf32(x) (SPLIT = 1), or
+// x -> (hi, lo) = (tf32(x), tf32(x - hi)) (SPLIT = 3). No-op for 16-bit types.
+template <class T, int SPLIT, int NR>
+__device__ __forceinline__ void prep_frag(uint32_t (&h)[NR], uint32_t (&l)[NR]) {
+  if constexpr (std::is_same_v<T, float>) {
+#pragma unroll
+    for (int i = 0; i < NR; ++i) {
+      const float x = __uint_as_float(h[i]);
+      h[i] = to_tf32(x);
+      if constexpr (SPLIT == 3) l[i] = to_tf32(x - __uint_as_float(h[i]));
+      else l[i] = 0u;
+    }
+  } else {
+#pragma unroll
+    for (int i = 0; i < NR; ++i) l[i] = 0u;
+  }
+}
+// c += a*b under the policy: the two small cross terms first, then hi*hi.
+template <class T, int SPLIT>
+__device__ __forceinline__ void mma_split(float (&c)[4], const uint32_t (&ah)[4], const uint32_t (&al)[4],
+                                          const uint32_t (&bh)[2], const uint32_t (&bl)[2]) {
+  if constexpr (std::is_same_v<T, float> && SPLIT == 3) {
+    Mma<T>::mma(c, al, bh);
+    Mma<T>::mma(c, ah, bl);
+  }
+  Mma<T>::mma(c, ah, bh);
+}
+
 // Warp-level product from shared memory: acc[i][j] += A(m-tile i) * B(n-tile j) over
 // k in [0, K) (K a multiple of Mma<T>::KS; operands zero-padded to it). m-tile i starts
 // at row m0 + i*mstride and is computed only for i < mvalid; n-tile j at column n0 + 8j.
 // Accumulator element e of acc[i][j] is (row g + 8*(e>>1), col 2t + (e&1)) in its tile,
-// g = lane/4, t = lane%4.
-template <class T, bool ACOL, bool BKM, int MT, int NT>
+// g = lane/4, t = lane%4. SPLIT: the float32 precision policy (1 or 3; see the top).
+template <class T, bool ACOL, bool BKM, int MT, int NT, int SPLIT = 1>
 __device__ __forceinline__ void warp_gemm(float (&acc)[MT][NT][4], const T* A, int lda, int m0,
                                           int mstride, int mvalid, const T* B, int ldb, int n0, int K) {
 #pragma unroll 4
   for (int k = 0; k < K; k += Mma<T>::KS) {
-    uint32_t b[NT][2];
+    uint32_t b[NT][2], bl[NT][2];
 #pragma unroll
-    for (int j = 0; j < NT; ++j) Mma<T>::template load_b<BKM>(b[j], B, ldb, k, n0 + 8 * j);
+    for (int j = 0; j < NT; ++j) {
+      Mma<T>::template load_b<BKM>(b[j], B, ldb, k, n0 + 8 * j);
+      prep_frag<T, SPLIT>(b[j], bl[j]);
+    }
 #pragma unroll
     for (int i = 0; i < MT; ++i) {
       if (i < mvalid) {
-        uint32_t a[4];
+        uint32_t a[4], al[4];
         Mma<T>::template load_a<ACOL>(a, A, lda, m0 + i * mstride, k);
+        prep_frag<T, SPLIT>(a, al);
 #pragma unroll
-        for (int j = 0; j < NT; ++j) Mma<T>::mma(acc[i][j], a, b[j]);
+        for (int j = 0; j < NT; ++j) mma_split<T, SPLIT>(acc[i][j], a, al, b[j], bl[j]);
       }
     }
   }

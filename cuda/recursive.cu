@@ -9,8 +9,9 @@
 // O accumulates in a float32 scratch buffer and is rounded once at the end. The initial
 // state enters as one more cross term (a left sibling of the whole sequence); the final
 // state comes from the chunk walker's state pass. Precision: fp16/bf16 operands with
-// float32 accumulation; float32 inputs use TF32. Packed sequences are not supported by
-// this method on CUDA.
+// float32 accumulation (limits of the 16-bit operand copies: lightning.cu); float32
+// inputs follow p.precision (Exact = 3xTF32, TF32 = one TF32 product). Packed sequences
+// are not supported by this method on CUDA.
 #include "common.cuh"
 
 namespace leet::cuda {

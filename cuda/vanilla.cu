@@ -1,7 +1,9 @@
 // Vanilla method (the definition): P = (Q K^T) . M with M[i][j] = scale gamma^(i-j) for
 // j <= i (else 0) materialised in scratch, then O = P V. Both products on tensor cores
-// (fp16/bf16 operands, float32 accumulation; float32 inputs use TF32). P is stored in
-// the input type (float32 for float32 inputs). Quadratic in N: rows are processed in
+// (fp16/bf16 operands, float32 accumulation; float32 inputs follow p.precision: Exact =
+// 3xTF32, TF32 = one TF32 product; policy SPLIT in common.cuh). P is stored in the input
+// type (float32 for float32 inputs; for fp16 that bounds |P| by 65504, i.e. inputs with
+// scale |q.k| above it overflow: use bf16 or float32 for them). Quadratic in N: rows are processed in
 // panels so that P never needs more than ~1 GiB of scratch; tiles above the diagonal are
 // neither computed nor read.
 // Initial state: its term gamma^(i+1) q_i S_init is added on a float32 copy of O by the
@@ -19,7 +21,7 @@ template <class T> struct VK {
   const float* decay; int64_t H, N, Npad, PR; int64_t it0; int r, d; float scale;
 };
 
-template <class T>
+template <class T, int SPLIT>
 __global__ void __launch_bounds__(VT) vanilla_scores(const VK<T> kp) {
   constexpr int C = chunk_rows<T>(), PAD = smem_pad<T>();
   constexpr int MTS = C / 16, NPS = 8 / MTS, NTS = (C / 8) / NPS;
@@ -44,7 +46,7 @@ __global__ void __launch_bounds__(VT) vanilla_scores(const VK<T> kp) {
   const int mt = warp % MTS, np = warp / MTS, n0 = np * NTS * 8;
   float sc[1][NTS][4];
   zero_acc(sc);
-  warp_gemm<T, false, false, 1, NTS>(sc, Qs, LDQ, mt * 16, 0, 1, Ks, LDQ, n0, RP);
+  warp_gemm<T, false, false, 1, NTS, SPLIT>(sc, Qs, LDQ, mt * 16, 0, 1, Ks, LDQ, n0, RP);
   T* Pb = kp.P + (bh * kp.PR + (it - kp.it0) * C) * kp.Npad;
 #pragma unroll
   for (int j = 0; j < NTS; ++j)
@@ -58,7 +60,7 @@ __global__ void __launch_bounds__(VT) vanilla_scores(const VK<T> kp) {
     }
 }
 
-template <class T, bool F32OUT>
+template <class T, bool F32OUT, int SPLIT>
 __global__ void __launch_bounds__(VT) vanilla_pv(const VK<T> kp) {
   constexpr int C = chunk_rows<T>(), PAD = smem_pad<T>(), DT = 64, EPV = 16 / (int)sizeof(T);
   constexpr int MTO = C / 16, NPO = 8 / MTO, NTO = (DT / 8) / NPO;
@@ -101,7 +103,19 @@ __global__ void __launch_bounds__(VT) vanilla_pv(const VK<T> kp) {
     cp_async_commit();
     cp_async_wait_all();
     __syncthreads();
-    warp_gemm<T, false, true, 1, NTO>(acc, Ps, LDP, mt * 16, 0, 1, Vs, LDV, n0, C);
+    if constexpr (SPLIT == 3) {
+      // Exact: one fresh accumulator per tile, summed with ordinary float adds (the mma
+      // accumulator's additions do not round to nearest and drift over many tiles).
+      float tacc[1][NTO][4];
+      zero_acc(tacc);
+      warp_gemm<T, false, true, 1, NTO, SPLIT>(tacc, Ps, LDP, mt * 16, 0, 1, Vs, LDV, n0, C);
+#pragma unroll
+      for (int j = 0; j < NTO; ++j)
+#pragma unroll
+        for (int e = 0; e < 4; ++e) acc[0][j][e] += tacc[0][j][e];
+    } else {
+      warp_gemm<T, false, true, 1, NTO, SPLIT>(acc, Ps, LDP, mt * 16, 0, 1, Vs, LDV, n0, C);
+    }
   }
 #pragma unroll
   for (int hf = 0; hf < 2; ++hf) {
@@ -120,7 +134,7 @@ __global__ void __launch_bounds__(VT) vanilla_pv(const VK<T> kp) {
   }
 }
 
-template <class T>
+template <class T, int SPLIT>
 void run_vanilla(const AttnParams& p, const LaunchContext& ctx) {
   constexpr int C = chunk_rows<T>(), PAD = smem_pad<T>();
   const int64_t BH = p.B * p.H;
@@ -144,14 +158,14 @@ void run_vanilla(const AttnParams& p, const LaunchContext& ctx) {
   const int RP = (int)round_up(p.r, 16);
   const int smem1 = 2 * C * (RP + PAD) * (int)sizeof(T);
   const int smem2 = (C * (C + PAD) + C * (64 + PAD)) * (int)sizeof(T);
-  cuda_check(cudaFuncSetAttribute(vanilla_scores<T>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem1), "attr");
+  cuda_check(cudaFuncSetAttribute(vanilla_scores<T, SPLIT>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem1), "attr");
   for (int64_t it0 = 0; it0 < ntiles; it0 += prt) {
     const int64_t nt = std::min(prt, ntiles - it0);
     kp.it0 = it0;
-    vanilla_scores<T><<<dim3((unsigned)(it0 + nt), (unsigned)nt, (unsigned)BH), VT, smem1, ctx.stream>>>(kp);
+    vanilla_scores<T, SPLIT><<<dim3((unsigned)(it0 + nt), (unsigned)nt, (unsigned)BH), VT, smem1, ctx.stream>>>(kp);
     dim3 g2((unsigned)nt, (unsigned)ceil_div(p.d, 64), (unsigned)BH);
-    if (f32) vanilla_pv<T, true><<<g2, VT, smem2, ctx.stream>>>(kp);
-    else vanilla_pv<T, false><<<g2, VT, smem2, ctx.stream>>>(kp);
+    if (f32) vanilla_pv<T, true, SPLIT><<<g2, VT, smem2, ctx.stream>>>(kp);
+    else vanilla_pv<T, false, SPLIT><<<g2, VT, smem2, ctx.stream>>>(kp);
   }
   WalkArgs a;
   a.segs = analytic_segments(p, p.N, p.N, 0, 1);
@@ -175,7 +189,7 @@ void run_vanilla(const AttnParams& p, const LaunchContext& ctx) {
 
 void launch_vanilla(const AttnParams& p, const LaunchContext& ctx) {
   if (p.cu_seqlens) throw CudaError("method vanilla does not support packed sequences on cuda");
-  LEET_CUDA_DISPATCH(p.dtype, T, run_vanilla<T>(p, ctx));
+  LEET_CUDA_DISPATCH_PREC(p, T, SPLIT, run_vanilla<T, SPLIT>(p, ctx));
 }
 
 }  // namespace leet::cuda
