@@ -191,9 +191,47 @@ std::vector<DeviceInfo> devices() {
   return out;
 }
 
+// Tensors are allocated stream-ordered from the device's memory pool on the default
+// stream (all work of this library runs there): a decode step allocates its output and
+// state and frees the previous state every token, and cudaMalloc/cudaFree (which
+// synchronises the device) would cost more than the step. The pool keeps up to
+// kPoolKeepBytes of freed memory for reuse and is trimmed before reporting out-of-memory.
+constexpr uint64_t kPoolKeepBytes = 64ull << 20;
+int g_pool_state = -1;  // -1 unknown, 0 unsupported, 1 in use
+
+bool use_pool() {
+  if (g_pool_state < 0) {
+    int dev = 0, ok = 0;
+    g_pool_state = 0;
+    if (cudaGetDevice(&dev) == cudaSuccess &&
+        cudaDeviceGetAttribute(&ok, cudaDevAttrMemoryPoolsSupported, dev) == cudaSuccess && ok) {
+      cudaMemPool_t pool;
+      if (cudaDeviceGetDefaultMemPool(&pool, dev) == cudaSuccess) {
+        uint64_t keep = kPoolKeepBytes;
+        cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep);
+        g_pool_state = 1;
+      }
+    }
+    cudaGetLastError();
+  }
+  return g_pool_state == 1;
+}
+
 void* alloc(size_t bytes) {
   void* p = nullptr;
-  const cudaError_t e = cudaMalloc(&p, bytes ? bytes : 1);
+  const size_t n = bytes ? bytes : 1;
+  cudaError_t e = use_pool() ? cudaMallocAsync(&p, n, 0) : cudaMalloc(&p, n);
+  if (e != cudaSuccess && use_pool()) {
+    // Give the pool's cached blocks back and try once more.
+    cudaGetLastError();
+    int dev = 0;
+    cudaMemPool_t pool;
+    if (cudaGetDevice(&dev) == cudaSuccess && cudaDeviceGetDefaultMemPool(&pool, dev) == cudaSuccess) {
+      cudaDeviceSynchronize();
+      cudaMemPoolTrimTo(pool, 0);
+    }
+    e = cudaMallocAsync(&p, n, 0);
+  }
   if (e != cudaSuccess) {
     cudaGetLastError();
     throw CudaError(bytes_msg(bytes));
@@ -202,7 +240,7 @@ void* alloc(size_t bytes) {
 }
 
 void release(void* ptr) {
-  if (ptr) check(cudaFree(ptr), "cudaFree");
+  if (ptr) check(use_pool() ? cudaFreeAsync(ptr, 0) : cudaFree(ptr), "cudaFree");
 }
 
 void copy_to_device(void* dst, const void* src, size_t bytes) {
