@@ -19,7 +19,10 @@ export interface DecayAttentionOptions extends DecayOptions {
   method?: string;
   /** "cpu", "cuda", or "auto": CUDA when it is usable, else the CPU. Default "auto". */
   backend?: BackendOption;
-  /** Chunk / block / leaf size of the chunked methods on the CPU. Default 64. */
+  /**
+   * Chunk / block / leaf size of the chunked methods. Default: 64 on the CPU; on CUDA
+   * each kernel's own tuned size (blocked picks it from the GPU's occupancy).
+   */
   chunk?: number;
   /**
    * float32 inputs on tensor-core paths (fused on CUDA): "exact" keeps float32
@@ -50,6 +53,7 @@ export interface Plan {
   shape: ProblemShape;
   rates: Float64Array;
   scale: number;
+  /** Chunk size passed to the kernel; 0 = the kernel's own default (CUDA). */
   chunk: number;
   threads: number;
   precision: Precision;
@@ -99,7 +103,7 @@ export function planCall(qIn: unknown, kIn: unknown, vIn: unknown, options: Deca
 
   const rates = resolveDecayRates(options, H);
   const scale = options.scale === undefined ? 1 : checkFinite("scale", options.scale);
-  const chunk = options.chunk === undefined ? 64 : checkPositiveInteger("chunk", options.chunk, 4096);
+  const chunkOpt = options.chunk === undefined ? undefined : checkPositiveInteger("chunk", options.chunk, 4096);
   const threads = options.threads === undefined ? defaultThreads() : checkPositiveInteger("threads", options.threads, 1024);
   const precision = options.precision === undefined ? "exact" : checkOneOf("precision", options.precision, ["exact", "tf32"] as const);
   const returnState = options.returnState ?? false;
@@ -141,14 +145,15 @@ export function planCall(qIn: unknown, kIn: unknown, vIn: unknown, options: Deca
   const numStates = cuSeqlens ? cuSeqlens.length - 1 : B;
 
   // Method.
-  const shape: ProblemShape = { B, H, N, r, d, chunk };
+  const chunk = chunkOpt ?? (backend === "cuda" ? 0 : 64);
+  const shape: ProblemShape = { B, H, N, r, d, chunk: chunkOpt ?? 64 };
   const methodOpt = options.method ?? "auto";
   const ids = methodIds();
   checkOneOf("method", methodOpt, ["auto", ...ids]);
   let autoReason: string | undefined;
   let id = methodOpt;
   if (methodOpt === "auto") {
-    const choice = chooseMethod(shape, dtype, backend);
+    const choice = chooseMethod(shape, dtype, backend, precision);
     id = cuSeqlens && !getMethod(choice.method)!.varlen.includes(backend) ? "blocked" : choice.method;
     autoReason = choice.reason;
   }
