@@ -320,13 +320,14 @@ export async function decayAttention(
   return plan.returnState ? { output, state: state! } : output;
 }
 
-// Calls this small (a decode step: one position, a few state matrices) finish in
-// microseconds; running them on the JS thread avoids a worker-pool round trip that
-// would cost more than the work.
+// CUDA calls this small (a decode step: one position, a few state matrices) finish in
+// microseconds; launching them from the JS thread avoids a worker-pool round trip that
+// would cost more than the work. CPU work always runs off the JS thread.
 const TINY_ELEMENTS = 1 << 21;
 function isTiny(plan: Plan): boolean {
   const { B, H, N, r, d } = plan.shape;
-  return B * H * (N * (2 * r + 2 * d) + (plan.initialState || plan.returnState ? 2 * r * d : 0)) <= TINY_ELEMENTS && N <= 16;
+  const elements = B * H * (N * (2 * r + 2 * d) + (plan.initialState || plan.returnState ? 2 * r * d : 0));
+  return plan.backend === "cuda" && N <= 16 && elements <= TINY_ELEMENTS;
 }
 
 /** @internal Runs a validated plan (native methods, or a registered method's own run). */
