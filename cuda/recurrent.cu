@@ -10,6 +10,15 @@
 // double), so its rounding does not compound over long decay windows (this replaced a
 // third FMA per state element and token: H200 f32 8x8192). Packed sequences are
 // supported.
+//
+// Short inputs (N <= 4, a decode step) take a dedicated single-launch path (see
+// "short inputs" below: decode_kernel, state in registers, for small grids;
+// decode_staged_kernel, state through shared memory by cp.async, for grids many waves
+// deep): no token tiles, the state read once with 16-byte loads and written once, no
+// cudaFuncSetAttribute per call. Their arithmetic is the scan's, operation for
+// operation, so they return the same bits (state and output) as the scan for every dtype
+// and shape (checked bitwise by scripts/gpu-harness, in place too). initial_state and
+// final_state may be the same buffer on this path.
 #include <cstdlib>
 
 #include "common.cuh"
@@ -253,6 +262,350 @@ int scan_cpt(const AttnParams& p, const LaunchContext& ctx, const SegSpec& segs)
   return (p.d > 32 && segs.count * p.H * ceil_div(p.d, 64) >= 2 * (int64_t)ctx.multiprocessors) ? 2 : 1;
 }
 
+// ------------------------------------------------------------------ short inputs
+// decode_kernel: N <= DEC_MAXN tokens per sequence (one decode step is N = 1).
+// One CTA per (sequence, head, 32-column slice) with ceil(r/16) warps. Lane l of warp w
+// is (row lane rl = l >> 3, column lane cl = l & 7) and owns the 4 columns
+// col0 + 4cl .. +3 of the rows 16w + rl + 4kk, kk = 0..3: every state load or store of a
+// warp touches 4 rows x 128 contiguous bytes (16-byte vectors where d % 4 == 0 and the
+// pointers are aligned, scalar loads otherwise, e.g. d = 17).
+// Bitwise the same as scan_kernel: the state update is fmaf(gamma_f, S, k*v) per token,
+// and the per-tile gamma correction is applied once after the N tokens (one tile,
+// N < TT); thread rl's partial q.S over its 4 rows is the scan's accumulator o[rl]
+// (same rows, same order), the two xor-shuffles form (o0 + o1) + (o2 + o3), and the
+// 16-row groups are summed in order from 0.f in shared memory, as the scan does.
+// In place: each state element is read and written by one thread only, the read before
+// the write, so initial_state == final_state (the same buffer) is safe; the pointers are
+// not __restrict__ for that reason. Packed sequences read their offsets from the cached
+// device copy of cu_seqlens (no table upload).
+constexpr int DEC_MAXN = 4;
+
+template <class T> struct DecK {
+  const T* q; const T* k; const T* v; T* o;
+  const float* decay; const float* sin; float* sout;
+  const int64_t* cu;  // device cu_seqlens (packed sequences) or nullptr
+  int64_t H, N; int r, d; float scale;
+};
+
+template <class T, int VW> struct VecOf;  // VW elements of T in one load
+template <> struct VecOf<float, 4> { using type = float4; };
+template <> struct VecOf<__half, 4> { using type = uint2; };
+template <> struct VecOf<__nv_bfloat16, 4> { using type = uint2; };
+
+template <class T, bool VEC>
+__device__ __forceinline__ void load4(const T* p, int valid, float (&x)[4]) {
+  if constexpr (VEC) {
+    if (valid > 0) {
+      const typename VecOf<T, 4>::type a = *reinterpret_cast<const typename VecOf<T, 4>::type*>(p);
+      const T* e = reinterpret_cast<const T*>(&a);
+#pragma unroll
+      for (int c = 0; c < 4; ++c) x[c] = Num<T>::to_f(e[c]);
+    } else {
+#pragma unroll
+      for (int c = 0; c < 4; ++c) x[c] = 0.f;
+    }
+  } else {
+#pragma unroll
+    for (int c = 0; c < 4; ++c) x[c] = c < valid ? Num<T>::to_f(p[c]) : 0.f;
+  }
+}
+
+template <class T, int NT, bool VEC>
+__global__ void __launch_bounds__(512) decode_kernel(const DecK<T> kp) {
+  __shared__ __align__(16) float part[16][NT][32];  // [16-row group][token][column of the slice]
+  const int nsl = (kp.d + 31) >> 5;
+  const int64_t seq = blockIdx.x / nsl;
+  const int h = blockIdx.y, col0 = (int)(blockIdx.x % nsl) * 32;
+  const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31, rl = lane >> 3, cl = lane & 7;
+  const int r = kp.r, d = kp.d, groups = blockDim.x >> 5;
+  const int col = col0 + 4 * cl;
+  const int cvalid = d - col < 4 ? d - col : 4;  // columns of this thread inside d (<= 0: none)
+  int64_t b = seq, t0 = 0, len = kp.N;
+  if (kp.cu) {
+    b = 0;
+    t0 = kp.cu[seq];
+    len = kp.cu[seq + 1] - t0;
+  }
+  const int64_t sbase = (seq * kp.H + h) * r;
+  // the state first: its loads are the long pole
+  float y[4][4];
+#pragma unroll
+  for (int kk = 0; kk < 4; ++kk) {
+    const int i = 16 * warp + 4 * kk + rl;
+    if (kp.sin && i < r) load4<float, VEC>(kp.sin + (sbase + i) * d + col, cvalid, y[kk]);
+    else
+#pragma unroll
+      for (int c = 0; c < 4; ++c) y[kk][c] = 0.f;
+  }
+  const int64_t rowbase = (b * kp.H + h) * kp.N + t0;
+  float kx[NT][4], qx[NT][4], vv[NT][4];
+#pragma unroll
+  for (int t = 0; t < NT; ++t) {
+    const bool tok = t < len;
+    const int64_t row = rowbase + t;
+#pragma unroll
+    for (int kk = 0; kk < 4; ++kk) {
+      const int i = 16 * warp + 4 * kk + rl;
+      const bool ok = tok && i < r;
+      kx[t][kk] = ok ? ldf(kp.k + row * r + i) : 0.f;
+      qx[t][kk] = ok ? ldf(kp.q + row * r + i) : 0.f;
+    }
+    if (tok) load4<T, VEC>(kp.v + row * d + col, cvalid, vv[t]);
+    else
+#pragma unroll
+      for (int c = 0; c < 4; ++c) vv[t][c] = 0.f;
+  }
+  // gamma exactly as scan_kernel forms it
+  const double gd = exp(-(double)kp.decay[h]);
+  const float ghi = (float)gd;
+  const double rel = ghi >= 1.17549435e-38f ? log1p((gd - (double)ghi) / (double)ghi) : 0.0;
+  const float cm1 = (float)expm1(rel * (double)len);
+#pragma unroll
+  for (int t = 0; t < NT; ++t) {
+    if (t < len) {
+      float o[4] = {0.f, 0.f, 0.f, 0.f};
+#pragma unroll
+      for (int kk = 0; kk < 4; ++kk)
+#pragma unroll
+        for (int c = 0; c < 4; ++c) {
+          y[kk][c] = fmaf(ghi, y[kk][c], kx[t][kk] * vv[t][c]);
+          o[c] = fmaf(qx[t][kk], y[kk][c], o[c]);
+        }
+#pragma unroll
+      for (int c = 0; c < 4; ++c) {
+        o[c] += __shfl_xor_sync(0xffffffffu, o[c], 8);   // rows rl = 0+1, 2+3
+        o[c] += __shfl_xor_sync(0xffffffffu, o[c], 16);  // (0+1) + (2+3)
+      }
+      if (rl == 0) *reinterpret_cast<float4*>(&part[warp][t][4 * cl]) = make_float4(o[0], o[1], o[2], o[3]);
+    }
+  }
+  if (cm1 != 0.f)  // the scan's per-tile correction of the rounded gamma (N < TT: one tile)
+#pragma unroll
+    for (int kk = 0; kk < 4; ++kk)
+#pragma unroll
+      for (int c = 0; c < 4; ++c) y[kk][c] = fmaf(y[kk][c], cm1, y[kk][c]);
+  if (kp.sout) {
+#pragma unroll
+    for (int kk = 0; kk < 4; ++kk) {
+      const int i = 16 * warp + 4 * kk + rl;
+      if (i < r && cvalid > 0) {
+        float* dst = kp.sout + (sbase + i) * d + col;
+        if constexpr (VEC) {
+          *reinterpret_cast<float4*>(dst) = make_float4(y[kk][0], y[kk][1], y[kk][2], y[kk][3]);
+        } else {
+#pragma unroll
+          for (int c = 0; c < 4; ++c)
+            if (c < cvalid) dst[c] = y[kk][c];
+        }
+      }
+    }
+  }
+  __syncthreads();
+  for (int idx = tid; idx < NT * 32; idx += blockDim.x) {  // one warp when r <= 16
+    const int t = idx >> 5, cc = idx & 31;
+    if (t < len && col0 + cc < d) {
+      float sum = 0.f;
+      for (int g = 0; g < groups; ++g) sum += part[g][t][cc];
+      stf(kp.o + (rowbase + t) * d + col0 + cc, kp.scale * sum);
+    }
+  }
+}
+
+// decode_staged_kernel: the same arithmetic (bitwise), with the state slice [r][32]
+// staged through shared memory by cp.async instead of registers, so a CTA of WARPS warps
+// (each looping over 16-row groups g = warp, warp + WARPS, ...) keeps all of its state
+// in flight with few registers: more CTAs per SM and more bytes in flight at large B.
+// Needs 16-byte vectors (d % 4 == 0, aligned state) and its shared memory <= 48 KB.
+__host__ __device__ inline int staged_kq_floats(int r, int nt) { return (2 * nt * r + 3) & ~3; }  // 16-byte multiple
+template <class T> __host__ __device__ inline int staged_smem_floats(int r, int nt) {
+  const int groups = (r + 15) / 16;
+  return r * 32 + staged_kq_floats(r, nt) + nt * 32 + groups * nt * 32;  // state, k|q, v, partial sums
+}
+
+template <class T, int NT, int WARPS>
+__global__ void __launch_bounds__(WARPS * 32) decode_staged_kernel(const DecK<T> kp) {
+  extern __shared__ __align__(16) float sm[];
+  const int nsl = (kp.d + 31) >> 5;
+  const int64_t seq = blockIdx.x / nsl;
+  const int h = blockIdx.y, col0 = (int)(blockIdx.x % nsl) * 32;
+  const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31, rl = lane >> 3, cl = lane & 7;
+  const int r = kp.r, d = kp.d, groups = (r + 15) >> 4;
+  const int wcols = d - col0 < 32 ? d - col0 : 32;  // a multiple of 4
+  float* st = sm;                 // [r][32]
+  float* kf = st + r * 32;        // [NT][r]
+  float* qf = kf + NT * r;        // [NT][r]
+  float* vf = kf + staged_kq_floats(r, NT);  // [NT][32] (16-byte aligned)
+  float* part = vf + NT * 32;     // [groups][NT][32]
+  int64_t b = seq, t0 = 0, len = kp.N;
+  if (kp.cu) {
+    b = 0;
+    t0 = kp.cu[seq];
+    len = kp.cu[seq + 1] - t0;
+  }
+  const int64_t sbase = (seq * kp.H + h) * r;
+  if (kp.sin) {
+    for (int idx = tid; idx < r * 8; idx += WARPS * 32) {
+      const int i = idx >> 3, c = 4 * (idx & 7);
+      const bool ok = c < wcols;
+      cp_async16(st + i * 32 + c, kp.sin + (ok ? (sbase + i) * d + col0 + c : 0), ok ? 16 : 0);
+    }
+  }
+  cp_async_commit();
+  const int64_t rowbase = (b * kp.H + h) * kp.N + t0;
+  for (int idx = tid; idx < NT * r; idx += WARPS * 32) {
+    const int t = idx / r, i = idx - t * r;
+    const bool ok = t < len;
+    kf[idx] = ok ? ldf(kp.k + (rowbase + t) * r + i) : 0.f;
+    qf[idx] = ok ? ldf(kp.q + (rowbase + t) * r + i) : 0.f;
+  }
+  for (int idx = tid; idx < NT * 32; idx += WARPS * 32) {
+    const int t = idx >> 5, c = idx & 31;
+    vf[idx] = (t < len && c < wcols) ? ldf(kp.v + (rowbase + t) * d + col0 + c) : 0.f;
+  }
+  const double gd = exp(-(double)kp.decay[h]);
+  const float ghi = (float)gd;
+  const double rel = ghi >= 1.17549435e-38f ? log1p((gd - (double)ghi) / (double)ghi) : 0.0;
+  const float cm1 = (float)expm1(rel * (double)len);
+  cp_async_wait_all();
+  __syncthreads();
+  for (int g = warp; g < groups; g += WARPS) {
+    float y[4][4];
+#pragma unroll
+    for (int kk = 0; kk < 4; ++kk) {
+      const int i = 16 * g + 4 * kk + rl;
+      if (kp.sin && i < r) {
+        const float4 a = *reinterpret_cast<const float4*>(st + i * 32 + 4 * cl);
+        y[kk][0] = a.x; y[kk][1] = a.y; y[kk][2] = a.z; y[kk][3] = a.w;
+      } else {
+#pragma unroll
+        for (int c = 0; c < 4; ++c) y[kk][c] = 0.f;
+      }
+    }
+#pragma unroll
+    for (int t = 0; t < NT; ++t) {
+      if (t < len) {
+        float o[4] = {0.f, 0.f, 0.f, 0.f};
+        const float4 v4 = *reinterpret_cast<const float4*>(vf + t * 32 + 4 * cl);
+        const float vv[4] = {v4.x, v4.y, v4.z, v4.w};
+#pragma unroll
+        for (int kk = 0; kk < 4; ++kk) {
+          const int i = 16 * g + 4 * kk + rl;
+          const float kx = i < r ? kf[t * r + i] : 0.f, qx = i < r ? qf[t * r + i] : 0.f;
+#pragma unroll
+          for (int c = 0; c < 4; ++c) {
+            y[kk][c] = fmaf(ghi, y[kk][c], kx * vv[c]);
+            o[c] = fmaf(qx, y[kk][c], o[c]);
+          }
+        }
+#pragma unroll
+        for (int c = 0; c < 4; ++c) {
+          o[c] += __shfl_xor_sync(0xffffffffu, o[c], 8);
+          o[c] += __shfl_xor_sync(0xffffffffu, o[c], 16);
+        }
+        if (rl == 0) *reinterpret_cast<float4*>(part + (g * NT + t) * 32 + 4 * cl) = make_float4(o[0], o[1], o[2], o[3]);
+      }
+    }
+    if (cm1 != 0.f)
+#pragma unroll
+      for (int kk = 0; kk < 4; ++kk)
+#pragma unroll
+        for (int c = 0; c < 4; ++c) y[kk][c] = fmaf(y[kk][c], cm1, y[kk][c]);
+    if (kp.sout) {
+#pragma unroll
+      for (int kk = 0; kk < 4; ++kk) {
+        const int i = 16 * g + 4 * kk + rl;
+        if (i < r && 4 * cl < wcols)
+          *reinterpret_cast<float4*>(kp.sout + (sbase + i) * d + col0 + 4 * cl) =
+              make_float4(y[kk][0], y[kk][1], y[kk][2], y[kk][3]);
+      }
+    }
+  }
+  __syncthreads();
+  for (int idx = tid; idx < NT * 32; idx += WARPS * 32) {
+    const int t = idx >> 5, cc = idx & 31;
+    if (t < len && col0 + cc < d) {
+      float sum = 0.f;
+      for (int g = 0; g < groups; ++g) sum += part[(g * NT + t) * 32 + cc];
+      stf(kp.o + (rowbase + t) * d + col0 + cc, kp.scale * sum);
+    }
+  }
+}
+
+template <class T>
+DecK<T> decode_args(const AttnParams& p, const LaunchContext& ctx) {
+  DecK<T> kp;
+  kp.q = static_cast<const T*>(p.q); kp.k = static_cast<const T*>(p.k); kp.v = static_cast<const T*>(p.v);
+  kp.o = static_cast<T*>(p.o);
+  kp.decay = ctx.decay_rate; kp.sin = p.initial_state; kp.sout = p.final_state;
+  kp.cu = p.cu_seqlens ? ctx.cu_seqlens : nullptr;
+  kp.H = p.H; kp.N = p.N; kp.r = (int)p.r; kp.d = (int)p.d; kp.scale = (float)p.scale;
+  return kp;
+}
+
+template <class T, int NT, int WARPS>
+void launch_decode_staged_t(const AttnParams& p, const LaunchContext& ctx, int64_t seqs) {
+  const dim3 grid((unsigned)(seqs * ceil_div(p.d, 32)), (unsigned)p.H);
+  const size_t smem = (size_t)staged_smem_floats<T>((int)p.r, NT) * 4;
+  decode_staged_kernel<T, NT, WARPS><<<grid, WARPS * 32, smem, ctx.stream>>>(decode_args<T>(p, ctx));
+}
+
+template <class T, int NT, bool VEC>
+void launch_decode_t(const AttnParams& p, const LaunchContext& ctx, int64_t seqs) {
+  const dim3 grid((unsigned)(seqs * ceil_div(p.d, 32)), (unsigned)p.H);
+  decode_kernel<T, NT, VEC><<<grid, (unsigned)(ceil_div(p.r, 16) * 32), 0, ctx.stream>>>(decode_args<T>(p, ctx));
+}
+
+// The short-input path, when it applies (returns false otherwise: the scan runs).
+// Variants (all bitwise equal): 1 = decode_kernel (state in registers), 2 / 3 =
+// decode_staged_kernel with 4 / 8 warps (state through shared memory). Developer
+// override LEET_CUDA_DECODE=0 (the scan; the harness compares them), 1, 2 or 3.
+// Default: the staged kernel (2) when the grid is many waves deep (large B: bandwidth
+// bound, where bytes in flight per SM decide), the register kernel (1) otherwise
+// (small B: latency bound, one wave).
+int decode_variant(const AttnParams& p, const LaunchContext& ctx, int64_t seqs) {
+  const int64_t ctas = seqs * p.H * ceil_div(p.d, 32);
+  return ctas >= 8 * (int64_t)ctx.multiprocessors ? 2 : 1;
+}
+
+bool launch_decode(const AttnParams& p, const LaunchContext& ctx) {
+  const char* env = getenv("LEET_CUDA_DECODE");
+  if ((env && env[0] == '0') || p.N > DEC_MAXN || p.r > 256 || p.d > 256) return false;
+  if (p.cu_seqlens && !ctx.cu_seqlens) return false;
+  const int64_t seqs = num_sequences(p);
+  if (seqs <= 0 || seqs > 0x7fffffff / ceil_div(p.d, 32) || p.H > 65535) return false;
+  // 16-byte state vectors and 4-element v vectors: d % 4 == 0 and aligned pointers
+  auto al = [](const void* ptr, uintptr_t a) { return (reinterpret_cast<uintptr_t>(ptr) & (a - 1)) == 0; };
+  const uintptr_t va = p.dtype == DType::F32 ? 16 : 8;
+  const bool vec = p.d % 4 == 0 && al(p.initial_state, 16) && al(p.final_state, 16) && al(p.v, va);
+  int variant = (env && env[0] >= '1' && env[0] <= '3') ? env[0] - '0' : decode_variant(p, ctx, seqs);
+  if (variant > 1 && (!vec || staged_smem_floats<float>((int)p.r, (int)p.N) * 4 > 48 * 1024)) variant = 1;
+  LEET_CUDA_DISPATCH(p.dtype, T, {
+    if (variant == 1) {
+      switch ((int)p.N) {
+        case 1: vec ? launch_decode_t<T, 1, true>(p, ctx, seqs) : launch_decode_t<T, 1, false>(p, ctx, seqs); break;
+        case 2: vec ? launch_decode_t<T, 2, true>(p, ctx, seqs) : launch_decode_t<T, 2, false>(p, ctx, seqs); break;
+        case 3: vec ? launch_decode_t<T, 3, true>(p, ctx, seqs) : launch_decode_t<T, 3, false>(p, ctx, seqs); break;
+        default: vec ? launch_decode_t<T, 4, true>(p, ctx, seqs) : launch_decode_t<T, 4, false>(p, ctx, seqs); break;
+      }
+    } else if (variant == 2) {
+      switch ((int)p.N) {
+        case 1: launch_decode_staged_t<T, 1, 4>(p, ctx, seqs); break;
+        case 2: launch_decode_staged_t<T, 2, 4>(p, ctx, seqs); break;
+        case 3: launch_decode_staged_t<T, 3, 4>(p, ctx, seqs); break;
+        default: launch_decode_staged_t<T, 4, 4>(p, ctx, seqs); break;
+      }
+    } else {
+      switch ((int)p.N) {
+        case 1: launch_decode_staged_t<T, 1, 8>(p, ctx, seqs); break;
+        case 2: launch_decode_staged_t<T, 2, 8>(p, ctx, seqs); break;
+        case 3: launch_decode_staged_t<T, 3, 8>(p, ctx, seqs); break;
+        default: launch_decode_staged_t<T, 4, 8>(p, ctx, seqs); break;
+      }
+    }
+  });
+  return true;
+}
+
 }  // namespace
 
 void scan_tokens(const AttnParams& p, const LaunchContext& ctx, const SegSpec& segs, bool emit,
@@ -271,6 +624,7 @@ void scan_tokens(const AttnParams& p, const LaunchContext& ctx, const SegSpec& s
 }
 
 void launch_recurrent(const AttnParams& p, const LaunchContext& ctx) {
+  if (launch_decode(p, ctx)) return;
   SegSpec segs;
   if (p.cu_seqlens) {
     std::vector<SegInfo> tab = varlen_segments(p, p.N, nullptr);

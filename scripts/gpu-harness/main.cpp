@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -92,12 +93,16 @@ static std::vector<std::pair<const char*, const char*>> configs(int m) {
   if (m == 0 || m == 2 || m == 3 || m == 5)
     return {{"", ""}, {"LEET_CUDA_WALK", "lean16"}, {"LEET_CUDA_WALK", "lean32"}, {"LEET_CUDA_WALK", "wide32"},
             {"LEET_CUDA_WALK", "wide128"}, {"LEET_CUDA_WALK", "x16w32"}};
-  if (m == 1 || m == 4) return {{"", ""}, {"LEET_CUDA_SCAN_CPT", "1"}, {"LEET_CUDA_SCAN_CPT", "2"}};
+  if (m == 1)
+    return {{"", ""}, {"LEET_CUDA_SCAN_CPT", "1"}, {"LEET_CUDA_SCAN_CPT", "2"}, {"LEET_CUDA_DECODE", "0"},
+            {"LEET_CUDA_DECODE", "1"}, {"LEET_CUDA_DECODE", "2"}, {"LEET_CUDA_DECODE", "3"}};
+  if (m == 4) return {{"", ""}, {"LEET_CUDA_SCAN_CPT", "1"}, {"LEET_CUDA_SCAN_CPT", "2"}};
   return {{"", ""}};
 }
 static void set_config(const std::pair<const char*, const char*>& c) {
   unsetenv("LEET_CUDA_WALK");
   unsetenv("LEET_CUDA_SCAN_CPT");
+  unsetenv("LEET_CUDA_DECODE");
   if (c.first[0]) setenv(c.first, c.second, 1);
 }
 
@@ -107,7 +112,12 @@ static int run_checks(bool small) {
       {2, 2, 65, 64, 64, false, {}, -1}, {1, 2, 257, 128, 128, true, {}, -1}, {1, 4, 1000, 17, 40, true, {}, -1},
       {1, 1, 1000, 256, 256, true, {}, -1}, {2, 3, 300, 33, 72, true, {}, -1}, {1, 2, 130, 1, 1, true, {}, -1},
       {1, 2, 4096, 64, 64, true, {}, 1e-4},
-      {1, 2, 1000, 64, 64, true, {0, 1, 65, 300, 301, 1000}, -1}, {1, 2, 700, 17, 40, true, {0, 333, 700}, -1}};
+      {1, 2, 1000, 64, 64, true, {0, 1, 65, 300, 301, 1000}, -1}, {1, 2, 700, 17, 40, true, {0, 333, 700}, -1},
+      // short inputs (recurrent: the decode path, N <= 4) with state in and out
+      {3, 3, 1, 128, 128, true, {}, -1}, {2, 2, 1, 17, 40, true, {}, -1}, {1, 2, 2, 40, 17, true, {}, -1},
+      {2, 3, 3, 33, 72, true, {}, -1}, {1, 2, 4, 256, 256, true, {}, -1}, {2, 2, 4, 1, 1, true, {}, -1},
+      {1, 2, 3, 64, 64, true, {}, 1e-4}, {1, 2, 4, 17, 40, true, {0, 1, 3, 4}, -1}, {1, 3, 3, 128, 128, true, {0, 1, 2, 3}, -1},
+      {1, 2, 2, 72, 36, false, {0, 2}, -1}};
   if (small) cases.resize(5);
   std::mt19937 rng(1234);
   int fails = 0;
@@ -136,6 +146,7 @@ static int run_checks(bool small) {
       cuda::copy_to_device(dv, hp(v, dt), nv);
       cuda::copy_to_device(di, init.data(), ns);
       for (int m = 0; m < 7; ++m)
+      if (!getenv("HARNESS_METHOD") || atoi(getenv("HARNESS_METHOD")) == m)  // one method only (by index)
       for (int pr = 0; pr < (dt == DType::F32 ? 2 : 1); ++pr)
       for (const auto& cfg : configs(m)) {
         set_config(cfg);
@@ -216,6 +227,148 @@ static int run_checks(bool small) {
   }
   printf("checks: %d failure(s)\n", fails);
   return fails;
+}
+
+// The decode path (recurrent, N <= 4; variants LEET_CUDA_DECODE=1,2,3) against the scan
+// it replaces (LEET_CUDA_DECODE=0): output and final state must be bitwise equal, out of
+// place and in place
+// (initial_state == final_state), for every dtype and awkward shape.
+static int run_decode_checks() {
+  struct DC { int64_t B, H, N, r, d; std::vector<int64_t> cu; bool state; };
+  const std::vector<DC> cases = {
+      {1, 32, 1, 128, 128, {}, true}, {5, 3, 1, 128, 128, {}, true}, {2, 2, 2, 17, 40, {}, true},
+      {2, 2, 3, 40, 17, {}, true},    {1, 2, 4, 256, 256, {}, true}, {3, 2, 1, 1, 1, {}, true},
+      {2, 3, 4, 33, 72, {}, true},    {1, 2, 4, 64, 64, {0, 1, 3, 4}, true}, {1, 3, 3, 17, 40, {0, 1, 2, 3}, true},
+      {2, 2, 2, 64, 96, {}, false},   {1, 2, 1, 200, 130, {}, true}, {2, 2, 1, 17, 40, {}, true},
+      {1, 3, 3, 33, 72, {}, true},    {1, 2, 1, 256, 256, {}, true}, {1, 2, 2, 128, 100, {0, 1, 2}, true}};
+  std::mt19937 rng(99);
+  int fails = 0, n = 0;
+  for (const DC& c : cases)
+    for (DType dt : {DType::F32, DType::F16, DType::BF16}) {
+      const int64_t S = c.cu.empty() ? c.B : (int64_t)c.cu.size() - 1;
+      Host q = make(c.B * c.H * c.N * c.r, dt, rng), k = make(c.B * c.H * c.N * c.r, dt, rng),
+           v = make(c.B * c.H * c.N * c.d, dt, rng);
+      std::vector<float> init(S * c.H * c.r * c.d);
+      for (auto& x : init) x = std::uniform_real_distribution<float>(-1, 1)(rng);
+      std::vector<double> s(c.H);
+      const double choices[5] = {0.0, 0.01, 0.3, 3.0, 1e-4};
+      for (int64_t h = 0; h < c.H; ++h) s[h] = choices[h % 5];
+      const size_t nq = q.f32.size() * esz(dt), nv = v.f32.size() * esz(dt), ns = init.size() * 4;
+      void *dq = cuda::alloc(nq), *dk = cuda::alloc(nq), *dv = cuda::alloc(nv), *dO = cuda::alloc(nv);
+      void *di = cuda::alloc(ns), *df = cuda::alloc(ns);
+      cuda::copy_to_device(dq, hp(q, dt), nq);
+      cuda::copy_to_device(dk, hp(k, dt), nq);
+      cuda::copy_to_device(dv, hp(v, dt), nv);
+      // 0: scan; 1 + 2(dv-1) + inplace: decode variant dv = 1, 2, 3, out of place / in place
+      constexpr int NV = 7;
+      std::vector<unsigned char> out[NV];
+      std::vector<float> fin[NV];
+      for (int variant = 0; variant < NV; ++variant) {
+        const char dvs[2] = {(char)(variant == 0 ? '0' : '1' + (variant - 1) / 2), 0};
+        setenv("LEET_CUDA_DECODE", dvs, 1);
+        const bool inplace = variant > 0 && (variant - 1) % 2 == 1;
+        AttnParams p;
+        p.q = dq; p.k = dk; p.v = dv; p.o = dO; p.dtype = dt;
+        p.B = c.B; p.H = c.H; p.N = c.N; p.r = c.r; p.d = c.d;
+        p.decay_rate = s.data(); p.scale = 0.5;
+        cuda::copy_to_device(di, init.data(), ns);
+        cuda::fill_bytes(df, 0xFF, ns);
+        if (inplace) cuda::copy_to_device(df, init.data(), ns);
+        p.initial_state = c.state ? (const float*)(inplace ? df : di) : nullptr;
+        p.final_state = (float*)df;
+        if (!c.cu.empty()) { p.cu_seqlens = c.cu.data(); p.num_seqs = S; }
+        cuda::fill_bytes(dO, 0xFF, nv);
+        try {
+          cuda::run(p, Method::Recurrent);
+        } catch (const CudaError& e) {
+          printf("FAIL decode check threw: %s\n", e.what());
+          ++fails;
+          continue;
+        }
+        out[variant].resize(nv);
+        fin[variant].resize(init.size());
+        cuda::copy_to_host(out[variant].data(), dO, nv);
+        cuda::copy_to_host(fin[variant].data(), df, ns);
+      }
+      unsetenv("LEET_CUDA_DECODE");
+      for (int variant = 1; variant < NV; ++variant) {
+        if (out[variant].empty()) continue;
+        ++n;
+        const bool same_o = out[variant] == out[0];
+        const bool same_s = fin[variant].size() == fin[0].size() &&
+                            std::memcmp(fin[variant].data(), fin[0].data(), ns) == 0;
+        size_t odiff = 0, sdiff = 0;
+        if (!same_o) for (size_t i = 0; i < nv; ++i) odiff += out[variant][i] != out[0][i];
+        if (!same_s) for (size_t i = 0; i < init.size(); ++i) sdiff += std::memcmp(&fin[variant][i], &fin[0][i], 4) != 0;
+        const bool bad = !same_o || !same_s;
+        if (bad) ++fails;
+        if (bad || getenv("VERBOSE"))
+          printf("%s decode-vs-scan v%d %s %s B%lld H%lld N%lld r%lld d%lld%s%s: output bytes differing %zu, state floats differing %zu\n",
+                 bad ? "FAIL" : "ok  ", 1 + (variant - 1) / 2, (variant - 1) % 2 ? "in-place" : "        ", kDt[(int)dt], (long long)c.B, (long long)c.H,
+                 (long long)c.N, (long long)c.r, (long long)c.d, c.state ? " +state" : "", c.cu.empty() ? "" : " varlen", odiff, sdiff);
+      }
+      cuda::release(dq); cuda::release(dk); cuda::release(dv); cuda::release(dO); cuda::release(di); cuda::release(df);
+    }
+  printf("decode path vs scan, bitwise (output and final state; out of place and in place): %d comparisons, %d failure(s)\n", n, fails);
+  return fails;
+}
+
+// One decode step (N = 1, float32 state in and out) at H=32, r=d=128, B = 1 and 64:
+// CUDA events around one dispatch (median of 300, after 30 warm-ups), and the host wall
+// clock of cuda::run (make_context + launch + stream sync), for the scan
+// (LEET_CUDA_DECODE=0) and the decode variants 1-3, out of place and in place.
+static void run_decode_bench() {
+  const double bw = cuda::copy_bandwidth(size_t(1) << 30);
+  auto devs = cuda::devices();
+  printf("\n# decode step on %s: copy bandwidth %.0f GB/s; H=32 r=d=128 N=1, float32 state in+out; events median of 300, host = cuda::run wall median\n",
+         devs.empty() ? "?" : devs[0].name.c_str(), bw / 1e9);
+  printf("%-5s %3s %-16s %9s %9s %9s %9s %7s\n", "dtype", "B", "path", "ev_us", "ev_min", "host_us", "floor_us", "x_floor");
+  const int64_t H = 32, r = 128, d = 128;
+  std::vector<double> s(H);
+  for (int64_t h = 0; h < H; ++h) s[h] = std::pow(2.0, -0.25 * (h + 1));
+  std::mt19937 rng(11);
+  for (DType dt : {DType::F32, DType::BF16})
+    for (int64_t B : {1, 64}) {
+      const size_t nq = B * H * r * esz(dt), ns = B * H * r * d * 4;
+      Host hq = make(B * H * r, dt, rng);
+      std::vector<float> init(B * H * r * d);
+      for (auto& x : init) x = std::uniform_real_distribution<float>(-1, 1)(rng);
+      void *dq = cuda::alloc(nq), *dk = cuda::alloc(nq), *dv = cuda::alloc(nq), *dO = cuda::alloc(nq);
+      void *sa = cuda::alloc(ns), *sb = cuda::alloc(ns);
+      for (void* x : {dq, dk, dv}) cuda::copy_to_device(x, hp(hq, dt), nq);
+      cuda::copy_to_device(sa, init.data(), ns);
+      cuda::copy_to_device(sb, init.data(), ns);
+      const double floor_us = 2.0 * ns / bw * 1e6;
+      // 0: scan; 1..3: decode variants out of place; 4..6: in place
+      for (int variant = 0; variant < 7; ++variant) {
+        const char dvs[2] = {(char)(variant == 0 ? '0' : '1' + (variant - 1) % 3), 0};
+        setenv("LEET_CUDA_DECODE", dvs, 1);
+        AttnParams p;
+        p.q = dq; p.k = dk; p.v = dv; p.o = dO; p.dtype = dt;
+        p.B = B; p.H = H; p.N = 1; p.r = r; p.d = d; p.decay_rate = s.data(); p.scale = 0.1;
+        p.initial_state = (const float*)sa;
+        p.final_state = (float*)(variant >= 4 ? sa : sb);
+        std::vector<double> ev = cuda::time(p, Method::Recurrent, 30, 300);
+        std::vector<double> host;
+        for (int i = 0; i < 330; ++i) {
+          const auto t0 = std::chrono::steady_clock::now();
+          cuda::run(p, Method::Recurrent);
+          const auto t1 = std::chrono::steady_clock::now();
+          if (i >= 30) host.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+        }
+        std::sort(ev.begin(), ev.end());
+        std::sort(host.begin(), host.end());
+        const double med = ev[ev.size() / 2] * 1e3;
+        static const char* names[7] = {"scan (before)", "dec1 regs", "dec2 smem 4w", "dec3 smem 8w",
+                                       "dec1 in-place", "dec2 in-place", "dec3 in-place"};
+        const char* name = names[variant];
+        printf("%-5s %3lld %-16s %9.2f %9.2f %9.2f %9.2f %7.2f\n", kDt[(int)dt], (long long)B, name, med, ev[0] * 1e3,
+               host[host.size() / 2], floor_us, med / floor_us);
+        fflush(stdout);
+      }
+      unsetenv("LEET_CUDA_DECODE");
+      for (void* x : {dq, dk, dv, dO, sa, sb}) cuda::release(x);
+    }
 }
 
 struct BenchSet {
@@ -341,7 +494,9 @@ int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "all";
   int fails = 0;
   if (mode == "all" || mode == "check" || mode == "small") fails = run_checks(mode == "small");
+  if (mode == "all" || mode == "check" || mode == "small" || mode == "decode") fails += run_decode_checks();
   fflush(stdout);
+  if (mode == "all" || mode == "decode") run_decode_bench();
   if (mode == "all" || mode == "bench" || mode == "quick") run_bench(mode == "quick");
   if (mode == "prof") {  // one launch of each hot configuration, for ncu
     const int64_t H = 32;
