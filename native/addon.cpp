@@ -304,12 +304,17 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
   return promise;
 }
 
-// Runs the method on the calling (JS) thread. For tiny calls such as a decode step,
-// where a hop through the worker pool would cost more than the work itself.
+// Launches the method from the calling (JS) thread, for tiny CUDA calls such as a decode
+// step, where a hop through the worker pool and a wait would cost more than the work.
+// It does not wait: the results are stream-ordered before any later kernel or copy.
 Napi::Value RunSync(const Napi::CallbackInfo& info) {
   auto baton = read_baton(info.Env(), info[0].As<Napi::Object>());
   try {
-    execute(*baton);
+    if (baton->backend == Backend::Cuda) {
+      cuda::run(baton->p, baton->method, /*synchronize=*/false);
+    } else {
+      execute(*baton);
+    }
   } catch (const std::exception& e) {
     throw Napi::Error::New(info.Env(), e.what());
   }

@@ -42,9 +42,11 @@ void fill_bytes(void* ptr, int byte, size_t bytes);  // e.g. 0xFF poisons with N
 void mem_info(size_t* free_bytes, size_t* total_bytes);
 
 // Enqueues method m on the default stream (p holds device pointers; p.decay_rate,
-// p.cu_seqlens are host pointers), checks the launch, waits for completion, and throws
-// CudaError naming the error if anything failed.
-void run(const AttnParams& p, Method m);
+// p.cu_seqlens are host pointers), checks the launch and, when `synchronize`, waits for
+// completion; throws CudaError naming the error if anything failed. Without the wait,
+// the results are ready for any later work or copy (all of it runs on that stream), and
+// an execution error surfaces at the next synchronising call.
+void run(const AttnParams& p, Method m, bool synchronize = true);
 
 // Times method m: `warmup` untimed runs, then `reps` runs each bracketed by CUDA events
 // around the kernel launches only. Returns milliseconds per rep.

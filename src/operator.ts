@@ -208,8 +208,10 @@ function baton(plan: Plan, io: Pick<RawBaton, "q" | "k" | "v" | "o" | "initialSt
   };
 }
 
-// Poison device outputs (NaN in every dtype) when asked, so tests catch unwritten elements.
-const poisonDevice = (): boolean => process.env.LEET_DECODING_POISON === "1";
+// Poison device outputs (NaN in every dtype) when asked, so tests catch unwritten
+// elements. Read once: process.env lookups cost microseconds on the decode-step path.
+const POISON_DEVICE = process.env.LEET_DECODING_POISON === "1";
+const poisonDevice = (): boolean => POISON_DEVICE;
 
 /** @internal Operands of one native call, on the plan's backend; `release` frees temporaries. */
 export interface Operands {
@@ -321,8 +323,10 @@ export async function decayAttention(
 }
 
 // CUDA calls this small (a decode step: one position, a few state matrices) finish in
-// microseconds; launching them from the JS thread avoids a worker-pool round trip that
-// would cost more than the work. CPU work always runs off the JS thread.
+// microseconds; launching them from the JS thread without waiting avoids a worker-pool
+// round trip and a synchronisation that would cost more than the work (results are
+// stream-ordered: a later kernel or toHost() sees them). CPU work always runs off the
+// JS thread.
 const TINY_ELEMENTS = 1 << 21;
 function isTiny(plan: Plan): boolean {
   const { B, H, N, r, d } = plan.shape;

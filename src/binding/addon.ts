@@ -62,7 +62,7 @@ export interface RawInfo {
 export interface RawAddon {
   DeviceBuffer: new (bytes: number) => RawDeviceBuffer;
   run(baton: RawBaton): Promise<void>;
-  /** Same as run, on the calling thread (tiny calls only). */
+  /** Same as run, launched from the calling thread without waiting (tiny CUDA calls only). */
   runSync(baton: RawBaton): void;
   time(baton: RawBaton, warmup: number, reps: number): Promise<Float64Array>;
   copyBandwidth(backend: "cpu" | "cuda", bytes: number, threads: number): Promise<number>;
