@@ -92,7 +92,8 @@ static double tol(int col) {
 static std::vector<std::pair<const char*, const char*>> configs(int m) {
   if (m == 0 || m == 2 || m == 3 || m == 5)
     return {{"", ""}, {"LEET_CUDA_WALK", "lean16"}, {"LEET_CUDA_WALK", "lean32"}, {"LEET_CUDA_WALK", "wide32"},
-            {"LEET_CUDA_WALK", "wide128"}, {"LEET_CUDA_WALK", "x16w32"}};
+            {"LEET_CUDA_WALK", "wide128"}, {"LEET_CUDA_WALK", "x16w32"},
+            {"LEET_CUDA_WALK", "tf64w32"}, {"LEET_CUDA_WALK", "tf64w64"}};
   if (m == 1)
     return {{"", ""}, {"LEET_CUDA_SCAN_CPT", "1"}, {"LEET_CUDA_SCAN_CPT", "2"}, {"LEET_CUDA_DECODE", "0"},
             {"LEET_CUDA_DECODE", "1"}, {"LEET_CUDA_DECODE", "2"}, {"LEET_CUDA_DECODE", "3"}};
@@ -147,6 +148,7 @@ static int run_checks(bool small) {
       cuda::copy_to_device(di, init.data(), ns);
       for (int m = 0; m < 7; ++m)
       if (!getenv("HARNESS_METHOD") || atoi(getenv("HARNESS_METHOD")) == m)  // one method only (by index)
+      if (!getenv("HARNESS_METHODS") || strchr(getenv("HARNESS_METHODS"), '0' + m))  // a set, e.g. "0235"
       for (int pr = 0; pr < (dt == DType::F32 ? 2 : 1); ++pr)
       for (const auto& cfg : configs(m)) {
         set_config(cfg);
@@ -498,6 +500,41 @@ int main(int argc, char** argv) {
   fflush(stdout);
   if (mode == "all" || mode == "decode") run_decode_bench();
   if (mode == "all" || mode == "bench" || mode == "quick") run_bench(mode == "quick");
+  if (mode == "lt") {  // float32 TF32 lightning: 64-token walk (auto) vs the old one (wide32/wide64)
+    const double bw = cuda::copy_bandwidth(size_t(1) << 30);
+    printf("\n# lightning at H=32 r=d=128: knob -> median ms\n");
+    const int64_t H = 32;
+    std::vector<double> s(H);
+    for (int64_t h = 0; h < H; ++h) s[h] = std::pow(2.0, -0.25 * (h + 1));
+    std::mt19937 rng(7);
+    const int64_t shapes[4][2] = {{1, 1024}, {1, 16384}, {1, 65536}, {8, 8192}};
+    const int rep = getenv("LT_REP") ? 1 : 0;
+    for (auto& sh : shapes) {
+      for (DType dt : {DType::F32, DType::F16, DType::BF16}) {
+        BenchSet S;
+        make_set(S, dt, sh[0], sh[1], s, rng);
+        for (int pr = 0; pr < (dt == DType::F32 ? 2 : 1); ++pr)
+          for (const char* w : {"", "wide32", "wide64", "tf64w32", "tf64w64"}) {
+            if (!(dt == DType::F32 && pr == 1) && w[0]) continue;
+            for (auto& p : S.ps) p.precision = pr ? Precision::TF32 : Precision::Exact;
+            unsetenv("LEET_CUDA_WALK");
+            if (w[0]) setenv("LEET_CUDA_WALK", w, 1);
+            for (int m : {5, 2}) {
+              if (m == 2 && (w[0] || rep)) continue;
+              try {
+                const double ms = median_ms(S.ps, m);
+                printf("%-5s %lldx%-6lld %-10s %-8s %9.3f  (%.0f GB/s)\n", pr ? "f32t" : kDt[(int)dt], (long long)sh[0],
+                       (long long)sh[1], kMethods[m], w[0] ? w : "auto", ms, S.bytes / (ms * 1e-3) / 1e9);
+              } catch (const CudaError& e) {
+                printf("ERROR %s\n", e.what());
+              }
+            }
+          }
+        unsetenv("LEET_CUDA_WALK");
+      }
+    }
+    (void)bw;
+  }
   if (mode == "prof") {  // one launch of each hot configuration, for ncu
     const int64_t H = 32;
     std::vector<double> s(H);
