@@ -15,7 +15,7 @@ OUT=${OUT:-out/gpu}
 mkdir -p "$OUT"
 nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.sm --format=csv | tee "$OUT/nvidia-smi.txt"
 if [ "$what" = tests ] || [ "$what" = all ]; then
-  bash .gpu/run ./node_modules/.bin/vitest run test/conformance-cuda.test.ts test/state-cuda.test.ts test/cuda-runtime.test.ts \
+  bash .gpu/run ./node_modules/.bin/vitest run test/conformance-cuda.test.ts test/state-cuda.test.ts test/cuda-runtime.test.ts test/options.test.ts \
     --reporter=dot --reporter=json --outputFile.json="$OUT/gpu-tests.json" 2>&1 | tee "$OUT/gpu-tests.log" | tail -60
   bash .gpu/run node scripts/test-summary.js "$OUT/gpu-tests.json"
 fi

@@ -1,0 +1,49 @@
+// Options beyond the defaults: chunk sizes on the CPU, the "tf32" precision on CUDA,
+// thread counts, and what "auto" picks, each checked against the float64 reference.
+import { describe, expect, it } from "vitest";
+import { chooseMethod, decayAttention, info, referenceAttention, Tensor } from "../src";
+import { relativeError } from "./support/compare";
+
+const q = Tensor.randn([1, 2, 300, 24], { seed: 31 });
+const k = Tensor.randn([1, 2, 300, 24], { seed: 32, std: 0.2 });
+const v = Tensor.randn([1, 2, 300, 40], { seed: 33 });
+const decay = [0.99, 0.7];
+const ref = referenceAttention(q, k, v, { decay });
+
+describe("chunk and threads on the CPU", () => {
+  for (const method of ["blocked", "recursive", "lightning", "fused"]) {
+    for (const chunk of [1, 16, 100, 512]) {
+      it(`${method} with chunk ${chunk}`, async () => {
+        const out = await decayAttention(q, k, v, { decay, method, backend: "cpu", chunk });
+        expect(relativeError(out.toArray(), ref.output)).toBeLessThan(1e-5);
+      });
+    }
+  }
+  it("gives the same result with 1 thread", async () => {
+    const one = await decayAttention(q, k, v, { decay, method: "blocked", backend: "cpu", threads: 1 });
+    expect(relativeError(one.toArray(), ref.output)).toBeLessThan(1e-5);
+  });
+});
+
+describe("auto", () => {
+  it("says what it picks and why", () => {
+    const shape = { B: 1, H: 8, N: 4096, r: 64, d: 64 };
+    expect(chooseMethod(shape, "float32", "cpu").method).toBe("lightning");
+    expect(chooseMethod({ ...shape, N: 8 }, "float32", "cpu").method).toBe("recurrent");
+    expect(chooseMethod(shape, "bfloat16", "cuda").method).toBe("fused");
+    expect(chooseMethod(shape, "float32", "cuda", "exact").method).toBe("recurrent");
+    expect(chooseMethod(shape, "float32", "cuda", "tf32").method).toBe("fused");
+    expect(chooseMethod(shape, "float32", "cuda").reason).toMatch(/recurrence/);
+  });
+});
+
+describe.skipIf(!info().backends.cuda.available)("precision on CUDA", () => {
+  for (const method of ["vanilla", "blocked", "recursive", "lightning", "fused"]) {
+    it(`${method}: tf32 stays within 2e-3, exact within 1e-5`, async () => {
+      const fast = await decayAttention(q, k, v, { decay, method, backend: "cuda", precision: "tf32" });
+      const exact = await decayAttention(q, k, v, { decay, method, backend: "cuda", precision: "exact" });
+      expect(relativeError(fast.toArray(), ref.output)).toBeLessThan(2e-3);
+      expect(relativeError(exact.toArray(), ref.output)).toBeLessThan(1e-5);
+    });
+  }
+});
