@@ -47,3 +47,24 @@ describe.skipIf(!info().backends.cuda.available)("precision on CUDA", () => {
     });
   }
 });
+
+describe.skipIf(!info().backends.cuda.available)("fused on its Hopper paths (r = 128, d = 128)", () => {
+  const B = 2, H = 2, N = 700, r = 128, d = 128;
+  const s0 = Tensor.randn([B, H, r, d], { seed: 44, std: 0.1 });
+  for (const [dtype, precision, tol] of [
+    ["float16", "exact", 2e-3],
+    ["bfloat16", "exact", 1e-2],
+    ["float32", "tf32", 2e-3],
+    ["float32", "exact", 1e-5],
+  ] as const) {
+    it(`${dtype} ${precision}: output and final state match the reference`, async () => {
+      const qh = Tensor.randn([B, H, N, r], { dtype, seed: 41 });
+      const kh = Tensor.randn([B, H, N, r], { dtype, seed: 42, std: 1 / Math.sqrt(r) });
+      const vh = Tensor.randn([B, H, N, d], { dtype, seed: 43 });
+      const want = referenceAttention(qh, kh, vh, { decay, initialState: s0 });
+      const got = await decayAttention(qh, kh, vh, { decay, method: "fused", backend: "cuda", precision, initialState: s0, returnState: true });
+      expect(relativeError(got.output.toArray(), want.output)).toBeLessThan(tol);
+      expect(relativeError(got.state.toArray(), want.state)).toBeLessThan(Math.max(tol, 1e-5));
+    });
+  }
+});

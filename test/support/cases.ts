@@ -21,6 +21,8 @@ export const CASES: Case[] = [
   { B: 1, H: 2, N: 257, r: 17, d: 40, decay: [1, 0.9], note: "ragged chunks" },
   { B: 1, H: 1, N: 1000, r: 17, d: 40, decayRate: 1e-3, note: "long, decay near 1" },
   { B: 1, H: 4, N: 130, r: 64, d: 64, decay: [0.999, 0.5, 1e-3, 1e-20], scale: 0.125, note: "r = d = 64, mixed" },
+  // r = 128, d a multiple of 128: the shapes the Hopper-specific fused kernels take.
+  { B: 1, H: 2, N: 333, r: 128, d: 256, decay: [0.9, 0.999], scale: 0.5, note: "r = 128, d = 256 (fused wgmma paths)" },
 ];
 
 export function caseId(c: Case): string {
