@@ -934,30 +934,45 @@ void run(const AttnParams& p, const LaunchContext& ctx) {
   check(cudaGetLastError(), "output kernel launch");
 }
 
-// ---- version 2 host side (see fused_v2.cuh) ------------------------------------------------
-// Version 2 runs where it was built for and measured: an sm_90 device (the binary carries
-// sm_90a code), 16-bit inputs, r == 128, d a multiple of 128, no varlen, 16-byte aligned
-// tensors. LEET_FUSED_V1=1 forces version 1 everywhere.
-inline bool v2_eligible(const AttnParams& p) {
-  if (p.dtype != DType::F16 && p.dtype != DType::BF16) return false;
-  if (p.r != 128 || p.d % 128 != 0 || p.cu_seqlens) return false;
-  auto al16 = [](const void* x) { return (reinterpret_cast<uintptr_t>(x) & 15) == 0; };
-  if (!al16(p.q) || !al16(p.k) || !al16(p.v) || !al16(p.o)) return false;
-  if (const char* env = std::getenv("LEET_FUSED_V1"))
-    if (env[0] && env[0] != '0') return false;
+// ---- versions 2 and 3 host side (see fused_v2.cuh, fused_v3.cuh) ----------------------------
+// Both run where they were built for and measured: an sm_90 device running the sm_90a
+// code, r == 128, d a multiple of 128, no varlen, 16-byte aligned tensors. Version 2 takes
+// 16-bit inputs, version 3 float32 at Precision::TF32. LEET_FUSED_V1=1 forces version 1
+// everywhere; LEET_FUSED_V3=0 keeps float32 on version 1.
+template <bool BF16> struct V2Family {
+  static constexpr const char* name = "v2";
+  static constexpr int threads = kV2Threads;
+  // per-chunk cost ~1.5 us; the state pass runs 2 CTAs/SM at about a third of that
+  static constexpr double chunk_us = 1.5, state_share = 0.2;
+  template <bool STATE> static auto kernel() { return fused_v2_kernel<BF16, STATE>; }
+  template <bool STATE> static constexpr int smem() { return V2Layout<STATE>::bytes; }
+};
+struct V3Family {
+  static constexpr const char* name = "v3";
+  static constexpr int threads = kV3Threads;
+  // twice v2's bytes per chunk; the state pass runs 1 CTA/SM
+  static constexpr double chunk_us = 3.0, state_share = 0.3;
+  template <bool STATE> static auto kernel() { return fused_v3_kernel<STATE>; }
+  template <bool STATE> static constexpr int smem() { return V3Layout<STATE>::bytes; }
+};
+
+inline bool env_set(const char* name) {
+  const char* env = std::getenv(name);
+  return env && env[0] && env[0] != '0';
+}
+
+// True when the current device is Hopper and runs Family's sm_90a code: a build without
+// it (or PTX JIT-compiled for another target) holds only the trap stub, a few registers.
+template <class Family> bool hopper_code_loaded() {
   static int cached_dev = -1;
   static bool cached_ok = false;
   int dev = 0;
   if (cudaGetDevice(&dev) != cudaSuccess) return false;
   if (dev != cached_dev) {
     int major = 0;
-    if (cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, dev) != cudaSuccess)
-      return false;
-    // The code loaded for this device must be the sm_90a build: a build without it (or
-    // PTX JIT-compiled for another target) holds only the trap stub, a few registers.
+    if (cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, dev) != cudaSuccess) return false;
     cudaFuncAttributes fa{};
-    const bool real = cudaFuncGetAttributes(&fa, fused_v2_kernel<false, false>) == cudaSuccess &&
-                      fa.numRegs > 32;
+    const bool real = cudaFuncGetAttributes(&fa, Family::template kernel<false>()) == cudaSuccess && fa.numRegs > 32;
     cudaGetLastError();
     cached_dev = dev;
     cached_ok = major == 9 && real;
@@ -965,8 +980,35 @@ inline bool v2_eligible(const AttnParams& p) {
   return cached_ok;
 }
 
-template <bool BF16>
-void run_v2(const AttnParams& p, const LaunchContext& ctx) {
+inline bool wgmma_shape_ok(const AttnParams& p) {
+  if (p.r != 128 || p.d % 128 != 0 || p.cu_seqlens) return false;
+  auto al16 = [](const void* x) { return (reinterpret_cast<uintptr_t>(x) & 15) == 0; };
+  return al16(p.q) && al16(p.k) && al16(p.v) && al16(p.o) && !env_set("LEET_FUSED_V1");
+}
+
+inline bool v2_eligible(const AttnParams& p) {
+  return (p.dtype == DType::F16 || p.dtype == DType::BF16) && wgmma_shape_ok(p) &&
+         hopper_code_loaded<V2Family<false>>();
+}
+
+inline bool v3_eligible(const AttnParams& p) {
+  if (p.dtype != DType::F32 || p.precision != Precision::TF32 || !wgmma_shape_ok(p)) return false;
+  if (const char* env = std::getenv("LEET_FUSED_V3"))
+    if (env[0] == '0') return false;
+  return hopper_code_loaded<V3Family>();
+}
+
+template <class Family, bool STATE> void set_smem_limit() {
+  static bool done = false;
+  if (!done) {
+    check(cudaFuncSetAttribute(Family::template kernel<STATE>(), cudaFuncAttributeMaxDynamicSharedMemorySize,
+                               Family::template smem<STATE>()),
+          STATE ? "wgmma state kernel attribute" : "wgmma output kernel attribute");
+    done = true;
+  }
+}
+
+template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext& ctx) {
   Args a{};
   a.q = p.q; a.k = p.k; a.v = p.v; a.o = p.o;
   a.H = p.H; a.N = p.N; a.r = p.r; a.d = p.d;
@@ -979,8 +1021,7 @@ void run_v2(const AttnParams& p, const LaunchContext& ctx) {
   a.layout2 = 1;
   a.num_seqs = p.B;
   const int sms = ctx.multiprocessors > 0 ? ctx.multiprocessors : 132;
-  // per-chunk cost ~1.5 us; the state pass runs 2 CTAs/SM at about a third of that
-  const int64_t L = choose_segment(p, sms, a.ndvb, 1, 1.5, 0.2);
+  const int64_t L = choose_segment(p, sms, a.ndvb, 1, Family::chunk_us, Family::state_share);
   a.Lseg = L;
   a.nseg_fixed = ceil_div(p.N, L);
   const int64_t total_segs = p.B * a.nseg_fixed;
@@ -999,35 +1040,23 @@ void run_v2(const AttnParams& p, const LaunchContext& ctx) {
     }
   }
   if (staged) {
-    a.states = static_cast<float*>(
-        ctx.scratch((size_t)total_segs * a.ksub * p.H * a.ndvb * kTile * 4));
+    a.states = static_cast<float*>(ctx.scratch((size_t)total_segs * a.ksub * p.H * a.ndvb * kTile * 4));
     if (!a.states) throw CudaError("fused: no scratch memory");
   }
   cudaStream_t st = ctx.stream;
+  const std::string name = Family::name;
   if (staged) {
-    static bool attrA = false;
-    if (!attrA) {
-      check(cudaFuncSetAttribute(fused_v2_kernel<BF16, true>,
-                                 cudaFuncAttributeMaxDynamicSharedMemorySize, V2Layout<true>::bytes),
-            "v2 state kernel attribute");
-      attrA = true;
-    }
+    set_smem_limit<Family, true>();
     const int64_t gA = total_segs * a.ksub * p.H * a.ndvb;
-    fused_v2_kernel<BF16, true><<<(unsigned)gA, kV2Threads, V2Layout<true>::bytes, st>>>(a);
-    check(cudaGetLastError(), "v2 state kernel launch");
+    Family::template kernel<true>()<<<(unsigned)gA, Family::threads, Family::template smem<true>(), st>>>(a);
+    check(cudaGetLastError(), (name + " state kernel launch").c_str());
     if (!a.prefix_inline) {
       const int64_t chains = p.B * p.H * a.ndvb;
       fused_scan_kernel<<<dim3(kTile / 4 / 256, (unsigned)chains), 256, 0, st>>>(a);
       check(cudaGetLastError(), "scan kernel launch");
     }
   }
-  static bool attrB = false;
-  if (!attrB) {
-    check(cudaFuncSetAttribute(fused_v2_kernel<BF16, false>,
-                               cudaFuncAttributeMaxDynamicSharedMemorySize, V2Layout<false>::bytes),
-          "v2 output kernel attribute");
-    attrB = true;
-  }
+  set_smem_limit<Family, false>();
   const int64_t gB = total_segs * p.H * a.ndvb;
   // Short segments: launch the output kernel under the state kernel (programmatic
   // dependent launch; segment-0 CTAs start at once, the others wait in griddepcontrol.wait
@@ -1039,130 +1068,19 @@ void run_v2(const AttnParams& p, const LaunchContext& ctx) {
   if (pdl) {
     cudaLaunchConfig_t cfg{};
     cfg.gridDim = dim3((unsigned)gB);
-    cfg.blockDim = dim3(kV2Threads);
-    cfg.dynamicSmemBytes = V2Layout<false>::bytes;
+    cfg.blockDim = dim3(Family::threads);
+    cfg.dynamicSmemBytes = Family::template smem<false>();
     cfg.stream = st;
     cudaLaunchAttribute attr[1];
     attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
     attr[0].val.programmaticStreamSerializationAllowed = 1;
     cfg.attrs = attr;
     cfg.numAttrs = 1;
-    check(cudaLaunchKernelEx(&cfg, fused_v2_kernel<BF16, false>, a), "v2 output kernel launch");
+    check(cudaLaunchKernelEx(&cfg, Family::template kernel<false>(), a), (name + " output kernel launch").c_str());
   } else {
-    fused_v2_kernel<BF16, false><<<(unsigned)gB, kV2Threads, V2Layout<false>::bytes, st>>>(a);
+    Family::template kernel<false>()<<<(unsigned)gB, Family::threads, Family::template smem<false>(), st>>>(a);
   }
-  check(cudaGetLastError(), "v2 output kernel launch");
-}
-
-// ---- version 3 host side (see fused_v3.cuh) ------------------------------------------------
-// Version 3: float32 inputs at Precision::TF32 on an sm_90 device running the sm_90a code,
-// r == 128, d a multiple of 128, no varlen, 16-byte aligned tensors. LEET_FUSED_V1=1 or
-// LEET_FUSED_V3=0 keep version 1.
-inline bool v3_eligible(const AttnParams& p) {
-  if (p.dtype != DType::F32 || p.precision != Precision::TF32) return false;
-  if (p.r != 128 || p.d % 128 != 0 || p.cu_seqlens) return false;
-  auto al16 = [](const void* x) { return (reinterpret_cast<uintptr_t>(x) & 15) == 0; };
-  if (!al16(p.q) || !al16(p.k) || !al16(p.v) || !al16(p.o)) return false;
-  if (const char* env = std::getenv("LEET_FUSED_V1"))
-    if (env[0] && env[0] != '0') return false;
-  if (const char* env = std::getenv("LEET_FUSED_V3"))
-    if (env[0] == '0') return false;
-  static int cached_dev = -1;
-  static bool cached_ok = false;
-  int dev = 0;
-  if (cudaGetDevice(&dev) != cudaSuccess) return false;
-  if (dev != cached_dev) {
-    int major = 0;
-    if (cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, dev) != cudaSuccess)
-      return false;
-    cudaFuncAttributes fa{};
-    const bool real = cudaFuncGetAttributes(&fa, fused_v3_kernel<false>) == cudaSuccess &&
-                      fa.numRegs > 32;
-    cudaGetLastError();
-    cached_dev = dev;
-    cached_ok = major == 9 && real;
-  }
-  return cached_ok;
-}
-
-inline void run_v3(const AttnParams& p, const LaunchContext& ctx) {
-  Args a{};
-  a.q = p.q; a.k = p.k; a.v = p.v; a.o = p.o;
-  a.H = p.H; a.N = p.N; a.r = p.r; a.d = p.d;
-  a.rate = ctx.decay_rate;
-  a.scale = (float)p.scale;
-  a.init = p.initial_state;
-  a.fin = p.final_state;
-  a.nrb = 1;
-  a.ndvb = (int)ceil_div(p.d, kDV);
-  a.layout2 = 1;
-  a.num_seqs = p.B;
-  const int sms = ctx.multiprocessors > 0 ? ctx.multiprocessors : 132;
-  // twice v2's bytes per chunk; the state pass runs 1 CTA/SM
-  const int64_t L = choose_segment(p, sms, a.ndvb, 1, 3.0, 0.3);
-  a.Lseg = L;
-  a.nseg_fixed = ceil_div(p.N, L);
-  const int64_t total_segs = p.B * a.nseg_fixed;
-  const bool staged = a.nseg_fixed > 1;
-  constexpr int64_t kInlineSegs = 8;
-  a.prefix_inline = staged && a.nseg_fixed <= kInlineSegs;
-  a.ksub = 1;
-  if (a.prefix_inline) {
-    if (const char* env = std::getenv("LEET_FUSED_KSUB")) {
-      const int64_t k = std::atoll(env);
-      if (k > 1 && L % (k * kC) == 0) a.ksub = k;
-    }
-  }
-  if (staged) {
-    a.states = static_cast<float*>(
-        ctx.scratch((size_t)total_segs * a.ksub * p.H * a.ndvb * kTile * 4));
-    if (!a.states) throw CudaError("fused: no scratch memory");
-  }
-  cudaStream_t st = ctx.stream;
-  if (staged) {
-    static bool attrA = false;
-    if (!attrA) {
-      check(cudaFuncSetAttribute(fused_v3_kernel<true>, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                 V3Layout<true>::bytes),
-            "v3 state kernel attribute");
-      attrA = true;
-    }
-    const int64_t gA = total_segs * a.ksub * p.H * a.ndvb;
-    fused_v3_kernel<true><<<(unsigned)gA, kV3Threads, V3Layout<true>::bytes, st>>>(a);
-    check(cudaGetLastError(), "v3 state kernel launch");
-    if (!a.prefix_inline) {
-      const int64_t chains = p.B * p.H * a.ndvb;
-      fused_scan_kernel<<<dim3(kTile / 4 / 256, (unsigned)chains), 256, 0, st>>>(a);
-      check(cudaGetLastError(), "scan kernel launch");
-    }
-  }
-  static bool attrB = false;
-  if (!attrB) {
-    check(cudaFuncSetAttribute(fused_v3_kernel<false>, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                               V3Layout<false>::bytes),
-          "v3 output kernel attribute");
-    attrB = true;
-  }
-  const int64_t gB = total_segs * p.H * a.ndvb;
-  bool pdl = a.prefix_inline && L <= 2048;
-  if (const char* env = std::getenv("LEET_FUSED_PDL"))
-    if (env[0]) pdl = a.prefix_inline && env[0] != '0';
-  if (pdl) {
-    cudaLaunchConfig_t cfg{};
-    cfg.gridDim = dim3((unsigned)gB);
-    cfg.blockDim = dim3(kV3Threads);
-    cfg.dynamicSmemBytes = V3Layout<false>::bytes;
-    cfg.stream = st;
-    cudaLaunchAttribute attr[1];
-    attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
-    attr[0].val.programmaticStreamSerializationAllowed = 1;
-    cfg.attrs = attr;
-    cfg.numAttrs = 1;
-    check(cudaLaunchKernelEx(&cfg, fused_v3_kernel<false>, a), "v3 output kernel launch");
-  } else {
-    fused_v3_kernel<false><<<(unsigned)gB, kV3Threads, V3Layout<false>::bytes, st>>>(a);
-  }
-  check(cudaGetLastError(), "v3 output kernel launch");
+  check(cudaGetLastError(), (name + " output kernel launch").c_str());
 }
 
 }  // namespace
@@ -1170,12 +1088,12 @@ inline void run_v3(const AttnParams& p, const LaunchContext& ctx) {
 inline void run_fused(const AttnParams& p, const LaunchContext& ctx) {
   if (p.B <= 0 || p.H <= 0 || p.N <= 0 || p.r <= 0 || p.d <= 0) return;
   if (v2_eligible(p)) {
-    if (p.dtype == DType::BF16) run_v2<true>(p, ctx);
-    else run_v2<false>(p, ctx);
+    if (p.dtype == DType::BF16) run_wgmma<V2Family<true>>(p, ctx);
+    else run_wgmma<V2Family<false>>(p, ctx);
     return;
   }
   if (v3_eligible(p)) {
-    run_v3(p, ctx);
+    run_wgmma<V3Family>(p, ctx);
     return;
   }
   switch (p.dtype) {
