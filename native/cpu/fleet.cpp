@@ -118,19 +118,9 @@ void fleet_task(const AttnParams& p, const SeqHead& sh, int64_t c0, int64_t dc) 
 
 template <DType D>
 void run_fleet(const AttnParams& p) {
-  constexpr int64_t W = Simd<Acc<D>>::W;
-  const std::vector<SeqHead> shs = seq_heads(p);
-  const int64_t nsh = (int64_t)shs.size();
-  // Columns per work item: up to 4 tiles, fewer when that leaves workers idle.
-  int64_t width = 4 * kVecs * W;
-  if (nsh * ceil_div(p.d, width) < p.threads)
-    width = std::max<int64_t>(kVecs * W, round_up(ceil_div(p.d, ceil_div(p.threads, nsh)), kVecs * W));
-  const int64_t ncb = ceil_div(p.d, width);
-  parallel_for(nsh * ncb, p.threads, [&](int64_t it) {
-    const SeqHead& sh = shs[(size_t)(it / ncb)];
-    const int64_t c0 = (it % ncb) * width;
-    fleet_task<D>(p, sh, c0, std::min(width, p.d - c0));
-  });
+  // Columns per work item: up to 4 tiles of kVecs vectors.
+  for_seq_head_columns(p, kVecs * Simd<Acc<D>>::W, 4,
+                       [&](const SeqHead& sh, int64_t c0, int64_t dc) { fleet_task<D>(p, sh, c0, dc); });
 }
 
 }  // namespace

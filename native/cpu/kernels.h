@@ -368,6 +368,24 @@ inline void for_seq_heads(const AttnParams& p, F&& fn) {
 }
 
 // Typed base pointers.
+// Runs fn(sh, c0, dc) for every (sequence, head) and block of value columns [c0, c0+dc):
+// blocks of `unit` columns, up to `max_units` of them, fewer when that leaves workers
+// idle (methods whose state columns are independent split d across threads this way).
+template <class F>
+inline void for_seq_head_columns(const AttnParams& p, int64_t unit, int64_t max_units, F&& fn) {
+  const std::vector<SeqHead> shs = seq_heads(p);
+  const int64_t nsh = (int64_t)shs.size();
+  int64_t width = max_units * unit;
+  if (nsh * ceil_div(p.d, width) < p.threads)
+    width = std::max<int64_t>(unit, round_up(ceil_div(p.d, ceil_div(p.threads, nsh)), unit));
+  const int64_t ncb = ceil_div(p.d, width);
+  parallel_for(nsh * ncb, p.threads, [&](int64_t it) {
+    const SeqHead& sh = shs[(size_t)(it / ncb)];
+    const int64_t c0 = (it % ncb) * width;
+    fn(sh, c0, std::min(width, p.d - c0));
+  });
+}
+
 template <DType D> struct Ptrs {
   const Src<D>* q;
   const Src<D>* k;
