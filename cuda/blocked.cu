@@ -99,29 +99,10 @@ void launch_blocked(const AttnParams& p, const LaunchContext& ctx) {
     while (seg < 4096 && work / (2 * seg) >= want) seg *= 2;
   }
   const int64_t S = num_sequences(p);
-  const size_t state_bytes = (size_t)p.H * p.r * p.d * sizeof(float);
-  SegSpec segs;
-  std::vector<SegInfo> tab;
-  std::vector<int64_t> first;
-  if (p.cu_seqlens) {
-    tab = varlen_segments(p, seg, &first);
-    segs.count = (int64_t)tab.size();
-  } else {
-    segs = analytic_segments(p, seg, seg, 0, ceil_div(p.N, seg));
-  }
-  Carver cv;
-  const size_t o_states = cv.add(segs.count * state_bytes);
-  const size_t o_tab = cv.add(tab.size() * sizeof(SegInfo));
-  const size_t o_first = cv.add(first.size() * sizeof(int64_t));
-  char* base = static_cast<char*>(ctx.scratch(cv.off));
-  float* states = reinterpret_cast<float*>(base + o_states);
-  const int64_t* first_dev = nullptr;
-  if (p.cu_seqlens) {
-    upload(base + o_tab, tab.data(), tab.size() * sizeof(SegInfo), ctx.stream);
-    upload(base + o_first, first.data(), first.size() * sizeof(int64_t), ctx.stream);
-    segs.table = reinterpret_cast<const SegInfo*>(base + o_tab);
-    first_dev = reinterpret_cast<const int64_t*>(base + o_first);
-  }
+  const SegmentPlan plan = plan_segments(p, ctx, seg);
+  const SegSpec& segs = plan.segs;
+  float* states = plan.states;
+  const int64_t* first_dev = plan.first;
   WalkArgs a;
   a.segs = segs;
   // pass 1: each chunk's own decayed K^T V

@@ -356,6 +356,41 @@ inline void upload(void* dst, const void* src, size_t bytes, cudaStream_t st) {
   if (bytes) cuda_check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, st), "segment table upload");
 }
 
+// Segments of at most seg_len tokens for a chunk-state scan, with one float32 state per
+// segment in scratch: analytic for ordinary batches, an uploaded table (plus each
+// sequence's first segment index, `first`) for packed sequences.
+struct SegmentPlan {
+  SegSpec segs;
+  float* states = nullptr;
+  const int64_t* first = nullptr;
+};
+inline SegmentPlan plan_segments(const AttnParams& p, const LaunchContext& ctx, int64_t seg) {
+  SegmentPlan plan;
+  const size_t state_bytes = (size_t)p.H * p.r * p.d * sizeof(float);
+  std::vector<SegInfo> tab;
+  std::vector<int64_t> first;
+  if (p.cu_seqlens) {
+    tab = varlen_segments(p, seg, &first);
+    plan.segs.count = (int64_t)tab.size();
+  } else {
+    plan.segs = analytic_segments(p, seg, seg, 0, (p.N + seg - 1) / seg);
+  }
+  Carver cv;
+  const size_t o_states = cv.add(plan.segs.count * state_bytes);
+  const size_t o_tab = cv.add(tab.size() * sizeof(SegInfo));
+  const size_t o_first = cv.add(first.size() * sizeof(int64_t));
+  char* base = static_cast<char*>(ctx.scratch(cv.off));
+  plan.states = reinterpret_cast<float*>(base + o_states);
+  if (p.cu_seqlens) {
+    // Pageable sources: cudaMemcpyAsync has staged them before it returns.
+    upload(base + o_tab, tab.data(), tab.size() * sizeof(SegInfo), ctx.stream);
+    upload(base + o_first, first.data(), first.size() * sizeof(int64_t), ctx.stream);
+    plan.segs.table = reinterpret_cast<const SegInfo*>(base + o_tab);
+    plan.first = reinterpret_cast<const int64_t*>(base + o_first);
+  }
+  return plan;
+}
+
 // ---------------------------------------------------------------- shared host entry points
 // Chunk walker (lightning.cu): one CTA per (segment, head, column slice) walks its
 // segment in chunks of chunk_rows<T>() with tensor cores.

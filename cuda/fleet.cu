@@ -18,29 +18,10 @@ namespace leet::cuda {
 void launch_fleet(const AttnParams& p, const LaunchContext& ctx) {
   const int64_t seg = p.chunk > 0 ? p.chunk : 1024;
   const int64_t S = num_sequences(p);
-  const size_t state_bytes = (size_t)p.H * p.r * p.d * sizeof(float);
-  SegSpec segs;
-  std::vector<SegInfo> tab;
-  std::vector<int64_t> first;
-  if (p.cu_seqlens) {
-    tab = varlen_segments(p, seg, &first);
-    segs.count = (int64_t)tab.size();
-  } else {
-    segs = analytic_segments(p, seg, seg, 0, ceil_div(p.N, seg));
-  }
-  Carver cv;
-  const size_t o_states = cv.add(segs.count * state_bytes);
-  const size_t o_tab = cv.add(tab.size() * sizeof(SegInfo));
-  const size_t o_first = cv.add(first.size() * sizeof(int64_t));
-  char* base = static_cast<char*>(ctx.scratch(cv.off));
-  float* carries = reinterpret_cast<float*>(base + o_states);
-  const int64_t* first_dev = nullptr;
-  if (p.cu_seqlens) {
-    upload(base + o_tab, tab.data(), tab.size() * sizeof(SegInfo), ctx.stream);
-    upload(base + o_first, first.data(), first.size() * sizeof(int64_t), ctx.stream);
-    segs.table = reinterpret_cast<const SegInfo*>(base + o_tab);
-    first_dev = reinterpret_cast<const int64_t*>(base + o_first);
-  }
+  const SegmentPlan plan = plan_segments(p, ctx, seg);
+  const SegSpec& segs = plan.segs;
+  float* carries = plan.states;
+  const int64_t* first_dev = plan.first;
   scan_tokens(p, ctx, segs, /*emit=*/false, nullptr, carries);                      // 1
   scan_states(p, ctx, segs, first_dev, S, carries, p.initial_state, p.final_state);  // 2
   scan_tokens(p, ctx, segs, /*emit=*/true, carries, nullptr);                        // 3
