@@ -531,6 +531,271 @@ __global__ void __launch_bounds__(WARPS * 32) decode_staged_kernel(const DecK<T>
   }
 }
 
+// decode_rows_kernel: the same arithmetic (bitwise) with whole rows per warp
+// instruction: one CTA per (sequence, head, 128-column slice); warp w takes the 16-row
+// groups g = w, w + WARPS, ...; lane l owns columns col0 + 4l .. +3 of all 16 rows of
+// its group (64 floats in registers), so every state load or store of a warp covers 512
+// contiguous bytes of one row (the other variants cover 4 rows x 128 bytes). Lane l's
+// partial q.S is kept apart per row lane rl (rows 16g + 4kk + rl) and combined as
+// (o0 + o1) + (o2 + o3): decode_kernel's order. q and k are staged once per CTA in shared memory (after the state loads are issued).
+// Needs 16-byte vectors. Measured (H200, B=64, in place): with streaming cache hints
+// and q, k read by every lane 83 us; without hints 79; staged q, k (this) 74; staged
+// with <= 80 registers (3 CTAs per SM) 89.
+constexpr int DEC_ROWS_COLS = 128;
+
+template <class T, int NT, int WARPS>
+__global__ void __launch_bounds__(WARPS * 32) decode_rows_kernel(const DecK<T> kp) {
+  __shared__ __align__(16) float part[16][NT][DEC_ROWS_COLS];  // [16-row group][token][column]
+  __shared__ float qk_s[2 * NT * 256];                            // [token][k | q][row]
+  const int nsl = (kp.d + DEC_ROWS_COLS - 1) / DEC_ROWS_COLS;
+  const int64_t seq = blockIdx.x / nsl;
+  const int h = blockIdx.y, col0 = (int)(blockIdx.x % nsl) * DEC_ROWS_COLS;
+  const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
+  const int r = kp.r, d = kp.d, groups = (r + 15) >> 4;
+  const int col = col0 + 4 * lane;
+  const bool cok = col < d;  // d % 4 == 0: a lane's 4 columns are all inside or all outside
+  int64_t b = seq, t0 = 0, len = kp.N;
+  if (kp.cu) {
+    b = 0;
+    t0 = kp.cu[seq];
+    len = kp.cu[seq + 1] - t0;
+  }
+  const int64_t sbase = (seq * kp.H + h) * r;
+  const int64_t rowbase = (b * kp.H + h) * kp.N + t0;
+  const double gd = exp(-(double)kp.decay[h]);
+  const float ghi = (float)gd;
+  const double rel = ghi >= 1.17549435e-38f ? log1p((gd - (double)ghi) / (double)ghi) : 0.0;
+  const float cm1 = (float)expm1(rel * (double)len);
+  // Every warp runs the same number of rounds (g may be past the last group: no rows),
+  // so the staging barrier in round 0, after the state loads are in flight, is uniform.
+  for (int g0 = 0; g0 < groups; g0 += WARPS) {
+    const int g = g0 + warp;
+    float y[16][4];
+#pragma unroll
+    for (int i = 0; i < 16; ++i) {
+      const int row = 16 * g + i;
+      if (kp.sin && row < r && cok) {
+        const float4 a = *reinterpret_cast<const float4*>(kp.sin + (sbase + row) * d + col);
+        y[i][0] = a.x; y[i][1] = a.y; y[i][2] = a.z; y[i][3] = a.w;
+      } else {
+#pragma unroll
+        for (int c = 0; c < 4; ++c) y[i][c] = 0.f;
+      }
+    }
+    if (g0 == 0) {
+      for (int idx = tid; idx < 2 * NT * r; idx += WARPS * 32) {
+        const int t = idx / (2 * r), w = idx % (2 * r), row = w % r;
+        const T* src = w < r ? kp.k : kp.q;
+        qk_s[(2 * t + (w < r ? 0 : 1)) * 256 + row] = t < len ? ldf(src + (rowbase + t) * r + row) : 0.f;
+      }
+      __syncthreads();
+    }
+    if (g >= groups) continue;
+#pragma unroll
+    for (int t = 0; t < NT; ++t) {
+      if (t < len) {
+        const int64_t row_t = rowbase + t;
+        float vv[4];
+        load4<T, true>(kp.v + row_t * d + col, cok ? 4 : 0, vv);
+        float o[4][4];  // [row lane][column]
+#pragma unroll
+        for (int i = 0; i < 4; ++i)
+#pragma unroll
+          for (int c = 0; c < 4; ++c) o[i][c] = 0.f;
+#pragma unroll
+        for (int i = 0; i < 16; ++i) {  // i = 4 kk + rl: kk in increasing order per rl
+          const int row = 16 * g + i;
+          const float kx = row < r ? qk_s[(2 * t) * 256 + row] : 0.f;
+          const float qx = row < r ? qk_s[(2 * t + 1) * 256 + row] : 0.f;
+#pragma unroll
+          for (int c = 0; c < 4; ++c) {
+            y[i][c] = fmaf(ghi, y[i][c], kx * vv[c]);
+            o[i & 3][c] = fmaf(qx, y[i][c], o[i & 3][c]);
+          }
+        }
+        *reinterpret_cast<float4*>(&part[g][t][4 * lane]) =
+            make_float4((o[0][0] + o[1][0]) + (o[2][0] + o[3][0]), (o[0][1] + o[1][1]) + (o[2][1] + o[3][1]),
+                        (o[0][2] + o[1][2]) + (o[2][2] + o[3][2]), (o[0][3] + o[1][3]) + (o[2][3] + o[3][3]));
+      }
+    }
+    if (cm1 != 0.f)
+#pragma unroll
+      for (int i = 0; i < 16; ++i)
+#pragma unroll
+        for (int c = 0; c < 4; ++c) y[i][c] = fmaf(y[i][c], cm1, y[i][c]);
+    if (kp.sout && cok) {
+#pragma unroll
+      for (int i = 0; i < 16; ++i) {
+        const int row = 16 * g + i;
+        if (row < r) {
+          *reinterpret_cast<float4*>(kp.sout + (sbase + row) * d + col) = make_float4(y[i][0], y[i][1], y[i][2], y[i][3]);
+        }
+      }
+    }
+  }
+  __syncthreads();
+  for (int idx = tid; idx < NT * DEC_ROWS_COLS; idx += WARPS * 32) {
+    const int t = idx / DEC_ROWS_COLS, cc = idx % DEC_ROWS_COLS;
+    if (t < len && col0 + cc < d) {
+      float sum = 0.f;
+      for (int g = 0; g < groups; ++g) sum += part[g][t][cc];
+      stf(kp.o + (rowbase + t) * d + col0 + cc, kp.scale * sum);
+    }
+  }
+}
+
+// decode_bulk_kernel (Hopper, N = 1): the same arithmetic (bitwise) with the state
+// streamed through shared memory by bulk asynchronous copies instead of per-thread
+// loads. Persistent CTAs walk their (sequence, head) items in chunks of 32 state rows
+// (two 16-row groups); STAGES chunk buffers form a ring: thread 0 keeps
+// STAGES - 1 chunks loading (state rows, and the chunk's q and k entries and the
+// item's v row, completing on the buffer's mbarrier) while the CTA updates the current
+// chunk in shared memory, and writes each updated chunk back with one bulk store. So the
+// SM issues one instruction per 16 KB instead of one per 16 bytes, and reads stay in
+// flight across item boundaries (the other variants drain at the end of every CTA).
+// Warp w = (group gi = w / 4 of the chunk, row lane rl = w % 4) owns rows
+// 16 (2c + gi) + 4 kk + rl, kk = 0..3, and lane l columns 4l .. 4l + 3 (+128): the
+// thread-level order of decode_kernel. The per-group sums (o0 + o1) + (o2 + o3) and the
+// running sum over groups (from 0.f, in order) are formed by one thread per column.
+// Needs: r % 8 == 0 and d % 8 == 0 (16-byte rows of q, k, v chunks; r, d % 4 for
+// float32), 16-byte aligned pointers, N == 1.
+constexpr int DB_ROWS = 32, DB_THREADS = 256;
+
+struct DecBulkLayout {
+  int q, k, v, stage, part, bars, total;
+};
+__host__ __device__ inline DecBulkLayout dec_bulk_layout(int d, int esz, int stages) {
+  auto r16 = [](int x) { return (x + 15) & ~15; };
+  DecBulkLayout L;
+  L.q = DB_ROWS * d * 4;             // state chunk [32][d] float32 at 0
+  L.k = L.q + r16(DB_ROWS * esz);
+  L.v = L.k + r16(DB_ROWS * esz);
+  L.stage = (L.v + r16(d * esz) + 127) & ~127;
+  L.part = stages * L.stage;      // [2 parities][2 groups][4 row lanes][d] float32
+  L.bars = L.part + 2 * 2 * 4 * d * 4;
+  L.total = L.bars + stages * 8;
+  return L;
+}
+
+template <class T, int STAGES>
+__global__ void __launch_bounds__(DB_THREADS) decode_bulk_kernel(const DecK<T> kp, int64_t items) {
+#ifdef LEET_BULK_COPY
+  extern __shared__ __align__(128) unsigned char dsm[];
+  const int r = kp.r, d = kp.d, esz = (int)sizeof(T);
+  const DecBulkLayout L = dec_bulk_layout(d, esz, STAGES);
+  float* part = reinterpret_cast<float*>(dsm + L.part);
+  uint64_t* bars = reinterpret_cast<uint64_t*>(dsm + L.bars);
+  const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31, gi = warp >> 2, rl = warp & 3;
+  const int cpi = (r + DB_ROWS - 1) / DB_ROWS;  // chunks per item
+  const int64_t my_items = blockIdx.x < items ? (items - 1 - blockIdx.x) / gridDim.x + 1 : 0;
+  const int64_t chunks = my_items * cpi;
+  // item j of this CTA -> (sequence, head) and its token row
+  auto item_of = [&](int64_t j, int64_t& seq, int& h, int64_t& row_t) {
+    const int64_t it = blockIdx.x + j * gridDim.x;
+    seq = it / kp.H;
+    h = (int)(it % kp.H);
+    row_t = kp.cu ? (int64_t)h * kp.N + kp.cu[seq] : (seq * kp.H + h) * kp.N;  // packed: B = 1, token cu[seq]
+  };
+  auto issue = [&](int64_t lc) {
+    const int64_t j = lc / cpi;
+    const int c = (int)(lc % cpi), b = (int)(lc % STAGES);
+    int64_t seq, row_t;
+    int h;
+    item_of(j, seq, h, row_t);
+    const int rows0 = c * DB_ROWS, nrows = min(DB_ROWS, r - rows0);
+    unsigned char* st = dsm + b * L.stage;
+    const uint32_t sbytes = kp.sin ? (uint32_t)nrows * d * 4 : 0, qbytes = (uint32_t)(nrows * esz), vbytes = (uint32_t)(d * esz);
+    mbar_expect_tx(&bars[b], sbytes + 2 * qbytes + vbytes);
+    if (sbytes) bulk_load(st, kp.sin + ((seq * kp.H + h) * r + rows0) * d, sbytes, &bars[b]);
+    bulk_load(st + L.q, kp.q + row_t * r + rows0, qbytes, &bars[b]);
+    bulk_load(st + L.k, kp.k + row_t * r + rows0, qbytes, &bars[b]);
+    bulk_load(st + L.v, kp.v + row_t * d, vbytes, &bars[b]);
+  };
+  if (tid == 0) {
+    for (int i = 0; i < STAGES; ++i) mbar_init(&bars[i], 1);
+    mbar_init_fence();
+  }
+  __syncthreads();
+  if (tid == 0)
+    for (int64_t lc = 0; lc < STAGES - 1 && lc < chunks; ++lc) issue(lc);
+  float total = 0.f;  // running output sum of column tid (tid < d)
+  int cur_h = -1;
+  float ghi = 0.f, cm1 = 0.f;
+  for (int64_t lc = 0; lc < chunks; ++lc) {
+    const int64_t j = lc / cpi;
+    const int c = (int)(lc % cpi), b = (int)(lc % STAGES), par = (int)(lc & 1);
+    int64_t seq, row_t;
+    int h;
+    item_of(j, seq, h, row_t);
+    if (h != cur_h) {  // gamma exactly as scan_kernel forms it (len = 1)
+      cur_h = h;
+      const double gd = exp(-(double)kp.decay[h]);
+      ghi = (float)gd;
+      const double rel = ghi >= 1.17549435e-38f ? log1p((gd - (double)ghi) / (double)ghi) : 0.0;
+      cm1 = (float)expm1(rel);
+    }
+    unsigned char* st = dsm + b * L.stage;
+    float* S = reinterpret_cast<float*>(st);
+    const T* qs = reinterpret_cast<const T*>(st + L.q);
+    const T* ks = reinterpret_cast<const T*>(st + L.k);
+    const T* vs = reinterpret_cast<const T*>(st + L.v);
+    mbar_wait(&bars[b], (uint32_t)((lc / STAGES) & 1));
+    const int rows0 = c * DB_ROWS;
+    for (int c0 = 4 * lane; c0 < d; c0 += 128) {
+      float vv[4];
+#pragma unroll
+      for (int e = 0; e < 4; ++e) vv[e] = Num<T>::to_f(vs[c0 + e]);
+      float o[4] = {0.f, 0.f, 0.f, 0.f};
+#pragma unroll
+      for (int kk = 0; kk < 4; ++kk) {
+        const int rc = 16 * gi + 4 * kk + rl;  // row within the chunk
+        const bool ok = rows0 + rc < r;
+        float y[4] = {0.f, 0.f, 0.f, 0.f};
+        if (ok && kp.sin) {
+          const float4 a = *reinterpret_cast<const float4*>(S + rc * d + c0);
+          y[0] = a.x; y[1] = a.y; y[2] = a.z; y[3] = a.w;
+        }
+        const float kx = ok ? Num<T>::to_f(ks[rc]) : 0.f, qx = ok ? Num<T>::to_f(qs[rc]) : 0.f;
+#pragma unroll
+        for (int e = 0; e < 4; ++e) {
+          y[e] = fmaf(ghi, y[e], kx * vv[e]);
+          o[e] = fmaf(qx, y[e], o[e]);
+        }
+        if (ok) {
+          if (cm1 != 0.f)
+#pragma unroll
+            for (int e = 0; e < 4; ++e) y[e] = fmaf(y[e], cm1, y[e]);
+          *reinterpret_cast<float4*>(S + rc * d + c0) = make_float4(y[0], y[1], y[2], y[3]);
+        }
+      }
+      *reinterpret_cast<float4*>(part + ((par * 2 + gi) * 4 + rl) * d + c0) = make_float4(o[0], o[1], o[2], o[3]);
+    }
+    fence_async_shared();
+    __syncthreads();
+    const int nrows = min(DB_ROWS, r - rows0);
+    if (tid == 0) {
+      if (kp.sout) bulk_store(kp.sout + ((seq * kp.H + h) * r + rows0) * d, S, (uint32_t)nrows * d * 4);
+      bulk_commit();
+      const int64_t next = lc + STAGES - 1;
+      if (next < chunks) {
+        bulk_wait_read<1>();  // the store of chunk lc - 1 (same buffer as next) has read it
+        issue(next);
+      }
+    }
+    if (tid < d) {
+      const float* pp = part + (par * 2) * 4 * d + tid;
+      total += (pp[0] + pp[d]) + (pp[2 * d] + pp[3 * d]);
+      if (16 * (2 * c + 1) < r) total += (pp[4 * d] + pp[5 * d]) + (pp[6 * d] + pp[7 * d]);
+      if (c == cpi - 1) {
+        stf(kp.o + row_t * d + tid, kp.scale * total);
+        total = 0.f;
+      }
+    }
+  }
+  if (tid == 0) bulk_wait<0>();
+#endif
+}
+
 template <class T>
 DecK<T> decode_args(const AttnParams& p, const LaunchContext& ctx) {
   DecK<T> kp;
@@ -549,6 +814,68 @@ void launch_decode_staged_t(const AttnParams& p, const LaunchContext& ctx, int64
   decode_staged_kernel<T, NT, WARPS><<<grid, WARPS * 32, smem, ctx.stream>>>(decode_args<T>(p, ctx));
 }
 
+template <class T, int NT>
+void launch_decode_rows_t(const AttnParams& p, const LaunchContext& ctx, int64_t seqs) {
+  const dim3 grid((unsigned)(seqs * ceil_div(p.d, DEC_ROWS_COLS)), (unsigned)p.H);
+  decode_rows_kernel<T, NT, 8><<<grid, 8 * 32, 0, ctx.stream>>>(decode_args<T>(p, ctx));
+}
+
+// Hopper with 16-byte rows: see decode_bulk_kernel.
+bool decode_bulk_eligible(const AttnParams& p) {
+  static int cc_major = -1;
+  if (cc_major < 0) {
+    int dev = 0;
+    cc_major = 0;
+    if (cudaGetDevice(&dev) != cudaSuccess || cudaDeviceGetAttribute(&cc_major, cudaDevAttrComputeCapabilityMajor, dev) != cudaSuccess)
+      cc_major = 0;
+    cudaGetLastError();
+  }
+  const int per16 = p.dtype == DType::F32 ? 4 : 8;  // elements per 16 bytes
+  auto al = [](const void* x) { return (reinterpret_cast<uintptr_t>(x) & 15) == 0; };
+  return cc_major >= 9 && p.N == 1 && p.r % per16 == 0 && p.d % per16 == 0 && al(p.q) && al(p.k) && al(p.v) &&
+         al(p.initial_state) && al(p.final_state);
+}
+
+template <class T, int STAGES>
+void launch_decode_bulk_st(const AttnParams& p, const LaunchContext& ctx, int64_t seqs) {
+  const DecBulkLayout L = dec_bulk_layout((int)p.d, (int)sizeof(T), STAGES);
+  // Per kernel instance: the largest dynamic shared memory set so far, and the occupancy
+  // for the last size asked (no attribute or occupancy query per decode step).
+  static int set_bytes = 0, occ_bytes = -1, occ = 1;
+  if (L.total > set_bytes) {
+    cuda_check(cudaFuncSetAttribute(decode_bulk_kernel<T, STAGES>, cudaFuncAttributeMaxDynamicSharedMemorySize, L.total),
+               "cudaFuncSetAttribute");
+    set_bytes = L.total;
+  }
+  if (L.total != occ_bytes) {
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&occ, decode_bulk_kernel<T, STAGES>, DB_THREADS, L.total) != cudaSuccess || occ < 1)
+      occ = 1;
+    cudaGetLastError();
+    occ_bytes = L.total;
+  }
+  const int64_t items = seqs * p.H;
+  const int64_t grid = std::min<int64_t>(items, (int64_t)occ * ctx.multiprocessors);
+  decode_bulk_kernel<T, STAGES><<<(unsigned)grid, DB_THREADS, L.total, ctx.stream>>>(decode_args<T>(p, ctx), items);
+}
+
+// Ring depth: 6 chunks where the shared memory allows (H200, B=64 H=32 r=d=128: 73.0 us
+// float32 vs 75.1 with 4; 8 stages fit one CTA per SM and took 100 us), else 4 (d > ~200
+// for 6). Developer override LEET_CUDA_DEC5_STAGES=4|6.
+template <class T>
+void launch_decode_bulk_t(const AttnParams& p, const LaunchContext& ctx, int64_t seqs) {
+  static int optin = 0;
+  if (optin == 0) {
+    int dev = 0;
+    if (cudaGetDevice(&dev) != cudaSuccess || cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev) != cudaSuccess)
+      optin = 48 * 1024;
+    cudaGetLastError();
+  }
+  const char* env = getenv("LEET_CUDA_DEC5_STAGES");
+  const bool six = env ? env[0] == '6' : true;
+  if (six && dec_bulk_layout((int)p.d, (int)sizeof(T), 6).total <= optin) launch_decode_bulk_st<T, 6>(p, ctx, seqs);
+  else launch_decode_bulk_st<T, 4>(p, ctx, seqs);
+}
+
 template <class T, int NT, bool VEC>
 void launch_decode_t(const AttnParams& p, const LaunchContext& ctx, int64_t seqs) {
   const dim3 grid((unsigned)(seqs * ceil_div(p.d, 32)), (unsigned)p.H);
@@ -557,14 +884,18 @@ void launch_decode_t(const AttnParams& p, const LaunchContext& ctx, int64_t seqs
 
 // The short-input path, when it applies (returns false otherwise: the scan runs).
 // Variants (all bitwise equal): 1 = decode_kernel (state in registers), 2 / 3 =
-// decode_staged_kernel with 4 / 8 warps (state through shared memory). Developer
-// override LEET_CUDA_DECODE=0 (the scan; the harness compares them), 1, 2 or 3.
-// Default: the staged kernel (2) when the grid is many waves deep (large B: bandwidth
-// bound, where bytes in flight per SM decide), the register kernel (1) otherwise
-// (small B: latency bound, one wave).
+// decode_staged_kernel with 4 / 8 warps (state through shared memory), 4 =
+// decode_rows_kernel (whole rows per warp instruction), 5 = decode_bulk_kernel (Hopper
+// bulk copies, N = 1). Developer override LEET_CUDA_DECODE=0 (the scan; the harness
+// compares them), 1, 2, 3, 4 or 5.
+// Default: the register kernel (1) for small grids (small B: latency bound, one wave);
+// for grids many waves deep (large B: bandwidth bound) the bulk kernel (5) where it
+// applies (Hopper, N = 1, 16-byte rows), else the staged kernel (2). H200, B=64 H=32
+// r=d=128, events after a read flush: 1 / 2 / 4 / 5 = 74-81 / 75 / 74 / 73 us (floor 63).
 int decode_variant(const AttnParams& p, const LaunchContext& ctx, int64_t seqs) {
   const int64_t ctas = seqs * p.H * ceil_div(p.d, 32);
-  return ctas >= 8 * (int64_t)ctx.multiprocessors ? 2 : 1;
+  if (ctas < 8 * (int64_t)ctx.multiprocessors) return 1;
+  return decode_bulk_eligible(p) ? 5 : 2;
 }
 
 bool launch_decode(const AttnParams& p, const LaunchContext& ctx) {
@@ -577,15 +908,26 @@ bool launch_decode(const AttnParams& p, const LaunchContext& ctx) {
   auto al = [](const void* ptr, uintptr_t a) { return (reinterpret_cast<uintptr_t>(ptr) & (a - 1)) == 0; };
   const uintptr_t va = p.dtype == DType::F32 ? 16 : 8;
   const bool vec = p.d % 4 == 0 && al(p.initial_state, 16) && al(p.final_state, 16) && al(p.v, va);
-  int variant = (env && env[0] >= '1' && env[0] <= '3') ? env[0] - '0' : decode_variant(p, ctx, seqs);
-  if (variant > 1 && (!vec || staged_smem_floats<float>((int)p.r, (int)p.N) * 4 > 48 * 1024)) variant = 1;
+  int variant = (env && env[0] >= '1' && env[0] <= '5') ? env[0] - '0' : decode_variant(p, ctx, seqs);
+  if (variant == 5 && !decode_bulk_eligible(p)) variant = 2;
+  if (variant == 4 && !vec) variant = 1;
+  if ((variant == 2 || variant == 3) && (!vec || staged_smem_floats<float>((int)p.r, (int)p.N) * 4 > 48 * 1024)) variant = 1;
   LEET_CUDA_DISPATCH(p.dtype, T, {
-    if (variant == 1) {
+    if (variant == 5) {
+      launch_decode_bulk_t<T>(p, ctx, seqs);
+    } else if (variant == 1) {
       switch ((int)p.N) {
         case 1: vec ? launch_decode_t<T, 1, true>(p, ctx, seqs) : launch_decode_t<T, 1, false>(p, ctx, seqs); break;
         case 2: vec ? launch_decode_t<T, 2, true>(p, ctx, seqs) : launch_decode_t<T, 2, false>(p, ctx, seqs); break;
         case 3: vec ? launch_decode_t<T, 3, true>(p, ctx, seqs) : launch_decode_t<T, 3, false>(p, ctx, seqs); break;
         default: vec ? launch_decode_t<T, 4, true>(p, ctx, seqs) : launch_decode_t<T, 4, false>(p, ctx, seqs); break;
+      }
+    } else if (variant == 4) {
+      switch ((int)p.N) {
+        case 1: launch_decode_rows_t<T, 1>(p, ctx, seqs); break;
+        case 2: launch_decode_rows_t<T, 2>(p, ctx, seqs); break;
+        case 3: launch_decode_rows_t<T, 3>(p, ctx, seqs); break;
+        default: launch_decode_rows_t<T, 4>(p, ctx, seqs); break;
       }
     } else if (variant == 2) {
       switch ((int)p.N) {

@@ -43,11 +43,14 @@ class DeviceBuffer : public Napi::ObjectWrap<DeviceBuffer> {
     } catch (const std::exception& e) {
       throw Napi::Error::New(info.Env(), e.what());
     }
+    live_bytes += bytes_;
   }
   ~DeviceBuffer() override { Release(); }
 
   void* ptr() const { return ptr_; }
   size_t bytes() const { return bytes_; }
+  // Bytes of all buffers not yet freed (JS thread only): leak checks read it.
+  static inline size_t live_bytes = 0;
 
  private:
   void Release() {
@@ -58,6 +61,7 @@ class DeviceBuffer : public Napi::ObjectWrap<DeviceBuffer> {
         // A failed free at collection time has nowhere to report to.
       }
       ptr_ = nullptr;
+      live_bytes -= bytes_;
     }
   }
   void Check(const Napi::Env& env) const {
@@ -152,7 +156,8 @@ int64_t int_field(const Napi::Object& o, const char* key) {
   return (int64_t)o.Get(key).As<Napi::Number>().Int64Value();
 }
 
-std::unique_ptr<Baton> read_baton(const Napi::Env& env, const Napi::Object& o) {
+// io: read q, k, v, o too (a StepPlan takes them per call instead).
+std::unique_ptr<Baton> read_baton(const Napi::Env& env, const Napi::Object& o, bool io = true) {
   auto b = std::make_unique<Baton>();
   b->keep_alive = Napi::Persistent(o);
   b->backend = o.Get("backend").As<Napi::String>().Utf8Value() == "cuda" ? Backend::Cuda : Backend::Cpu;
@@ -169,10 +174,12 @@ std::unique_ptr<Baton> read_baton(const Napi::Env& env, const Napi::Object& o) {
   p.r = int_field(o, "r");
   p.d = int_field(o, "d");
   if (p.B < 1 || p.H < 1 || p.N < 1 || p.r < 1 || p.d < 1) throw Napi::RangeError::New(env, "internal: empty shape");
-  p.q = pointer_of(env, o.Get("q"), b->backend, "q");
-  p.k = pointer_of(env, o.Get("k"), b->backend, "k");
-  p.v = pointer_of(env, o.Get("v"), b->backend, "v");
-  p.o = const_cast<void*>(pointer_of(env, o.Get("o"), b->backend, "o"));
+  if (io) {
+    p.q = pointer_of(env, o.Get("q"), b->backend, "q");
+    p.k = pointer_of(env, o.Get("k"), b->backend, "k");
+    p.v = pointer_of(env, o.Get("v"), b->backend, "v");
+    p.o = const_cast<void*>(pointer_of(env, o.Get("o"), b->backend, "o"));
+  }
   auto rates = o.Get("decayRate").As<Napi::Float64Array>();
   if ((int64_t)rates.ElementLength() != p.H) throw Napi::RangeError::New(env, "internal: decayRate length != H");
   b->decay_rate.assign(rates.Data(), rates.Data() + rates.ElementLength());
@@ -231,6 +238,49 @@ class RunWorker : public Napi::AsyncWorker {
  private:
   std::unique_ptr<Baton> baton_;
   Napi::Promise::Deferred deferred_;
+};
+
+// A prepared decode step on the GPU: the call record (shapes, decay, scale, the
+// decoder's state buffer as both initial and final state, so the step updates it in
+// place) is read once; step(q, k, v, o) only swaps in four device pointers and launches
+// from the JS thread without waiting (results are stream-ordered, as with runSync).
+// This keeps a step's host cost to a few microseconds: no baton, no planning, no state
+// allocation per token.
+class StepPlan : public Napi::ObjectWrap<StepPlan> {
+ public:
+  static Napi::Function Init(Napi::Env env) {
+    return DefineClass(env, "StepPlan", {InstanceMethod<&StepPlan::Step>("step")});
+  }
+
+  explicit StepPlan(const Napi::CallbackInfo& info) : Napi::ObjectWrap<StepPlan>(info) {
+    const Napi::Env env = info.Env();
+    baton_ = read_baton(env, info[0].As<Napi::Object>(), /*io=*/false);
+    const AttnParams& p = baton_->p;
+    if (baton_->backend != Backend::Cuda || p.N != 1 || !p.initial_state || p.initial_state != p.final_state) {
+      throw Napi::Error::New(env, "internal: a StepPlan needs the cuda backend, N == 1 and one state buffer in place");
+    }
+    state_ = DeviceBuffer::Unwrap(info[0].As<Napi::Object>().Get("initialState").As<Napi::Object>());
+  }
+
+ private:
+  Napi::Value Step(const Napi::CallbackInfo& info) {
+    const Napi::Env env = info.Env();
+    AttnParams& p = baton_->p;
+    if (state_->ptr() != p.initial_state) throw Napi::Error::New(env, "the decoder's state was disposed");
+    p.q = pointer_of(env, info[0], Backend::Cuda, "q");
+    p.k = pointer_of(env, info[1], Backend::Cuda, "k");
+    p.v = pointer_of(env, info[2], Backend::Cuda, "v");
+    p.o = const_cast<void*>(pointer_of(env, info[3], Backend::Cuda, "o"));
+    try {
+      cuda::run(p, baton_->method, /*synchronize=*/false);
+    } catch (const std::exception& e) {
+      throw Napi::Error::New(env, e.what());
+    }
+    return env.Undefined();
+  }
+
+  std::unique_ptr<Baton> baton_;
+  DeviceBuffer* state_ = nullptr;
 };
 
 // Times the method: CUDA events around the kernels, or a monotonic clock on the CPU.
@@ -341,6 +391,16 @@ Napi::Value CopyBandwidth(const Napi::CallbackInfo& info) {
   return promise;
 }
 
+// Waits for all GPU work of the library (benchmarks time a pipelined step loop with it).
+Napi::Value Synchronize(const Napi::CallbackInfo& info) {
+  try {
+    cuda::synchronize();
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(info.Env(), e.what());
+  }
+  return info.Env().Undefined();
+}
+
 Napi::Value MemInfo(const Napi::CallbackInfo& info) {
   size_t free_b = 0, total_b = 0;
   try {
@@ -351,6 +411,7 @@ Napi::Value MemInfo(const Napi::CallbackInfo& info) {
   auto o = Napi::Object::New(info.Env());
   o.Set("free", (double)free_b);
   o.Set("total", (double)total_b);
+  o.Set("inUse", (double)DeviceBuffer::live_bytes);
   return o;
 }
 
@@ -409,6 +470,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   data->device_buffer = Napi::Persistent(buffer);
   env.SetInstanceData<AddonData>(data);
   exports.Set("DeviceBuffer", buffer);
+  exports.Set("StepPlan", StepPlan::Init(env));
+  exports.Set("synchronize", Napi::Function::New(env, Synchronize, "synchronize"));
   exports.Set("run", Napi::Function::New(env, Run, "run"));
   exports.Set("runSync", Napi::Function::New(env, RunSync, "runSync"));
   exports.Set("time", Napi::Function::New(env, Time, "time"));

@@ -48,8 +48,12 @@ void mem_info(size_t* free_bytes, size_t* total_bytes);
 // an execution error surfaces at the next synchronising call.
 void run(const AttnParams& p, Method m, bool synchronize = true);
 
+// Waits for everything enqueued on the library's stream; throws on an execution error.
+void synchronize();
+
 // Times method m: `warmup` untimed runs, then `reps` runs each bracketed by CUDA events
-// around the kernel launches only. Returns milliseconds per rep.
+// around the kernel launches only, each after an L2 flush that keeps the GPU busy while
+// the host enqueues (no launch gap in the time, no inputs left in L2). Milliseconds per rep.
 std::vector<double> time(const AttnParams& p, Method m, int warmup, int reps);
 
 // Device-to-device copy bandwidth in bytes/s (bytes read + bytes written), measured with

@@ -22,6 +22,7 @@ void copy_to_host(void*, const void*, size_t) { not_compiled(); }
 void fill_bytes(void*, int, size_t) { not_compiled(); }
 void mem_info(size_t*, size_t*) { not_compiled(); }
 void run(const AttnParams&, Method, bool) { not_compiled(); }
+void synchronize() { not_compiled(); }
 std::vector<double> time(const AttnParams&, Method, int, int) { not_compiled(); }
 double copy_bandwidth(size_t) { not_compiled(); }
 

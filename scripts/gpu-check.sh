@@ -4,7 +4,7 @@
 # nothing: runs the CUDA test suites, then the GPU benchmark. Results go to $OUT.
 # Here: npm install; npm run build; ../shared/gpu/pack;
 #   xz -c build/Release/leet_decoding.node > .gpu/leet_decoding.node.xz
-# Device run, carry [".gpu", "dist"]:  bash scripts/gpu-check.sh [tests|bench|all]
+# Device run, carry [".gpu", "dist"]:  bash scripts/gpu-check.sh [harness|tests|bench|all]
 set -uo pipefail
 what=${1:-all}
 # The addon travels compressed in .gpu/ (see below) to keep the carried tree small.
@@ -14,15 +14,24 @@ fi
 OUT=${OUT:-out/gpu}
 mkdir -p "$OUT"
 nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.sm --format=csv | tee "$OUT/nvidia-smi.txt"
+# The standalone CUDA harness (scripts/gpu-harness), when one was packed as .gpu/harness.xz:
+# its decode-path checks (bitwise against the scan) and decode-step timings.
+if [ -f .gpu/harness.xz ] && { [ "$what" = harness ] || [ "$what" = all ]; }; then
+  xz -dc .gpu/harness.xz > /tmp/leet-harness && chmod +x /tmp/leet-harness
+  timeout 200 /tmp/leet-harness decode 2>&1 | tee "$OUT/decode-harness.log" | grep -v "^ok"
+  for st in 4; do  # the other decode_bulk_kernel ring depth, bitwise against the scan
+    LEET_CUDA_DEC5_STAGES=$st timeout 100 /tmp/leet-harness decode-check 2>&1 | grep -E "FAIL|comparisons" | sed "s/^/dec5 stages $st: /"
+  done
+fi
 if [ "$what" = tests ] || [ "$what" = all ]; then
   bash .gpu/run ./node_modules/.bin/vitest run test/conformance-cuda.test.ts test/state-cuda.test.ts test/cuda-runtime.test.ts test/options.test.ts \
     --reporter=dot --reporter=json --outputFile.json="$OUT/gpu-tests.json" 2>&1 | tee "$OUT/gpu-tests.log" | tail -60
   bash .gpu/run node scripts/test-summary.js "$OUT/gpu-tests.json"
 fi
 if [ "$what" = bench ] || [ "$what" = all ]; then
+  bash .gpu/run node dist/cli.js bench-decode --out "$OUT" 2>&1 | tee "$OUT/decode.log"
   bash .gpu/run node dist/cli.js bench-gpu --out "$OUT" 2>&1 | tee "$OUT/bench.log"
   # float32 on TF32 tensor cores, for the methods that have that path
   bash .gpu/run node dist/cli.js bench-gpu --out "$OUT/tf32" --dtypes float32 --precision tf32 \
     --methods vanilla,blocked,recursive,lightning,fused 2>&1 | tee "$OUT/bench-tf32.log"
-  bash .gpu/run node dist/cli.js bench-decode --out "$OUT" 2>&1 | tee "$OUT/decode.log"
 fi

@@ -2,11 +2,15 @@
 // float32) and continues from it: prefill(q, k, v) consumes a prompt, step(q, k, v)
 // one position per sequence. The state lives where the decoder runs (on the GPU for
 // backend "cuda"); both calls equal one decayAttention call over the whole sequence.
+// On the GPU a step whose inputs are already there takes one native call (a StepPlan
+// prepared once per state buffer) that updates the state in place.
 import { cudaAvailable } from "./backend";
+import { addon, type RawStepPlan } from "./binding/addon";
 import { resolveDecayRates, type DecayOptions } from "./decay";
-import { DTYPES, type DType } from "./dtype";
+import { bytesPerElement, DTYPE_INDEX, DTYPES, type DType } from "./dtype";
+import { getMethod } from "./methods";
 import type { Backend } from "./methods/types";
-import { decayAttention, type AttentionWithState, type Precision } from "./operator";
+import { decayAttention, deviceOutput, MAX_GPU_DIM, type AttentionWithState, type Precision } from "./operator";
 import { Tensor } from "./tensor";
 import { checkFinite, checkOneOf, checkPositiveInteger, fail, failWith, formatShape } from "./validate";
 
@@ -48,6 +52,9 @@ export class Decoder {
   // A state the caller set stays the caller's: the decoder never disposes it.
   private ownsState = true;
   private isDisposed = false;
+  // The native step prepared for `current` (rebuilt when the state buffer changes).
+  private plan?: RawStepPlan;
+  private planState?: Tensor;
 
   /** @internal Use createDecoder. */
   constructor(o: DecoderOptions) {
@@ -77,13 +84,20 @@ export class Decoder {
     if (this.isDisposed) throw new Error(`Decoder.${what}: the decoder was disposed`);
   }
 
-  /** The current state [B, H, r, d] float32 (on the decoder's backend). */
+  /**
+   * The current state [B, H, r, d] float32 (on the decoder's backend). This is the live
+   * state: a GPU step updates it in place, and prefill replaces it (disposing this one).
+   * Keep a snapshot with `await decoder.state.toHost()`.
+   */
   get state(): Tensor {
     this.checkAlive("state");
     return this.current;
   }
 
-  /** Replaces the state (copied to the decoder's backend if needed). */
+  /**
+   * Replaces the state (copied to the decoder's backend if needed). A tensor set here
+   * stays the caller's: it is read, never written or disposed, by the decoder.
+   */
   set state(s: Tensor) {
     this.checkAlive("state");
     if (!(s instanceof Tensor) || s.disposed) fail("state", "a live Tensor", s);
@@ -108,7 +122,57 @@ export class Decoder {
 
   /** One position per sequence (N = 1): resolves to that position's output [B, H, 1, d]. */
   step(q: Tensor, k: Tensor, v: Tensor): Promise<Tensor> {
-    return this.advance(q, k, v, "recurrent", "step");
+    return this.gpuStep(q, k, v) ?? this.advance(q, k, v, "recurrent", "step");
+  }
+
+  // The GPU step: inputs already on the device with exactly the decoder's shapes and
+  // dtype, and a state the decoder owns (a state the caller set is first replaced by the
+  // general path's output, so the caller's tensor is never written). Anything else
+  // returns undefined and takes the general path, which also reports bad input. The
+  // launch does not wait: the output is ready for any later GPU work or toHost().
+  private gpuStep(q: Tensor, k: Tensor, v: Tensor): Promise<Tensor> | undefined {
+    if (this.isDisposed || this.backend !== "cuda" || !this.ownsState) return undefined;
+    if (!this.isStepInput(q, this.keyDim) || !this.isStepInput(k, this.keyDim) || !this.isStepInput(v, this.valueDim)) {
+      return undefined;
+    }
+    const o = deviceOutput(this.batch * this.heads * this.valueDim * bytesPerElement(this.dtype));
+    try {
+      this.stepPlan().step(q.deviceBuffer, k.deviceBuffer, v.deviceBuffer, o);
+    } catch (e) {
+      o.free();
+      return Promise.reject(e);
+    }
+    this.position += 1;
+    return Promise.resolve(Tensor.wrap(this.dtype, [this.batch, this.heads, 1, this.valueDim], undefined, o));
+  }
+
+  private isStepInput(t: unknown, last: number): t is Tensor {
+    return (
+      t instanceof Tensor && !t.disposed && t.location === "cuda" && t.dtype === this.dtype && t.shape.length === 4 &&
+      t.shape[0] === this.batch && t.shape[1] === this.heads && t.shape[2] === 1 && t.shape[3] === last &&
+      last <= MAX_GPU_DIM && this.keyDim <= MAX_GPU_DIM
+    );
+  }
+
+  private stepPlan(): RawStepPlan {
+    if (!this.plan || this.planState !== this.current) {
+      const state = this.current.deviceBuffer;
+      this.plan = new (addon().StepPlan)({
+        backend: "cuda",
+        method: getMethod("recurrent")!.native!,
+        dtype: DTYPE_INDEX[this.dtype],
+        B: this.batch, H: this.heads, N: 1, r: this.keyDim, d: this.valueDim,
+        decayRate: this.rates,
+        scale: this.scale,
+        chunk: 0,
+        threads: 1,
+        precision: this.precision,
+        initialState: state,
+        finalState: state,
+      });
+      this.planState = this.current;
+    }
+    return this.plan;
   }
 
   /** Frees the state. Using the decoder afterwards is an error. */
@@ -116,6 +180,8 @@ export class Decoder {
     if (this.isDisposed) return;
     this.isDisposed = true;
     if (this.ownsState) this.current.dispose();
+    this.plan = undefined;
+    this.planState = undefined;
   }
 
   private async advance(q: Tensor, k: Tensor, v: Tensor, method: string, what: "prefill" | "step"): Promise<Tensor> {

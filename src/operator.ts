@@ -64,7 +64,7 @@ export interface Plan {
   autoReason?: string;
 }
 
-const MAX_GPU_DIM = 256;
+export const MAX_GPU_DIM = 256;
 
 function checkTensor(name: string, t: unknown): Tensor {
   if (!(t instanceof Tensor)) fail(name, "a Tensor", t);
@@ -213,6 +213,13 @@ function baton(plan: Plan, io: Pick<RawBaton, "q" | "k" | "v" | "o" | "initialSt
 const POISON_DEVICE = process.env.LEET_DECODING_POISON === "1";
 const poisonDevice = (): boolean => POISON_DEVICE;
 
+/** @internal A new device buffer for an output (NaN-poisoned when tests ask for it). */
+export function deviceOutput(bytes: number): RawDeviceBuffer {
+  const buf = new (addon().DeviceBuffer)(bytes);
+  if (poisonDevice()) buf.fill(0xff);
+  return buf;
+}
+
 /** @internal Operands of one native call, on the plan's backend; `release` frees temporaries. */
 export interface Operands {
   io: Pick<RawBaton, "q" | "k" | "v" | "o" | "initialState" | "finalState">;
@@ -248,20 +255,15 @@ export function prepareOperands(plan: Plan, q: Tensor, k: Tensor, v: Tensor): Op
     buf.upload(t.data);
     return buf;
   };
-  const newBuffer = (bytes: number): RawDeviceBuffer => {
-    const buf = new Dev(bytes);
-    if (poisonDevice()) buf.fill(0xff);
-    return buf;
-  };
   const onHost = q.location === "cpu";
   try {
     const io = {
       q: place(q),
       k: place(k),
       v: place(v),
-      o: newBuffer(B * H * N * d * (plan.dtype === "float32" ? 4 : 2)),
+      o: deviceOutput(B * H * N * d * (plan.dtype === "float32" ? 4 : 2)),
       initialState: plan.initialState ? place(plan.initialState) : undefined,
-      finalState: plan.returnState ? newBuffer(plan.numStates * H * r * d * 4) : undefined,
+      finalState: plan.returnState ? deviceOutput(plan.numStates * H * r * d * 4) : undefined,
     };
     const o = io.o;
     const fin = io.finalState;

@@ -242,7 +242,11 @@ static int run_decode_checks() {
       {2, 2, 3, 40, 17, {}, true},    {1, 2, 4, 256, 256, {}, true}, {3, 2, 1, 1, 1, {}, true},
       {2, 3, 4, 33, 72, {}, true},    {1, 2, 4, 64, 64, {0, 1, 3, 4}, true}, {1, 3, 3, 17, 40, {0, 1, 2, 3}, true},
       {2, 2, 2, 64, 96, {}, false},   {1, 2, 1, 200, 130, {}, true}, {2, 2, 1, 17, 40, {}, true},
-      {1, 3, 3, 33, 72, {}, true},    {1, 2, 1, 256, 256, {}, true}, {1, 2, 2, 128, 100, {0, 1, 2}, true}};
+      {1, 3, 3, 33, 72, {}, true},    {1, 2, 1, 256, 256, {}, true}, {1, 2, 2, 128, 100, {0, 1, 2}, true},
+      // N = 1 shapes for the bulk variant (5): partial last chunk, d > 128, packed, no
+      // state, more items than CTAs (the persistent loop)
+      {3, 2, 1, 40, 24, {}, true},    {2, 5, 1, 72, 200, {}, true}, {1, 2, 1, 64, 64, {0, 1}, true},
+      {4, 3, 1, 96, 136, {}, false},  {40, 8, 1, 128, 128, {}, true}, {3, 4, 1, 256, 256, {}, true}};
   std::mt19937 rng(99);
   int fails = 0, n = 0;
   for (const DC& c : cases)
@@ -261,8 +265,8 @@ static int run_decode_checks() {
       cuda::copy_to_device(dq, hp(q, dt), nq);
       cuda::copy_to_device(dk, hp(k, dt), nq);
       cuda::copy_to_device(dv, hp(v, dt), nv);
-      // 0: scan; 1 + 2(dv-1) + inplace: decode variant dv = 1, 2, 3, out of place / in place
-      constexpr int NV = 7;
+      // 0: scan; 1 + 2(dv-1) + inplace: decode variant dv = 1..5, out of place / in place
+      constexpr int NV = 11;
       std::vector<unsigned char> out[NV];
       std::vector<float> fin[NV];
       for (int variant = 0; variant < NV; ++variant) {
@@ -319,8 +323,21 @@ static int run_decode_checks() {
 // CUDA events around one dispatch (median of 300, after 30 warm-ups), and the host wall
 // clock of cuda::run (make_context + launch + stream sync), for the scan
 // (LEET_CUDA_DECODE=0) and the decode variants 1-3, out of place and in place.
+double harness_rmw_us(size_t bytes, bool inplace, int reps, int kind, bool memset_flush);  // floor.cu
+
 static void run_decode_bench() {
   const double bw = cuda::copy_bandwidth(size_t(1) << 30);
+  {
+    const size_t ns = size_t(64) * 32 * 128 * 128 * 4;
+    const double fl = 2.0 * ns / bw * 1e6;
+    static const char* kinds[3] = {"grid-stride, streaming hints", "block-contiguous, 16 float4/thread", "bulk copies (TMA), 4 x 16 KB ring"};
+    for (int mf = 0; mf < 2; ++mf)
+      for (int kind = 0; kind < 3; ++kind) {
+        const double a = harness_rmw_us(ns, false, 100, kind, mf), b = harness_rmw_us(ns, true, 100, kind, mf);
+        printf("# read+write of the B=64 state (%zu bytes each way), %s, %s flush: out of place %.2f us (%.2fx memcpy floor %.2f), in place %.2f us (%.2fx)\n",
+               ns, kinds[kind], mf ? "memset" : "read", a, a / fl, fl, b, b / fl);
+      }
+  }
   auto devs = cuda::devices();
   printf("\n# decode step on %s: copy bandwidth %.0f GB/s; H=32 r=d=128 N=1, float32 state in+out; events median of 300, host = cuda::run wall median\n",
          devs.empty() ? "?" : devs[0].name.c_str(), bw / 1e9);
@@ -341,15 +358,15 @@ static void run_decode_bench() {
       cuda::copy_to_device(sa, init.data(), ns);
       cuda::copy_to_device(sb, init.data(), ns);
       const double floor_us = 2.0 * ns / bw * 1e6;
-      // 0: scan; 1..3: decode variants out of place; 4..6: in place
-      for (int variant = 0; variant < 7; ++variant) {
-        const char dvs[2] = {(char)(variant == 0 ? '0' : '1' + (variant - 1) % 3), 0};
+      // 0: scan; 1..5: decode variants out of place; 6..10: in place
+      for (int variant = 0; variant < 11; ++variant) {
+        const char dvs[2] = {(char)(variant == 0 ? '0' : '1' + (variant - 1) % 5), 0};
         setenv("LEET_CUDA_DECODE", dvs, 1);
         AttnParams p;
         p.q = dq; p.k = dk; p.v = dv; p.o = dO; p.dtype = dt;
         p.B = B; p.H = H; p.N = 1; p.r = r; p.d = d; p.decay_rate = s.data(); p.scale = 0.1;
         p.initial_state = (const float*)sa;
-        p.final_state = (float*)(variant >= 4 ? sa : sb);
+        p.final_state = (float*)(variant >= 6 ? sa : sb);
         std::vector<double> ev = cuda::time(p, Method::Recurrent, 30, 300);
         std::vector<double> host;
         for (int i = 0; i < 330; ++i) {
@@ -361,13 +378,46 @@ static void run_decode_bench() {
         std::sort(ev.begin(), ev.end());
         std::sort(host.begin(), host.end());
         const double med = ev[ev.size() / 2] * 1e3;
-        static const char* names[7] = {"scan (before)", "dec1 regs", "dec2 smem 4w", "dec3 smem 8w",
-                                       "dec1 in-place", "dec2 in-place", "dec3 in-place"};
+        static const char* names[11] = {"scan (before)", "dec1 regs", "dec2 smem 4w", "dec3 smem 8w", "dec4 rows", "dec5 bulk",
+                                        "dec1 in-place", "dec2 in-place", "dec3 in-place", "dec4 in-place", "dec5 in-place"};
         const char* name = names[variant];
         printf("%-5s %3lld %-16s %9.2f %9.2f %9.2f %9.2f %7.2f\n", kDt[(int)dt], (long long)B, name, med, ev[0] * 1e3,
                host[host.size() / 2], floor_us, med / floor_us);
         fflush(stdout);
       }
+      // decode_bulk_kernel ring depths (LEET_CUDA_DEC5_STAGES), in place
+      setenv("LEET_CUDA_DECODE", "5", 1);
+      for (const char* st : {"4", "6"}) {
+        setenv("LEET_CUDA_DEC5_STAGES", st, 1);
+        AttnParams p;
+        p.q = dq; p.k = dk; p.v = dv; p.o = dO; p.dtype = dt;
+        p.B = B; p.H = H; p.N = 1; p.r = r; p.d = d; p.decay_rate = s.data(); p.scale = 0.1;
+        p.initial_state = (const float*)sa;
+        p.final_state = (float*)sa;
+        std::vector<double> ev = cuda::time(p, Method::Recurrent, 30, 300);
+        std::sort(ev.begin(), ev.end());
+        const double med = ev[ev.size() / 2] * 1e3;
+        printf("%-5s %3lld dec5 stages %s   %9.2f %9.2f %9s %9.2f %7.2f\n", kDt[(int)dt], (long long)B, st, med, ev[0] * 1e3, "",
+               floor_us, med / floor_us);
+      }
+      unsetenv("LEET_CUDA_DEC5_STAGES");
+      setenv("LEET_CUDA_DECODE", "4", 1);
+      // the same, timed after a memset flush (Triton do_bench's way: dirty L2 lines)
+      setenv("LEET_CUDA_FLUSH", "memset", 1);
+      for (const char* v : {"1", "4", "5"}) {
+        setenv("LEET_CUDA_DECODE", v, 1);
+        AttnParams p;
+        p.q = dq; p.k = dk; p.v = dv; p.o = dO; p.dtype = dt;
+        p.B = B; p.H = H; p.N = 1; p.r = r; p.d = d; p.decay_rate = s.data(); p.scale = 0.1;
+        p.initial_state = (const float*)sa;
+        p.final_state = (float*)sa;
+        std::vector<double> ev = cuda::time(p, Method::Recurrent, 30, 300);
+        std::sort(ev.begin(), ev.end());
+        const double med = ev[ev.size() / 2] * 1e3;
+        printf("%-5s %3lld dec%s memset-fl %9.2f %9.2f %9s %9.2f %7.2f\n", kDt[(int)dt], (long long)B, v, med, ev[0] * 1e3, "",
+               floor_us, med / floor_us);
+      }
+      unsetenv("LEET_CUDA_FLUSH");
       unsetenv("LEET_CUDA_DECODE");
       for (void* x : {dq, dk, dv, dO, sa, sb}) cuda::release(x);
     }
@@ -496,7 +546,7 @@ int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "all";
   int fails = 0;
   if (mode == "all" || mode == "check" || mode == "small") fails = run_checks(mode == "small");
-  if (mode == "all" || mode == "check" || mode == "small" || mode == "decode") fails += run_decode_checks();
+  if (mode == "all" || mode == "check" || mode == "small" || mode == "decode" || mode == "decode-check") fails += run_decode_checks();
   fflush(stdout);
   if (mode == "all" || mode == "decode") run_decode_bench();
   if (mode == "all" || mode == "bench" || mode == "quick") run_bench(mode == "quick");

@@ -26,6 +26,8 @@ for f in cuda/*.cu; do
 done
 "$NVCC" -std=c++17 -O2 $ARCH -c scripts/gpu-harness/main.cpp -o "$B/main.o" > "$B/main.build" 2>&1 &
 pids+=($!)
+"$NVCC" -std=c++17 -O3 $ARCH -c scripts/gpu-harness/floor.cu -o "$B/floor.o" > "$B/floor.build" 2>&1 &
+pids+=($!)
 ok=1
 for p in "${pids[@]}"; do wait "$p" || ok=0; done
 if [ $ok = 0 ] && [ ! -s "$B/fused.o" ] || grep -q error "$B/fused.build" 2>/dev/null; then

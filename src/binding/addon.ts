@@ -58,15 +58,26 @@ export interface RawInfo {
   };
 }
 
+/** @internal A prepared decode step (cuda, N = 1, the state updated in place). */
+export interface RawStepPlan {
+  /** Launches one step without waiting; throws if the launch fails. */
+  step(q: RawDeviceBuffer, k: RawDeviceBuffer, v: RawDeviceBuffer, o: RawDeviceBuffer): void;
+}
+
 /** @internal */
 export interface RawAddon {
   DeviceBuffer: new (bytes: number) => RawDeviceBuffer;
+  /** Built from a baton without q, k, v, o whose initialState is finalState. */
+  StepPlan: new (baton: Omit<RawBaton, "q" | "k" | "v" | "o">) => RawStepPlan;
+  /** Waits for all enqueued GPU work (throws on an execution error). */
+  synchronize(): void;
   run(baton: RawBaton): Promise<void>;
   /** Same as run, launched from the calling thread without waiting (tiny CUDA calls only). */
   runSync(baton: RawBaton): void;
   time(baton: RawBaton, warmup: number, reps: number): Promise<Float64Array>;
   copyBandwidth(backend: "cpu" | "cuda", bytes: number, threads: number): Promise<number>;
-  memInfo(): { free: number; total: number };
+  /** free/total: the whole device (every process); inUse: bytes of this process's live DeviceBuffers. */
+  memInfo(): { free: number; total: number; inUse: number };
   info(): RawInfo;
 }
 

@@ -81,6 +81,30 @@ export function stateSuite(backend: Backend, enabled: boolean): void {
     }
 
     for (const dtype of dtypes.filter((x) => x !== "float64")) {
+      // B·H·d large enough that a CUDA step takes the bandwidth path (the bulk-copy
+      // kernel on Hopper) rather than the latency path the small tests take.
+      it(`decoder ${dtype}: a step over a large batch matches the reference (output and state, in place)`, async () => {
+        const [B, H, r, d] = [64, 8, 128, 128];
+        const { q, k, v } = inputs(B, H, 1, r, d, dtype, 41);
+        const s0 = Tensor.randn([B, H, r, d], { seed: 42 });
+        const decay = [0.99, 0.9, 0.5, 1e-3, 1, 0.7, 0.999, 0.2];
+        const ref = referenceAttention(q, k, v, { decay, initialState: s0, scale: 0.25 });
+        const dec = createDecoder({ batch: B, heads: H, keyDim: r, valueDim: d, decay, scale: 0.25, dtype, backend });
+        dec.state = s0;
+        const place = (t: Tensor): Tensor => (backend === "cuda" ? t.to("cuda") : t);
+        (await dec.step(place(q), place(k), place(v))).dispose();  // replaces the caller's state by the decoder's own
+        dec.state = s0;
+        const o1 = await dec.step(place(q), place(k), place(v));
+        expect(relativeError(await host(o1), ref.output)).toBeLessThanOrEqual(tol(dtype));
+        const live = dec.state;
+        const o2 = await dec.step(place(q), place(k), place(v));  // the owned state, updated in place on the GPU
+        if (backend === "cuda") expect(dec.state).toBe(live);
+        const ref2 = referenceAttention(q, k, v, { decay, initialState: Tensor.from(ref.state, [B, H, r, d], "float32"), scale: 0.25 });
+        expect(relativeError(await host(o2), ref2.output)).toBeLessThanOrEqual(tol(dtype));
+        expect(relativeError(await host(dec.state), ref2.state)).toBeLessThanOrEqual(1e-5);
+        dec.dispose();
+      });
+
       it(`decoder ${dtype}: prefill then steps equals one call`, async () => {
         const [B, H, N, r, d, P] = [3, 2, 70, 16, 24, 45];
         const { q, k, v } = inputs(B, H, N, r, d, dtype, 21);
@@ -102,6 +126,39 @@ export function stateSuite(backend: Backend, enabled: boolean): void {
           expect(relativeError(got, batchEntry(wholeHost, b).toArray())).toBeLessThanOrEqual(tol(dtype));
         }
         dec.dispose();
+      });
+
+      it(`decoder ${dtype}: steps on device-resident inputs (in place on the GPU) equal one call; a state set by the caller is never written`, async () => {
+        const [B, H, N, r, d, P] = [2, 3, 41, 24, 20, 30];
+        const { q, k, v } = inputs(B, H, N, r, d, dtype, 31);
+        const decay = [0.95, 0.5, 1e-3];
+        const place = (t: Tensor): Tensor => (backend === "cuda" ? t.to("cuda") : t);
+        const whole = await decayAttention(q, k, v, { decay, backend, method: "recurrent", scale: 0.5, returnState: true });
+        const pre = await decayAttention(sliceN(q, 0, P), sliceN(k, 0, P), sliceN(v, 0, P), { decay, backend, method: "recurrent", returnState: true });
+        const given = place(await pre.state.toHost());
+        const givenBefore = await host(given);
+        const dec = createDecoder({ batch: B, heads: H, keyDim: r, valueDim: d, decay, scale: 0.5, dtype, backend });
+        dec.state = given;
+        const parts: Tensor[][] = Array.from({ length: B }, () => []);
+        for (let i = P; i < N; i++) {
+          const [qi, ki, vi] = [place(sliceN(q, i, i + 1)), place(sliceN(k, i, i + 1)), place(sliceN(v, i, i + 1))];
+          const o = await dec.step(qi, ki, vi);
+          expect(o.location).toBe(backend);
+          expect(o.shape).toEqual([B, H, 1, d]);
+          const oh = await o.toHost();
+          for (let b = 0; b < B; b++) parts[b].push(batchEntry(oh, b));
+          for (const t of [qi, ki, vi, o]) if (t.location === "cuda") t.dispose();
+        }
+        expect(dec.position).toBe(N - P);
+        expect(Array.from(await host(given))).toEqual(Array.from(givenBefore));
+        const wholeHost = await whole.output.toHost();
+        for (let b = 0; b < B; b++) {
+          const want = sliceN(batchEntry(wholeHost, b), P, N).toArray();
+          expect(relativeError(concatN(parts[b]).toArray(), want)).toBeLessThanOrEqual(tol(dtype));
+        }
+        expect(relativeError(await host(dec.state), await host(whole.state))).toBeLessThanOrEqual(1e-5);
+        dec.dispose();
+        expect(given.disposed).toBe(false);
       });
     }
   });
