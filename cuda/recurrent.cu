@@ -562,10 +562,7 @@ __global__ void __launch_bounds__(WARPS * 32) decode_rows_kernel(const DecK<T> k
   }
   const int64_t sbase = (seq * kp.H + h) * r;
   const int64_t rowbase = (b * kp.H + h) * kp.N + t0;
-  const double gd = exp(-(double)kp.decay[h]);
-  const float ghi = (float)gd;
-  const double rel = ghi >= 1.17549435e-38f ? log1p((gd - (double)ghi) / (double)ghi) : 0.0;
-  const float cm1 = (float)expm1(rel * (double)len);
+  float ghi = 0.f, cm1 = 0.f;  // formed below, while the first state loads are in flight
   // Every warp runs the same number of rounds (g may be past the last group: no rows),
   // so the staging barrier in round 0, after the state loads are in flight, is uniform.
   for (int g0 = 0; g0 < groups; g0 += WARPS) {
@@ -583,6 +580,11 @@ __global__ void __launch_bounds__(WARPS * 32) decode_rows_kernel(const DecK<T> k
       }
     }
     if (g0 == 0) {
+      // gamma exactly as scan_kernel forms it
+      const double gd = exp(-(double)kp.decay[h]);
+      ghi = (float)gd;
+      const double rel = ghi >= 1.17549435e-38f ? log1p((gd - (double)ghi) / (double)ghi) : 0.0;
+      cm1 = (float)expm1(rel * (double)len);
       for (int idx = tid; idx < 2 * NT * r; idx += WARPS * 32) {
         const int t = idx / (2 * r), w = idx % (2 * r), row = w % r;
         const T* src = w < r ? kp.k : kp.q;
@@ -647,23 +649,27 @@ __global__ void __launch_bounds__(WARPS * 32) decode_rows_kernel(const DecK<T> k
 // decode_bulk_kernel (Hopper, N = 1): the same arithmetic (bitwise) with the state
 // streamed through shared memory by bulk asynchronous copies instead of per-thread
 // loads. Persistent CTAs walk their (sequence, head) items in chunks of 32 state rows
-// (two 16-row groups); STAGES chunk buffers form a ring: thread 0 keeps
-// STAGES - 1 chunks loading (state rows, and the chunk's q and k entries and the
-// item's v row, completing on the buffer's mbarrier) while the CTA updates the current
-// chunk in shared memory, and writes each updated chunk back with one bulk store. So the
-// SM issues one instruction per 16 KB instead of one per 16 bytes, and reads stay in
-// flight across item boundaries (the other variants drain at the end of every CTA).
-// Warp w = (group gi = w / 4 of the chunk, row lane rl = w % 4) owns rows
+// (two 16-row groups) through a ring of STAGES chunk buffers. Warp specialised: one
+// producer warp (its lane 0) keeps the ring loading (state rows, the chunk's q and k
+// entries and the item's v row, completing on the buffer's "full" mbarrier) and writes
+// each updated chunk back with one bulk store once the compute warps mark the buffer
+// done (its "done" mbarrier); the 8 compute warps only wait, update the chunk in shared
+// memory and reduce the output. So the SM issues one instruction per 16 KB, reads stay
+// in flight across item boundaries, and no compute thread serialises the copies (with
+// thread 0 of the compute warps issuing them, H200 B=64: 74 us, 68% of DRAM peak; ncu
+// showed the CTA barrier as the top stall).
+// Compute warp w = (group gi = w / 4 of the chunk, row lane rl = w % 4) owns rows
 // 16 (2c + gi) + 4 kk + rl, kk = 0..3, and lane l columns 4l .. 4l + 3 (+128): the
 // thread-level order of decode_kernel. The per-group sums (o0 + o1) + (o2 + o3) and the
 // running sum over groups (from 0.f, in order) are formed by one thread per column.
 // Needs: r % 8 == 0 and d % 8 == 0 (16-byte rows of q, k, v chunks; r, d % 4 for
 // float32), 16-byte aligned pointers, N == 1.
-constexpr int DB_ROWS = 32, DB_THREADS = 256;
+constexpr int DB_ROWS = 32, DB_COMPUTE = 256, DB_THREADS = DB_COMPUTE + 32;
 
 struct DecBulkLayout {
-  int q, k, v, stage, part, bars, total;
+  int q, k, v, stage, part, full, done, gam, total;
 };
+constexpr int DB_GAMMA_TABLE = 256;  // heads whose (gamma, correction) are tabled per CTA
 __host__ __device__ inline DecBulkLayout dec_bulk_layout(int d, int esz, int stages) {
   auto r16 = [](int x) { return (x + 15) & ~15; };
   DecBulkLayout L;
@@ -671,9 +677,11 @@ __host__ __device__ inline DecBulkLayout dec_bulk_layout(int d, int esz, int sta
   L.k = L.q + r16(DB_ROWS * esz);
   L.v = L.k + r16(DB_ROWS * esz);
   L.stage = (L.v + r16(d * esz) + 127) & ~127;
-  L.part = stages * L.stage;      // [2 parities][2 groups][4 row lanes][d] float32
-  L.bars = L.part + 2 * 2 * 4 * d * 4;
-  L.total = L.bars + stages * 8;
+  L.part = stages * L.stage;         // [2 parities][2 groups][4 row lanes][d] float32
+  L.full = L.part + 2 * 2 * 4 * d * 4;
+  L.done = L.full + stages * 8;
+  L.gam = L.done + stages * 8;
+  L.total = L.gam + DB_GAMMA_TABLE * 8;
   return L;
 }
 
@@ -684,8 +692,9 @@ __global__ void __launch_bounds__(DB_THREADS) decode_bulk_kernel(const DecK<T> k
   const int r = kp.r, d = kp.d, esz = (int)sizeof(T);
   const DecBulkLayout L = dec_bulk_layout(d, esz, STAGES);
   float* part = reinterpret_cast<float*>(dsm + L.part);
-  uint64_t* bars = reinterpret_cast<uint64_t*>(dsm + L.bars);
-  const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31, gi = warp >> 2, rl = warp & 3;
+  uint64_t* full = reinterpret_cast<uint64_t*>(dsm + L.full);
+  uint64_t* done = reinterpret_cast<uint64_t*>(dsm + L.done);
+  const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
   const int cpi = (r + DB_ROWS - 1) / DB_ROWS;  // chunks per item
   const int64_t my_items = blockIdx.x < items ? (items - 1 - blockIdx.x) / gridDim.x + 1 : 0;
   const int64_t chunks = my_items * cpi;
@@ -696,50 +705,99 @@ __global__ void __launch_bounds__(DB_THREADS) decode_bulk_kernel(const DecK<T> k
     h = (int)(it % kp.H);
     row_t = kp.cu ? (int64_t)h * kp.N + kp.cu[seq] : (seq * kp.H + h) * kp.N;  // packed: B = 1, token cu[seq]
   };
-  auto issue = [&](int64_t lc) {
-    const int64_t j = lc / cpi;
-    const int c = (int)(lc % cpi), b = (int)(lc % STAGES);
-    int64_t seq, row_t;
-    int h;
-    item_of(j, seq, h, row_t);
-    const int rows0 = c * DB_ROWS, nrows = min(DB_ROWS, r - rows0);
-    unsigned char* st = dsm + b * L.stage;
-    const uint32_t sbytes = kp.sin ? (uint32_t)nrows * d * 4 : 0, qbytes = (uint32_t)(nrows * esz), vbytes = (uint32_t)(d * esz);
-    mbar_expect_tx(&bars[b], sbytes + 2 * qbytes + vbytes);
-    if (sbytes) bulk_load(st, kp.sin + ((seq * kp.H + h) * r + rows0) * d, sbytes, &bars[b]);
-    bulk_load(st + L.q, kp.q + row_t * r + rows0, qbytes, &bars[b]);
-    bulk_load(st + L.k, kp.k + row_t * r + rows0, qbytes, &bars[b]);
-    bulk_load(st + L.v, kp.v + row_t * d, vbytes, &bars[b]);
+  // gamma exactly as scan_kernel forms it (len = 1): its float rounding and the
+  // correction (gamma / float(gamma)) - 1, from double; tabled per head once per CTA
+  // when H <= DB_GAMMA_TABLE.
+  auto gamma_of = [&](int h, float& ghi, float& cm1) {
+    const double gd = exp(-(double)kp.decay[h]);
+    ghi = (float)gd;
+    const double rel = ghi >= 1.17549435e-38f ? log1p((gd - (double)ghi) / (double)ghi) : 0.0;
+    cm1 = (float)expm1(rel);
   };
+  float2* gam = reinterpret_cast<float2*>(dsm + L.gam);
+  const bool tabled = kp.H <= DB_GAMMA_TABLE;
   if (tid == 0) {
-    for (int i = 0; i < STAGES; ++i) mbar_init(&bars[i], 1);
+    for (int i = 0; i < STAGES; ++i) {
+      mbar_init(&full[i], 1);
+      mbar_init(&done[i], 1);
+    }
     mbar_init_fence();
   }
+  if (tabled)
+    for (int h = tid; h < kp.H; h += DB_THREADS) gamma_of(h, gam[h].x, gam[h].y);
   __syncthreads();
-  if (tid == 0)
-    for (int64_t lc = 0; lc < STAGES - 1 && lc < chunks; ++lc) issue(lc);
+
+  if (warp == DB_COMPUTE / 32) {  // ------------------------------------------ producer
+    if (lane != 0) return;
+    int64_t j = 0, seq = 0, row_t = 0;
+    int c = 0, h = 0;
+    item_of(0, seq, h, row_t);
+    auto issue = [&](int64_t lc) {  // chunk lc = (j, c), the next one in order
+      const int b = (int)(lc % STAGES);
+      const int rows0 = c * DB_ROWS, nrows = min(DB_ROWS, r - rows0);
+      unsigned char* st = dsm + b * L.stage;
+      const uint32_t sbytes = kp.sin ? (uint32_t)nrows * d * 4 : 0, qbytes = (uint32_t)(nrows * esz), vbytes = (uint32_t)(d * esz);
+      mbar_expect_tx(&full[b], sbytes + 2 * qbytes + vbytes);
+      if (sbytes) bulk_load(st, kp.sin + ((seq * kp.H + h) * r + rows0) * d, sbytes, &full[b]);
+      bulk_load(st + L.q, kp.q + row_t * r + rows0, qbytes, &full[b]);
+      bulk_load(st + L.k, kp.k + row_t * r + rows0, qbytes, &full[b]);
+      bulk_load(st + L.v, kp.v + row_t * d, vbytes, &full[b]);
+      if (++c == cpi) {
+        c = 0;
+        if (++j < my_items) item_of(j, seq, h, row_t);
+      }
+    };
+    // stores trail the loads: chunk s is stored once done; its buffer is reloaded with
+    // chunk s + STAGES after the store has read it
+    int64_t loaded = 0;
+    for (; loaded < STAGES && loaded < chunks; ++loaded) issue(loaded);
+    int64_t sj = 0, sseq = 0, srow = 0;
+    int sc = 0, sh = 0;
+    item_of(0, sseq, sh, srow);
+    for (int64_t lc = 0; lc < chunks; ++lc) {
+      const int b = (int)(lc % STAGES);
+      mbar_wait(&done[b], (uint32_t)((lc / STAGES) & 1));
+      const int rows0 = sc * DB_ROWS, nrows = min(DB_ROWS, r - rows0);
+      if (kp.sout) bulk_store(kp.sout + ((sseq * kp.H + sh) * r + rows0) * d, dsm + b * L.stage, (uint32_t)nrows * d * 4);
+      bulk_commit();
+      if (++sc == cpi) {
+        sc = 0;
+        if (++sj < my_items) item_of(sj, sseq, sh, srow);
+      }
+      if (loaded < chunks) {
+        bulk_wait_read<0>();  // the store just issued has read buffer b
+        issue(loaded++);
+      }
+    }
+    bulk_wait<0>();
+    return;
+  }
+
+  // ------------------------------------------------------------------- compute warps
+  const int gi = warp >> 2, rl = warp & 3;
   float total = 0.f;  // running output sum of column tid (tid < d)
   int cur_h = -1;
   float ghi = 0.f, cm1 = 0.f;
+  int64_t j = 0, seq = 0, row_t = 0;
+  int c = 0, h = 0;
+  item_of(0, seq, h, row_t);
   for (int64_t lc = 0; lc < chunks; ++lc) {
-    const int64_t j = lc / cpi;
-    const int c = (int)(lc % cpi), b = (int)(lc % STAGES), par = (int)(lc & 1);
-    int64_t seq, row_t;
-    int h;
-    item_of(j, seq, h, row_t);
-    if (h != cur_h) {  // gamma exactly as scan_kernel forms it (len = 1)
+    const int b = (int)(lc % STAGES), par = (int)(lc & 1);
+    if (h != cur_h) {
       cur_h = h;
-      const double gd = exp(-(double)kp.decay[h]);
-      ghi = (float)gd;
-      const double rel = ghi >= 1.17549435e-38f ? log1p((gd - (double)ghi) / (double)ghi) : 0.0;
-      cm1 = (float)expm1(rel);
+      if (tabled) {
+        ghi = gam[h].x;
+        cm1 = gam[h].y;
+      } else {
+        gamma_of(h, ghi, cm1);
+      }
     }
     unsigned char* st = dsm + b * L.stage;
     float* S = reinterpret_cast<float*>(st);
     const T* qs = reinterpret_cast<const T*>(st + L.q);
     const T* ks = reinterpret_cast<const T*>(st + L.k);
     const T* vs = reinterpret_cast<const T*>(st + L.v);
-    mbar_wait(&bars[b], (uint32_t)((lc / STAGES) & 1));
+    mbar_wait(&full[b], (uint32_t)((lc / STAGES) & 1));
     const int rows0 = c * DB_ROWS;
     for (int c0 = 4 * lane; c0 < d; c0 += 128) {
       float vv[4];
@@ -770,18 +828,9 @@ __global__ void __launch_bounds__(DB_THREADS) decode_bulk_kernel(const DecK<T> k
       }
       *reinterpret_cast<float4*>(part + ((par * 2 + gi) * 4 + rl) * d + c0) = make_float4(o[0], o[1], o[2], o[3]);
     }
-    fence_async_shared();
-    __syncthreads();
-    const int nrows = min(DB_ROWS, r - rows0);
-    if (tid == 0) {
-      if (kp.sout) bulk_store(kp.sout + ((seq * kp.H + h) * r + rows0) * d, S, (uint32_t)nrows * d * 4);
-      bulk_commit();
-      const int64_t next = lc + STAGES - 1;
-      if (next < chunks) {
-        bulk_wait_read<1>();  // the store of chunk lc - 1 (same buffer as next) has read it
-        issue(next);
-      }
-    }
+    fence_async_shared();                                      // the updated rows, before the bulk store reads them
+    asm volatile("bar.sync 1, %0;\n" ::"n"(DB_COMPUTE) : "memory");  // the compute warps only
+    if (tid == 0) mbar_arrive(&done[b]);
     if (tid < d) {
       const float* pp = part + (par * 2) * 4 * d + tid;
       total += (pp[0] + pp[d]) + (pp[2 * d] + pp[3 * d]);
@@ -791,8 +840,11 @@ __global__ void __launch_bounds__(DB_THREADS) decode_bulk_kernel(const DecK<T> k
         total = 0.f;
       }
     }
+    if (++c == cpi) {
+      c = 0;
+      if (++j < my_items) item_of(j, seq, h, row_t);
+    }
   }
-  if (tid == 0) bulk_wait<0>();
 #endif
 }
 
@@ -858,9 +910,9 @@ void launch_decode_bulk_st(const AttnParams& p, const LaunchContext& ctx, int64_
   decode_bulk_kernel<T, STAGES><<<(unsigned)grid, DB_THREADS, L.total, ctx.stream>>>(decode_args<T>(p, ctx), items);
 }
 
-// Ring depth: 6 chunks where the shared memory allows (H200, B=64 H=32 r=d=128: 73.0 us
-// float32 vs 75.1 with 4; 8 stages fit one CTA per SM and took 100 us), else 4 (d > ~200
-// for 6). Developer override LEET_CUDA_DEC5_STAGES=4|6.
+// Ring depth: 6 chunks where the shared memory allows (H200, B=64 H=32 r=d=128, float32:
+// 71.0 us vs 71.8 with 4; before the producer warp, 8 stages fit one CTA per SM and took
+// 100 us), else 4 (d > ~200 for 6). Developer override LEET_CUDA_DEC5_STAGES=4|6.
 template <class T>
 void launch_decode_bulk_t(const AttnParams& p, const LaunchContext& ctx, int64_t seqs) {
   static int optin = 0;

@@ -401,7 +401,6 @@ static void run_decode_bench() {
                floor_us, med / floor_us);
       }
       unsetenv("LEET_CUDA_DEC5_STAGES");
-      setenv("LEET_CUDA_DECODE", "4", 1);
       // the same, timed after a memset flush (Triton do_bench's way: dirty L2 lines)
       setenv("LEET_CUDA_FLUSH", "memset", 1);
       for (const char* v : {"1", "4", "5"}) {
@@ -584,6 +583,26 @@ int main(int argc, char** argv) {
       }
     }
     (void)bw;
+  }
+  if (mode == "dec-prof") {  // decode step B=64 (default variant, in place) and the plain floors, for ncu
+    const int64_t B = 64, H = 32, r = 128, d = 128;
+    std::vector<double> s(H);
+    for (int64_t h = 0; h < H; ++h) s[h] = std::pow(2.0, -0.25 * (h + 1));
+    std::mt19937 rng(3);
+    const size_t nq = B * H * r * 4, ns = B * H * r * d * 4;
+    Host hq = make(B * H * r, DType::F32, rng);
+    void *dq = cuda::alloc(nq), *dO = cuda::alloc(nq), *sa = cuda::alloc(ns);
+    cuda::copy_to_device(dq, hp(hq, DType::F32), nq);
+    cuda::fill_bytes(sa, 0x3c, ns);
+    AttnParams p;
+    p.q = dq; p.k = dq; p.v = dq; p.o = dO; p.dtype = DType::F32;
+    p.B = B; p.H = H; p.N = 1; p.r = r; p.d = d; p.decay_rate = s.data(); p.scale = 0.1;
+    p.initial_state = (const float*)sa;
+    p.final_state = (float*)sa;
+    for (int i = 0; i < 3; ++i) cuda::run(p, Method::Recurrent);
+    harness_rmw_us(ns, true, 1, 1, false);
+    harness_rmw_us(ns, true, 1, 2, false);
+    for (void* x : {dq, dO, sa}) cuda::release(x);
   }
   if (mode == "prof") {  // one launch of each hot configuration, for ncu
     const int64_t H = 32;
