@@ -1,7 +1,9 @@
 // Timing a method the way benchmarks must: inputs already where the kernel reads them,
 // warm-up, many repetitions, median/min/max. GPU times come from CUDA events around the
-// kernels only, CPU times from a monotonic clock; host-device transfers and the JS call
-// overhead are measured separately and never mixed into the kernel time.
+// kernels only, each repetition after an L2 flush that also hides the host's launch gap
+// (cuda::time in cuda/runtime.cu), CPU times from a monotonic clock; host-device
+// transfers and the JS call overhead are measured separately and never mixed into the
+// kernel time.
 import { addon } from "./binding/addon";
 import { makeBaton, planCall, prepareOperands, type DecayAttentionOptions } from "./operator";
 import type { Backend } from "./methods/types";
