@@ -4,6 +4,9 @@
 # nothing: runs the CUDA test suites, then the GPU benchmark. Results go to $OUT.
 # Here: npm install; npm run build; ../shared/gpu/pack;
 #   xz -c build/Release/leet_decoding.node > .gpu/leet_decoding.node.xz
+#   and, for the harness step, link scripts/gpu-harness/{main.cpp,floor.cu} with
+#   build/CMakeFiles/leet_decoding.dir/cuda/*.cu.o (nvcc, the same three gencodes,
+#   -Xcompiler -static-libstdc++) and xz it to .gpu/harness.xz.
 # Device run, carry [".gpu", "dist"]:  bash scripts/gpu-check.sh [harness|tests|bench|all]
 set -uo pipefail
 what=${1:-all}
@@ -22,6 +25,8 @@ if [ -f .gpu/harness.xz ] && { [ "$what" = harness ] || [ "$what" = all ]; }; th
   for st in 4; do  # the other decode_bulk_kernel ring depth, bitwise against the scan
     LEET_CUDA_DEC5_STAGES=$st timeout 100 /tmp/leet-harness decode-check 2>&1 | grep -E "FAIL|comparisons" | sed "s/^/dec5 stages $st: /"
   done
+  # where a Decoder.step's host time goes (JS, native call, allocation, wait)
+  timeout 120 bash .gpu/run node scripts/gpu-harness/step-breakdown.js 2>&1 | tee "$OUT/step-breakdown.log"
 fi
 if [ "$what" = tests ] || [ "$what" = all ]; then
   bash .gpu/run ./node_modules/.bin/vitest run test/conformance-cuda.test.ts test/state-cuda.test.ts test/cuda-runtime.test.ts test/options.test.ts \
