@@ -246,7 +246,9 @@ static int run_decode_checks() {
       // N = 1 shapes for the bulk variant (5): partial last chunk, d > 128, packed, no
       // state, more items than CTAs (the persistent loop)
       {3, 2, 1, 40, 24, {}, true},    {2, 5, 1, 72, 200, {}, true}, {1, 2, 1, 64, 64, {0, 1}, true},
-      {4, 3, 1, 96, 136, {}, false},  {40, 8, 1, 128, 128, {}, true}, {3, 4, 1, 256, 256, {}, true}};
+      {4, 3, 1, 96, 136, {}, false},  {40, 8, 1, 128, 128, {}, true}, {3, 4, 1, 256, 256, {}, true},
+      // more heads than the bulk kernel's gamma table (gamma formed per item)
+      {2, 300, 1, 64, 64, {}, true}};
   std::mt19937 rng(99);
   int fails = 0, n = 0;
   for (const DC& c : cases)
