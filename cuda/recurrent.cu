@@ -310,6 +310,30 @@ __device__ __forceinline__ void load4(const T* p, int valid, float (&x)[4]) {
   }
 }
 
+// Sequence seq of a decode launch: its batch row, first token and length (packed
+// sequences: B = 1, from the device copy of cu_seqlens).
+template <class T>
+__device__ __forceinline__ void decode_seq(const DecK<T>& kp, int64_t seq, int64_t& b, int64_t& t0, int64_t& len) {
+  b = seq;
+  t0 = 0;
+  len = kp.N;
+  if (kp.cu) {
+    b = 0;
+    t0 = kp.cu[seq];
+    len = kp.cu[seq + 1] - t0;
+  }
+}
+
+// gamma exactly as scan_kernel forms it for a run of len tokens: its float rounding ghi
+// (applied per token) and the correction cm1 = (gamma / ghi)^len - 1 from double
+// (applied once after the run).
+__device__ __forceinline__ void decode_gamma(float s, int64_t len, float& ghi, float& cm1) {
+  const double gd = exp(-(double)s);
+  ghi = (float)gd;
+  const double rel = ghi >= 1.17549435e-38f ? log1p((gd - (double)ghi) / (double)ghi) : 0.0;
+  cm1 = (float)expm1(rel * (double)len);
+}
+
 template <class T, int NT, bool VEC>
 __global__ void __launch_bounds__(512) decode_kernel(const DecK<T> kp) {
   __shared__ __align__(16) float part[16][NT][32];  // [16-row group][token][column of the slice]
@@ -320,12 +344,8 @@ __global__ void __launch_bounds__(512) decode_kernel(const DecK<T> kp) {
   const int r = kp.r, d = kp.d, groups = blockDim.x >> 5;
   const int col = col0 + 4 * cl;
   const int cvalid = d - col < 4 ? d - col : 4;  // columns of this thread inside d (<= 0: none)
-  int64_t b = seq, t0 = 0, len = kp.N;
-  if (kp.cu) {
-    b = 0;
-    t0 = kp.cu[seq];
-    len = kp.cu[seq + 1] - t0;
-  }
+  int64_t b, t0, len;
+  decode_seq(kp, seq, b, t0, len);
   const int64_t sbase = (seq * kp.H + h) * r;
   // the state first: its loads are the long pole
   float y[4][4];
@@ -356,10 +376,8 @@ __global__ void __launch_bounds__(512) decode_kernel(const DecK<T> kp) {
       for (int c = 0; c < 4; ++c) vv[t][c] = 0.f;
   }
   // gamma exactly as scan_kernel forms it
-  const double gd = exp(-(double)kp.decay[h]);
-  const float ghi = (float)gd;
-  const double rel = ghi >= 1.17549435e-38f ? log1p((gd - (double)ghi) / (double)ghi) : 0.0;
-  const float cm1 = (float)expm1(rel * (double)len);
+  float ghi, cm1;
+  decode_gamma(kp.decay[h], len, ghi, cm1);
 #pragma unroll
   for (int t = 0; t < NT; ++t) {
     if (t < len) {
@@ -436,12 +454,8 @@ __global__ void __launch_bounds__(WARPS * 32) decode_staged_kernel(const DecK<T>
   float* qf = kf + NT * r;        // [NT][r]
   float* vf = kf + staged_kq_floats(r, NT);  // [NT][32] (16-byte aligned)
   float* part = vf + NT * 32;     // [groups][NT][32]
-  int64_t b = seq, t0 = 0, len = kp.N;
-  if (kp.cu) {
-    b = 0;
-    t0 = kp.cu[seq];
-    len = kp.cu[seq + 1] - t0;
-  }
+  int64_t b, t0, len;
+  decode_seq(kp, seq, b, t0, len);
   const int64_t sbase = (seq * kp.H + h) * r;
   if (kp.sin) {
     for (int idx = tid; idx < r * 8; idx += WARPS * 32) {
@@ -462,10 +476,8 @@ __global__ void __launch_bounds__(WARPS * 32) decode_staged_kernel(const DecK<T>
     const int t = idx >> 5, c = idx & 31;
     vf[idx] = (t < len && c < wcols) ? ldf(kp.v + (rowbase + t) * d + col0 + c) : 0.f;
   }
-  const double gd = exp(-(double)kp.decay[h]);
-  const float ghi = (float)gd;
-  const double rel = ghi >= 1.17549435e-38f ? log1p((gd - (double)ghi) / (double)ghi) : 0.0;
-  const float cm1 = (float)expm1(rel * (double)len);
+  float ghi, cm1;
+  decode_gamma(kp.decay[h], len, ghi, cm1);
   cp_async_wait_all();
   __syncthreads();
   for (int g = warp; g < groups; g += WARPS) {
@@ -554,12 +566,8 @@ __global__ void __launch_bounds__(WARPS * 32) decode_rows_kernel(const DecK<T> k
   const int r = kp.r, d = kp.d, groups = (r + 15) >> 4;
   const int col = col0 + 4 * lane;
   const bool cok = col < d;  // d % 4 == 0: a lane's 4 columns are all inside or all outside
-  int64_t b = seq, t0 = 0, len = kp.N;
-  if (kp.cu) {
-    b = 0;
-    t0 = kp.cu[seq];
-    len = kp.cu[seq + 1] - t0;
-  }
+  int64_t b, t0, len;
+  decode_seq(kp, seq, b, t0, len);
   const int64_t sbase = (seq * kp.H + h) * r;
   const int64_t rowbase = (b * kp.H + h) * kp.N + t0;
   float ghi = 0.f, cm1 = 0.f;  // formed below, while the first state loads are in flight
@@ -580,11 +588,7 @@ __global__ void __launch_bounds__(WARPS * 32) decode_rows_kernel(const DecK<T> k
       }
     }
     if (g0 == 0) {
-      // gamma exactly as scan_kernel forms it
-      const double gd = exp(-(double)kp.decay[h]);
-      ghi = (float)gd;
-      const double rel = ghi >= 1.17549435e-38f ? log1p((gd - (double)ghi) / (double)ghi) : 0.0;
-      cm1 = (float)expm1(rel * (double)len);
+      decode_gamma(kp.decay[h], len, ghi, cm1);
       for (int idx = tid; idx < 2 * NT * r; idx += WARPS * 32) {
         const int t = idx / (2 * r), w = idx % (2 * r), row = w % r;
         const T* src = w < r ? kp.k : kp.q;
@@ -705,15 +709,8 @@ __global__ void __launch_bounds__(DB_THREADS) decode_bulk_kernel(const DecK<T> k
     h = (int)(it % kp.H);
     row_t = kp.cu ? (int64_t)h * kp.N + kp.cu[seq] : (seq * kp.H + h) * kp.N;  // packed: B = 1, token cu[seq]
   };
-  // gamma exactly as scan_kernel forms it (len = 1): its float rounding and the
-  // correction (gamma / float(gamma)) - 1, from double; tabled per head once per CTA
-  // when H <= DB_GAMMA_TABLE.
-  auto gamma_of = [&](int h, float& ghi, float& cm1) {
-    const double gd = exp(-(double)kp.decay[h]);
-    ghi = (float)gd;
-    const double rel = ghi >= 1.17549435e-38f ? log1p((gd - (double)ghi) / (double)ghi) : 0.0;
-    cm1 = (float)expm1(rel);
-  };
+  // gamma (len = 1) tabled per head once per CTA when H <= DB_GAMMA_TABLE
+  auto gamma_of = [&](int h, float& ghi, float& cm1) { decode_gamma(kp.decay[h], 1, ghi, cm1); };
   float2* gam = reinterpret_cast<float2*>(dsm + L.gam);
   const bool tabled = kp.H <= DB_GAMMA_TABLE;
   if (tid == 0) {

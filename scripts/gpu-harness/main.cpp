@@ -387,10 +387,8 @@ static void run_decode_bench() {
                host[host.size() / 2], floor_us, med / floor_us);
         fflush(stdout);
       }
-      // decode_bulk_kernel ring depths (LEET_CUDA_DEC5_STAGES), in place
-      setenv("LEET_CUDA_DECODE", "5", 1);
-      for (const char* st : {"4", "6"}) {
-        setenv("LEET_CUDA_DEC5_STAGES", st, 1);
+      // One in-place step under the current knobs: events median of 300, printed as `label`.
+      auto time_in_place = [&](const std::string& label) {
         AttnParams p;
         p.q = dq; p.k = dk; p.v = dv; p.o = dO; p.dtype = dt;
         p.B = B; p.H = H; p.N = 1; p.r = r; p.d = d; p.decay_rate = s.data(); p.scale = 0.1;
@@ -399,24 +397,21 @@ static void run_decode_bench() {
         std::vector<double> ev = cuda::time(p, Method::Recurrent, 30, 300);
         std::sort(ev.begin(), ev.end());
         const double med = ev[ev.size() / 2] * 1e3;
-        printf("%-5s %3lld dec5 stages %s   %9.2f %9.2f %9s %9.2f %7.2f\n", kDt[(int)dt], (long long)B, st, med, ev[0] * 1e3, "",
+        printf("%-5s %3lld %-16s %9.2f %9.2f %9s %9.2f %7.2f\n", kDt[(int)dt], (long long)B, label.c_str(), med, ev[0] * 1e3, "",
                floor_us, med / floor_us);
+      };
+      // decode_bulk_kernel ring depths (LEET_CUDA_DEC5_STAGES)
+      setenv("LEET_CUDA_DECODE", "5", 1);
+      for (const char* st : {"4", "6"}) {
+        setenv("LEET_CUDA_DEC5_STAGES", st, 1);
+        time_in_place(std::string("dec5 stages ") + st);
       }
       unsetenv("LEET_CUDA_DEC5_STAGES");
       // the same, timed after a memset flush (Triton do_bench's way: dirty L2 lines)
       setenv("LEET_CUDA_FLUSH", "memset", 1);
       for (const char* v : {"1", "4", "5"}) {
         setenv("LEET_CUDA_DECODE", v, 1);
-        AttnParams p;
-        p.q = dq; p.k = dk; p.v = dv; p.o = dO; p.dtype = dt;
-        p.B = B; p.H = H; p.N = 1; p.r = r; p.d = d; p.decay_rate = s.data(); p.scale = 0.1;
-        p.initial_state = (const float*)sa;
-        p.final_state = (float*)sa;
-        std::vector<double> ev = cuda::time(p, Method::Recurrent, 30, 300);
-        std::sort(ev.begin(), ev.end());
-        const double med = ev[ev.size() / 2] * 1e3;
-        printf("%-5s %3lld dec%s memset-fl %9.2f %9.2f %9s %9.2f %7.2f\n", kDt[(int)dt], (long long)B, v, med, ev[0] * 1e3, "",
-               floor_us, med / floor_us);
+        time_in_place(std::string("dec") + v + " memset-fl");
       }
       unsetenv("LEET_CUDA_FLUSH");
       unsetenv("LEET_CUDA_DECODE");
@@ -606,27 +601,16 @@ int main(int argc, char** argv) {
     harness_rmw_us(ns, true, 1, 2, false);
     for (void* x : {dq, dO, sa}) cuda::release(x);
   }
-  if (mode == "fused-prof") {  // fused fp16 1x65536 and 8x8192, two calls each, for ncu
+  if (mode == "prof" || mode == "fused-prof") {  // hot configurations for ncu: lightning once, or fused twice
     const int64_t H = 32;
     std::vector<double> s(H);
     for (int64_t h = 0; h < H; ++h) s[h] = std::pow(2.0, -0.25 * (h + 1));
     std::mt19937 rng(7);
+    const bool fused = mode == "fused-prof";
     for (int64_t B : {1, 8}) {
       BenchSet S;
       make_set(S, DType::F16, B, B == 1 ? 65536 : 8192, s, rng);
-      cuda::run(S.ps[0], Method::Fused);
-      cuda::run(S.ps[0], Method::Fused);
-    }
-  }
-  if (mode == "prof") {  // one launch of each hot configuration, for ncu
-    const int64_t H = 32;
-    std::vector<double> s(H);
-    for (int64_t h = 0; h < H; ++h) s[h] = std::pow(2.0, -0.25 * (h + 1));
-    std::mt19937 rng(7);
-    for (int64_t B : {1, 8}) {
-      BenchSet S;
-      make_set(S, DType::F16, B, B == 1 ? 65536 : 8192, s, rng);
-      cuda::run(S.ps[0], Method::Lightning);
+      for (int i = 0; i < (fused ? 2 : 1); ++i) cuda::run(S.ps[0], fused ? Method::Fused : Method::Lightning);
     }
   }
   return fails ? 1 : 0;

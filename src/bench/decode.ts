@@ -45,7 +45,9 @@ export async function runDecodeBench(out = "bench"): Promise<DecodeBenchRow[]> {
       const kernel = await timeAttention(q, k, v, { decayRate, method: "recurrent", backend: "cuda", initialState: s0, returnState: true, warmup: 5, reps: 50 });
       const dec = createDecoder({ batch: B, heads: H, keyDim: r, valueDim: d, decayRate, dtype, backend: "cuda" });
       const sync = addon().synchronize;
-      for (let i = 0; i < 20; i++) (await dec.step(q, k, v)).dispose();
+      // warm-up: long enough for V8 to optimise the step path (a generation loop runs
+      // thousands of steps)
+      for (let i = 0; i < 500; i++) (await dec.step(q, k, v)).dispose();
       sync();
       const wall: number[] = [];
       for (let i = 0; i < 200; i++) {
