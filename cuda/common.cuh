@@ -12,7 +12,8 @@
 //    float32 accumulation: ~1e-6 relative. 16-bit inputs always use SPLIT = 1;
 //  - cp.async helpers, the "segment" description used by chunked kernels, and the
 //    host-side entry points that method files share (walk_chunks in lightning.cu,
-//    scan_states in blocked.cu, scan_tokens in recurrent.cu).
+//    scan_states in blocked.cu, scan_tokens in recurrent.cu, launch_recurrent_short in
+//    recurrent_decode.cu).
 #pragma once
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
@@ -458,6 +459,10 @@ void walk_chunks(const AttnParams& p, const LaunchContext& ctx, const WalkArgs& 
 void scan_states(const AttnParams& p, const LaunchContext& ctx, const SegSpec& segs,
                  const int64_t* seq_first_dev, int64_t num_seqs, float* states,
                  const float* initial, float* final_state);
+
+// The recurrent method for N <= 4 (a decode step), one launch (recurrent_decode.cu);
+// returns false when it does not apply and the scan must run.
+bool launch_recurrent_short(const AttnParams& p, const LaunchContext& ctx);
 
 // Token-by-token FMA scan (recurrent.cu): the state in registers, parallel over r x d,
 // one CTA per (segment, head, 32 columns). emit: write o; state_in/out per segment.
