@@ -3,7 +3,7 @@
 import { cudaAvailable } from "./backend";
 import type { DType } from "./dtype";
 import { methods, type Backend } from "./methods";
-import { referenceAttention } from "./reference";
+import { referenceAttention, relativeError } from "./reference";
 import { Tensor } from "./tensor";
 import { median } from "./timing";
 import { measureMethod } from "./bench/measure";
@@ -30,17 +30,6 @@ export interface CompareRow {
   error: number;
 }
 
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (!Number.isFinite(a[i])) return Infinity;
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num / (den || 1));
-}
-
 export async function compareMethods(options: CompareOptions = {}): Promise<CompareRow[]> {
   const { B = 1, H = 4, N = 1024, r = 64, d = 64, dtype = "float32", decay = 0.99, reps = 5, seed = 1 } = options;
   const backend: Backend = options.backend ?? (cudaAvailable() ? "cuda" : "cpu");
@@ -53,7 +42,7 @@ export async function compareMethods(options: CompareOptions = {}): Promise<Comp
     if (!m.dtypes[backend]?.includes(dtype)) continue;
     // Registered (TypeScript) methods are timed around each call, built-in ones by the addon.
     const { output, samples } = await measureMethod(m, q, k, v, { decay, backend }, 1, reps);
-    const error = relErr(output.toArray(), ref.output);
+    const error = relativeError(output.toArray(), ref.output);
     const ms = median(samples);
     rows.push({ method: m.id, backend, dtype, ms, gflops: m.flops({ B, H, N, r, d }) / (ms * 1e6), error });
   }

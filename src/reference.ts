@@ -78,3 +78,19 @@ export function referenceAttention(q: Tensor, k: Tensor, v: Tensor, options: Ref
   }
   return { output: out, state };
 }
+
+/**
+ * @internal ‖a − b‖₂ / ‖b‖₂ (‖a − b‖₂ when b is all zeros); a NaN or ∞ in `a` gives
+ * Infinity (an unwritten, poisoned element). The error measure of every check and
+ * benchmark against the reference.
+ */
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i])) return Infinity;
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
+  return den === 0 ? Math.sqrt(num) : Math.sqrt(num / den);
+}

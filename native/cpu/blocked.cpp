@@ -30,12 +30,10 @@ void blocked_seq_head(const AttnParams& p, const SeqHead& sh, int64_t C, int thr
   // slot[0] = state entering the window, slot[c + 1] = U_c then S_c after the scan.
   Buf<T> slots((size_t)((std::min(kWindow, nch) + 1) * rd));
   load_state(p, sh, slots.data(), dp, 0, d);
-  DecayTable<T> tab;
-  tab.build(sh.s, p.scale, C, 2 * C + 32);
-  Powers<T> G;
-  G.build(sh.s, C);
-  Buf<T> qdec((size_t)C);
-  for (int64_t i = 0; i < C; ++i) qdec[(size_t)i] = (T)(p.scale * (double)G[i + 1]);
+  const ChunkDecay<T> dec(sh.s, p.scale, C);
+  const DecayTable<T>& tab = dec.tab;
+  const Powers<T>& G = dec.G;
+  const Buf<T>& qdec = dec.qdec;
 
   const bool direct = direct_io<D>(d);
   for (int64_t w0 = 0; w0 < nch; w0 += kWindow) {

@@ -460,6 +460,21 @@ template <class T> struct DecayTable {
   const T* tab0() const { return buf.data() + back; }
 };
 
+// The decay factors of a chunked walk (blocked, lightning) with C-token chunks: the
+// masked score table, gamma^t for t <= C, and the inter-chunk row scales
+// qdec[i] = scale * gamma^(i + 1) of the q S term.
+template <class T> struct ChunkDecay {
+  DecayTable<T> tab;
+  Powers<T> G;
+  Buf<T> qdec;
+  ChunkDecay(double s, double scale, int64_t C) {
+    tab.build(s, scale, C, 2 * C + 32);
+    G.build(s, C);
+    qdec.resize((size_t)C);
+    for (int64_t i = 0; i < C; ++i) qdec[(size_t)i] = (T)(scale * (double)G[i + 1]);
+  }
+};
+
 // --------------------------------------------------------------------------- GEMM
 
 // acc[m][v] += sum_k A[m*lda + k] * B[k*ldb + v*W ...]

@@ -19,13 +19,10 @@ void lightning_task(const AttnParams& p, const SeqHead& sh, int64_t C, int64_t c
   X.init(C, r, dc);
   Buf<T> St((size_t)(r * X.dp));
   load_state(p, sh, St.data(), X.dp, c0, dc);
-  DecayTable<T> tab;
-  tab.build(sh.s, p.scale, C, 2 * C + 32);
-  // Row scales of the inter-block term: scale * gamma^(i - c0 + 1).
-  Powers<T> G;
-  G.build(sh.s, C);
-  Buf<T> qdec((size_t)C);
-  for (int64_t i = 0; i < C; ++i) qdec[(size_t)i] = (T)(p.scale * (double)G[i + 1]);
+  const ChunkDecay<T> dec(sh.s, p.scale, C);
+  const DecayTable<T>& tab = dec.tab;
+  const Powers<T>& G = dec.G;
+  const Buf<T>& qdec = dec.qdec;
 
   const bool direct = direct_io<D>(dc);
   for (int64_t b0 = 0; b0 < n; b0 += C) {

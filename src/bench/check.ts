@@ -5,7 +5,7 @@ import { cudaAvailable } from "../backend";
 import type { DType } from "../dtype";
 import { methods, type Backend } from "../methods";
 import { decayAttention } from "../operator";
-import { referenceAttention } from "../reference";
+import { referenceAttention, relativeError } from "../reference";
 import { Tensor } from "../tensor";
 import { checkOneOf, fail } from "../validate";
 
@@ -86,15 +86,4 @@ export async function checkMethods(options: CheckOptions = {}): Promise<CheckRow
     }
   }
   return rows;
-}
-
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (!Number.isFinite(a[i])) return Infinity;
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return den === 0 ? Math.sqrt(num) : Math.sqrt(num / den);
 }
