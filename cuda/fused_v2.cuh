@@ -169,6 +169,45 @@ __device__ __forceinline__ void v2_load_tile(uint32_t dst, const uint16_t* g, in
   }
 }
 
+// Where a version-2/3 CTA works (both kernels): value-column block dvb, head h, and the
+// segment. Output CTAs: gs = segment (seq * nseg + seg). State CTAs: gs = sub-segment
+// (seq * nseg * ksub + u) of length Lsub = Lseg / ksub; only those before the last
+// segment are needed (the others are idle), and each writes its own slot. The state
+// pass lets its dependent launch start here, before idle CTAs return.
+template <bool STATE_ONLY>
+struct WgPlace {
+  int dvb, seglen, nch;
+  int64_t h, nseg, gs, seq, seg, start;
+  bool idle;
+  __device__ __forceinline__ explicit WgPlace(const Args& a) {
+    dvb = blockIdx.x % a.ndvb;
+    const int64_t tmp = blockIdx.x / a.ndvb;
+    h = tmp % a.H;
+    nseg = a.nseg_fixed;
+    gs = tmp / a.H;
+    const int64_t per_seq = STATE_ONLY ? nseg * a.ksub : nseg;
+    seq = gs / per_seq;
+    seg = gs - seq * per_seq;
+    const int64_t seg_len = STATE_ONLY ? a.Lseg / a.ksub : a.Lseg;
+    if constexpr (STATE_ONLY) asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
+    idle = STATE_ONLY && seg >= (nseg - 1) * a.ksub;
+    start = seg * seg_len;
+    seglen = (int)imin64(seg_len, a.N - start);
+    nch = (seglen + kC - 1) / kC;
+  }
+};
+
+// The decay tables (threads 0..128): pwz[n + 64] = g^n and ptab[n + 64] =
+// scale (g^n, g^(n-1)), zero where the exponent is negative.
+__device__ __forceinline__ void wg_decay_tables(float2* ptab, float* pwz, float rate, float scale, int tid) {
+  if (tid < 129) {
+    const int n = tid - 64;
+    pwz[tid] = n >= 0 ? expf(-rate * (float)n) : 0.f;
+    ptab[tid] = make_float2(n >= 0 ? scale * expf(-rate * (float)n) : 0.f,
+                            n >= 1 ? scale * expf(-rate * (float)(n - 1)) : 0.f);
+  }
+}
+
 template <bool BF16, bool STATE_ONLY>
 __global__ void __launch_bounds__(kV2Threads, STATE_ONLY ? 2 : 1) fused_v2_kernel(const Args a) {
 #ifdef LEET_FUSED_V2_DEVICE
@@ -184,29 +223,12 @@ __global__ void __launch_bounds__(kV2Threads, STATE_ONLY ? 2 : 1) fused_v2_kerne
   const int wg = warp >> 2, w4 = warp & 3, wtid = tid & 127;
   const int g = lane >> 2, t = lane & 3;
 
-  const int dvb = blockIdx.x % a.ndvb;
-  const int64_t tmp = blockIdx.x / a.ndvb;
-  const int64_t h = tmp % a.H;
-  const int64_t nseg = a.nseg_fixed;
-  // output CTAs: gs = segment (seq * nseg + seg). State CTAs: gs = sub-segment
-  // (seq * nseg * ksub + u) of length Lsub = Lseg / ksub; only those before the last
-  // segment are needed, and each writes its own slot.
-  const int64_t gs = tmp / a.H;
-  const int64_t per_seq = STATE_ONLY ? nseg * a.ksub : nseg;
-  const int64_t seq = gs / per_seq, seg = gs - seq * per_seq;
-  const int64_t seg_len = STATE_ONLY ? a.Lseg / a.ksub : a.Lseg;
-  if constexpr (STATE_ONLY) asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
-  if (STATE_ONLY && seg >= (nseg - 1) * a.ksub) return;
-  const int64_t start = seg * seg_len;
-  const int seglen = (int)imin64(seg_len, a.N - start);
-  const int nch = (seglen + kC - 1) / kC;
+  const WgPlace<STATE_ONLY> P(a);
+  if (P.idle) return;
+  const int dvb = P.dvb, seglen = P.seglen, nch = P.nch;
+  const int64_t h = P.h, nseg = P.nseg, gs = P.gs, seq = P.seq, seg = P.seg, start = P.start;
   const float rate = a.rate[h];
-  if (tid < 129) {
-    const int n = tid - 64;
-    pwz[tid] = n >= 0 ? expf(-rate * (float)n) : 0.f;
-    ptab[tid] = make_float2(n >= 0 ? a.scale * expf(-rate * (float)n) : 0.f,
-                            n >= 1 ? a.scale * expf(-rate * (float)(n - 1)) : 0.f);
-  }
+  wg_decay_tables(ptab, pwz, rate, a.scale, tid);
 
   const int64_t row0 = (seq * a.H + h) * a.N + start;
   const uint16_t* gq = static_cast<const uint16_t*>(a.q) + row0 * 128;

@@ -123,26 +123,12 @@ __global__ void __launch_bounds__(kV3Threads, 1) fused_v3_kernel(const Args a) {
   const int wg = warp >> 2, w4 = warp & 3;
   const int g = lane >> 2, t = lane & 3;
 
-  const int dvb = blockIdx.x % a.ndvb;
-  const int64_t tmp = blockIdx.x / a.ndvb;
-  const int64_t h = tmp % a.H;
-  const int64_t nseg = a.nseg_fixed;
-  const int64_t gs = tmp / a.H;
-  const int64_t per_seq = STATE_ONLY ? nseg * a.ksub : nseg;
-  const int64_t seq = gs / per_seq, seg = gs - seq * per_seq;
-  const int64_t seg_len = STATE_ONLY ? a.Lseg / a.ksub : a.Lseg;
-  if constexpr (STATE_ONLY) asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
-  if (STATE_ONLY && seg >= (nseg - 1) * a.ksub) return;
-  const int64_t start = seg * seg_len;
-  const int seglen = (int)imin64(seg_len, a.N - start);
-  const int nch = (seglen + kC - 1) / kC;
+  const WgPlace<STATE_ONLY> P(a);
+  if (P.idle) return;
+  const int dvb = P.dvb, seglen = P.seglen, nch = P.nch;
+  const int64_t h = P.h, nseg = P.nseg, gs = P.gs, seq = P.seq, seg = P.seg, start = P.start;
   const float rate = a.rate[h];
-  if (tid < 129) {
-    const int n = tid - 64;
-    pwz[tid] = n >= 0 ? expf(-rate * (float)n) : 0.f;
-    ptab[tid] = make_float2(n >= 0 ? a.scale * expf(-rate * (float)n) : 0.f,
-                            n >= 1 ? a.scale * expf(-rate * (float)(n - 1)) : 0.f);
-  }
+  wg_decay_tables(ptab, pwz, rate, a.scale, tid);
 
   const int64_t row0 = (seq * a.H + h) * a.N + start;
   const float* gq = static_cast<const float*>(a.q) + row0 * 128;
