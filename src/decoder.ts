@@ -126,12 +126,12 @@ export class Decoder {
   }
 
   // The GPU step: inputs already on the device with exactly the decoder's shapes and
-  // dtype, and a state the decoder owns (a state the caller set is first replaced by the
-  // general path's output, so the caller's tensor is never written). Anything else
+  // dtype, and a live state the decoder owns (a state the caller set is first replaced by
+  // the general path's output, so the caller's tensor is never written). Anything else
   // returns undefined and takes the general path, which also reports bad input. The
   // launch does not wait: the output is ready for any later GPU work or toHost().
   private gpuStep(q: Tensor, k: Tensor, v: Tensor): Promise<Tensor> | undefined {
-    if (this.isDisposed || this.backend !== "cuda" || !this.ownsState) return undefined;
+    if (this.isDisposed || this.backend !== "cuda" || !this.ownsState || this.current.disposed) return undefined;
     if (!this.isStepInput(q, this.keyDim) || !this.isStepInput(k, this.keyDim) || !this.isStepInput(v, this.valueDim)) {
       return undefined;
     }

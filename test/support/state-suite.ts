@@ -105,6 +105,19 @@ export function stateSuite(backend: Backend, enabled: boolean): void {
         dec.dispose();
       });
 
+      it(`decoder ${dtype}: a step after the caller disposed decoder.state is an error, on either path`, async () => {
+        const [B, H, r, d] = [2, 2, 8, 8];
+        const { q, k, v } = inputs(B, H, 1, r, d, dtype, 51);
+        const dec = createDecoder({ batch: B, heads: H, keyDim: r, valueDim: d, decay: 0.9, dtype, backend });
+        const place = (t: Tensor): Tensor => (backend === "cuda" ? t.to("cuda") : t);
+        (await dec.step(place(q), place(k), place(v))).dispose();
+        dec.state.dispose();
+        const want = "Expected a live Tensor for initialState but received a disposed tensor";
+        await expect(dec.step(place(q), place(k), place(v))).rejects.toThrow(want);
+        await expect(dec.step(q, k, v)).rejects.toThrow(want);
+        dec.dispose();
+      });
+
       it(`decoder ${dtype}: prefill then steps equals one call`, async () => {
         const [B, H, N, r, d, P] = [3, 2, 70, 16, 24, 45];
         const { q, k, v } = inputs(B, H, N, r, d, dtype, 21);
