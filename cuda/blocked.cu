@@ -8,6 +8,10 @@
 // kept in registers (shared chunk body: lightning.cu).
 // Per-chunk states live in scratch as float32 [chunks, H, r, d]. Supports packed
 // sequences (cu_seqlens): chunks never cross a sequence boundary.
+// On Hopper (sm_90a code, r = 128, d a multiple of 128, fixed-length batches, 16-bit
+// inputs or float32 at TF32) the three passes run on the warpgroup-MMA chunk body that
+// `fused` uses (launch_wgmma_schedule): the same schedule, with chunk states in
+// [dv][r] order and the scan kernel of fused_kernels.cuh.
 // Precision: fp16/bf16 operands with float32 accumulation (limits of the 16-bit operand
 // copies: lightning.cu); float32 inputs follow p.precision (Exact = 3xTF32, TF32 = one
 // TF32 product). The scan applies gamma^len as a compensated pair (hi + lo, from a
@@ -86,7 +90,21 @@ void scan_states(const AttnParams& p, const LaunchContext& ctx, const SegSpec& s
                                                    states, initial, final_state);
 }
 
+// State granularity for the Hopper chunk body (launch_wgmma_schedule): p.chunk, or the
+// longest power of two from 256 to 4096 that still gives the output pass (one CTA per
+// chunk and 128 value columns) at least two CTAs per SM.
+int64_t wgmma_chunk(const AttnParams& p, const LaunchContext& ctx) {
+  if (p.chunk > 0) return round_up(p.chunk, 64);
+  const int64_t work = p.B * p.N * p.H * ceil_div(p.d, 128);
+  const int64_t want = 2 * (int64_t)std::max(ctx.multiprocessors, 1);
+  int64_t seg = 256;
+  while (seg < 4096 && work / (2 * seg) >= want) seg *= 2;
+  return seg;
+}
+
 void launch_blocked(const AttnParams& p, const LaunchContext& ctx) {
+  // Hopper: the same three passes on the wgmma chunk body (cuda/fused_v2.cuh, v3)
+  if (launch_wgmma_schedule(p, ctx, wgmma_chunk(p, ctx))) return;
   int64_t seg = p.chunk > 0 ? round_up(p.chunk, 64) : 256;
   if (p.chunk <= 0) {
     // Default chunk: the longest (power of two, <= 4096) that still gives the output pass

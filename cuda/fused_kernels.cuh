@@ -32,8 +32,10 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "../native/cuda_api.h"
 #include "launch.h"
@@ -86,6 +88,13 @@ struct Args {
   int layout2;          // scratch states in version-2 order ([dv][r]) instead of fragments
   int prefix_inline;    // v2: the output kernel sums the raw segment states itself (no scan)
   int64_t ksub = 1;     // v2: state-pass sub-segments per segment (prefix_inline only)
+  // single-pass kernels: per-chain hand-off counters, the CTA ticket, the two-slot state
+  // ring per chain, and whether loads carry L2 eviction hints
+  unsigned* flags = nullptr;
+  unsigned* ticket = nullptr;
+  float* ring = nullptr;
+  int l2_hints = 1;
+  unsigned long long* prof = nullptr;  // developer timing of the single pass (5 stamps per CTA)
 };
 
 // ---- small PTX helpers ------------------------------------------------------------------
@@ -946,6 +955,12 @@ template <bool BF16> struct V2Family {
   static constexpr double chunk_us = 1.5, state_share = 0.2;
   template <bool STATE> static auto kernel() { return fused_v2_kernel<BF16, STATE>; }
   template <bool STATE> static constexpr int smem() { return V2Layout<STATE>::bytes; }
+  static constexpr bool has_single = true;
+  static auto single_kernel() { return fused_v2_single_kernel<BF16>; }
+  // one warpgroup (64 value columns) per CTA, one segment per sequence
+  static constexpr bool has_narrow = true;
+  static auto narrow_kernel() { return fused_v2_kernel<BF16, false, 1>; }
+  static constexpr int narrow_smem = V2Layout<false, 1>::bytes;
 };
 struct V3Family {
   static constexpr const char* name = "v3";
@@ -954,6 +969,11 @@ struct V3Family {
   static constexpr double chunk_us = 3.0, state_share = 0.3;
   template <bool STATE> static auto kernel() { return fused_v3_kernel<STATE>; }
   template <bool STATE> static constexpr int smem() { return V3Layout<STATE>::bytes; }
+  static constexpr bool has_single = false;
+  static auto single_kernel() { return fused_v3_kernel<false>; }  // (unused)
+  static constexpr bool has_narrow = true;
+  static auto narrow_kernel() { return fused_v3_kernel<false, 1>; }
+  static constexpr int narrow_smem = V3Layout<false, 1>::bytes;
 };
 
 inline bool env_set(const char* name) {
@@ -1008,7 +1028,81 @@ template <class Family, bool STATE> void set_smem_limit() {
   }
 }
 
-template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext& ctx) {
+// Segment length of the single-pass kernel, or 0 for the two-launch form (the default).
+// The single pass reads K and V from DRAM once (4 units of traffic instead of 5.5 at
+// 1x65536), but each SM then walks every token twice (state walk, output walk) and the
+// hand-offs form a chain per (sequence, head, d-block): on an H200 it measured slower
+// than the two-launch form at every shape tried (docs/fused-design.md, "Single pass"), so
+// it runs only when asked: LEET_FUSED_SINGLE=1, segment length LEET_FUSED_SINGLE_SEG
+// (default 512 from N = 4096, else 256).
+template <class Family> int64_t single_segment(const AttnParams& p) {
+  if (!Family::has_single) return 0;
+  const char* env = std::getenv("LEET_FUSED_SINGLE");
+  if (!env || env[0] != '1') return 0;
+  int64_t L = p.N >= 4096 ? 512 : 256;
+  if (const char* e = std::getenv("LEET_FUSED_SINGLE_SEG")) {
+    const int64_t v = std::atoll(e);
+    if (v > 0) L = ceil_div(v, kC) * kC;
+  }
+  return ceil_div(p.N, L) < 2 ? 0 : L;
+}
+
+template <class Family> void run_single(const AttnParams& p, const LaunchContext& ctx, Args a, int64_t L) {
+  a.Lseg = L;
+  a.nseg_fixed = ceil_div(p.N, L);
+  const int64_t chains = p.B * p.H * a.ndvb;
+  const size_t ring_bytes = (size_t)chains * 2 * kTile * 4;
+  const size_t flag_bytes = (size_t)(chains + 1) * 4;
+  char* sc = static_cast<char*>(ctx.scratch(ring_bytes + flag_bytes));
+  if (!sc) throw CudaError("fused: no scratch memory");
+  a.ring = reinterpret_cast<float*>(sc);
+  a.flags = reinterpret_cast<unsigned*>(sc + ring_bytes);
+  a.ticket = a.flags + chains;
+  a.l2_hints = !(std::getenv("LEET_FUSED_L2HINTS") && std::getenv("LEET_FUSED_L2HINTS")[0] == '0');
+  // Developer timing (LEET_FUSED_PROF=1): five %globaltimer stamps per CTA, summarised on
+  // stderr after a synchronising wait. Never set in the library's own use.
+  const bool prof = std::getenv("LEET_FUSED_PROF") && std::getenv("LEET_FUSED_PROF")[0] == '1';
+  cudaStream_t st = ctx.stream;
+  check(cudaMemsetAsync(a.flags, 0, flag_bytes, st), "single-pass counters");
+  static bool attr = false;
+  if (!attr) {
+    check(cudaFuncSetAttribute(Family::single_kernel(), cudaFuncAttributeMaxDynamicSharedMemorySize,
+                               Family::template smem<false>()),
+          "single-pass kernel attribute");
+    attr = true;
+  }
+  const int64_t grid = chains * a.nseg_fixed;
+  if (prof) check(cudaMalloc(&a.prof, (size_t)grid * 5 * 8), "profile buffer");
+  Family::single_kernel()<<<(unsigned)grid, Family::threads, Family::template smem<false>(), st>>>(a);
+  check(cudaGetLastError(), (std::string(Family::name) + " single-pass kernel launch").c_str());
+  if (prof) {
+    std::vector<unsigned long long> t((size_t)grid * 5);
+    check(cudaMemcpy(t.data(), a.prof, t.size() * 8, cudaMemcpyDeviceToHost), "profile copy");
+    cudaFree(a.prof);
+    unsigned long long t0 = ~0ull, t1 = 0;
+    double sa = 0, sw = 0, sh = 0, sb = 0;
+    for (int64_t i = 0; i < grid; ++i) {
+      const unsigned long long* x = &t[(size_t)i * 5];
+      t0 = std::min(t0, x[0]);
+      t1 = std::max(t1, x[4]);
+      sa += (double)(x[1] - x[0]); sw += (double)(x[2] - x[1]); sh += (double)(x[3] - x[2]); sb += (double)(x[4] - x[3]);
+    }
+    fprintf(stderr, "single L=%lld ctas=%lld span %.1f us; per CTA mean: state walk %.2f us, wait %.2f, hand-off %.2f, output walk %.2f\n",
+            (long long)L, (long long)grid, (t1 - t0) / 1e3, sa / grid / 1e3, sw / grid / 1e3, sh / grid / 1e3, sb / grid / 1e3);
+    // the first chain's timeline (segments 0..7 and the last)
+    for (int64_t sgi = 0; sgi < a.nseg_fixed; ++sgi) {
+      if (sgi >= 8 && sgi != a.nseg_fixed - 1 && sgi % 16) continue;
+      const unsigned long long* x = &t[(size_t)(sgi * chains) * 5];
+      fprintf(stderr, "  seg %4lld: start %8.1f  A %8.1f  seen %8.1f  pub %8.1f  end %8.1f\n", (long long)sgi,
+              (x[0] - t0) / 1e3, (x[1] - t0) / 1e3, (x[2] - t0) / 1e3, (x[3] - t0) / 1e3, (x[4] - t0) / 1e3);
+    }
+  }
+}
+
+// Runs the wgmma kernels. L_forced > 0: another method's schedule on this chunk body
+// (launch_wgmma_schedule): segments of exactly that length, states chained by the scan
+// kernel, never the single pass.
+template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced = 0) {
   Args a{};
   a.q = p.q; a.k = p.k; a.v = p.v; a.o = p.o;
   a.H = p.H; a.N = p.N; a.r = p.r; a.d = p.d;
@@ -1021,17 +1115,41 @@ template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext&
   a.layout2 = 1;
   a.num_seqs = p.B;
   const int sms = ctx.multiprocessors > 0 ? ctx.multiprocessors : 132;
-  const int64_t L = choose_segment(p, sms, a.ndvb, 1, Family::chunk_us, Family::state_share);
+  if (const int64_t Ls = L_forced > 0 ? 0 : single_segment<Family>(p)) {
+    run_single<Family>(p, ctx, a, Ls);
+    return;
+  }
+  const int64_t L = L_forced > 0 ? ceil_div(L_forced, kC) * kC
+                                 : choose_segment(p, sms, a.ndvb, 1, Family::chunk_us, Family::state_share);
   a.Lseg = L;
   a.nseg_fixed = ceil_div(p.N, L);
   const int64_t total_segs = p.B * a.nseg_fixed;
   const bool staged = a.nseg_fixed > 1;
+  // One walk per sequence (lightning's schedule) with fewer (sequence, head, 128-column)
+  // walks than SMs: the narrow kernel, one warpgroup per 64 value columns, twice the
+  // CTAs (each walk's chunk steps are latency-bound, so a CTA per SM with half the work
+  // per step walks faster). LEET_CUDA_WGMMA_NARROW=0 keeps the two-warpgroup kernel.
+  if (Family::has_narrow && L_forced > 0 && !staged && p.B * p.H * a.ndvb < sms &&
+      !(std::getenv("LEET_CUDA_WGMMA_NARROW") && std::getenv("LEET_CUDA_WGMMA_NARROW")[0] == '0')) {
+    a.ndvb = (int)ceil_div(p.d, 64);
+    static bool attr = false;
+    if (!attr) {
+      check(cudaFuncSetAttribute(Family::narrow_kernel(), cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                 Family::narrow_smem),
+            "narrow kernel attribute");
+      attr = true;
+    }
+    const int64_t grid = total_segs * p.H * a.ndvb;
+    Family::narrow_kernel()<<<(unsigned)grid, 128, Family::narrow_smem, ctx.stream>>>(a);
+    check(cudaGetLastError(), (std::string(Family::name) + " narrow output kernel launch").c_str());
+    return;
+  }
   // Up to kInlineSegs segments per sequence the output kernel sums the raw states itself
   // (O(nseg^2) reads of 64 KiB, small): no scan launch. The state pass may split each
   // segment into ksub sub-segments (LEET_FUSED_KSUB, default 1: splitting measured slower
   // in run v2-3, since the output CTAs then sum more states on their critical path).
   constexpr int64_t kInlineSegs = 8;
-  a.prefix_inline = staged && a.nseg_fixed <= kInlineSegs;
+  a.prefix_inline = staged && a.nseg_fixed <= kInlineSegs && L_forced <= 0;
   a.ksub = 1;
   if (a.prefix_inline) {
     if (const char* env = std::getenv("LEET_FUSED_KSUB")) {
@@ -1084,6 +1202,25 @@ template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext&
 }
 
 }  // namespace
+
+// The wgmma chunk body under another method's schedule (see launch.h). False: it does
+// not apply here (nothing launched). LEET_CUDA_WGMMA=0 keeps those methods on their own
+// mma.sync kernels.
+inline bool run_schedule(const AttnParams& p, const LaunchContext& ctx, int64_t seg_len) {
+  if (p.B <= 0 || p.H <= 0 || p.N <= 0 || seg_len <= 0) return false;
+  if (const char* env = std::getenv("LEET_CUDA_WGMMA"))
+    if (env[0] == '0') return false;
+  if (v2_eligible(p)) {
+    if (p.dtype == DType::BF16) run_wgmma<V2Family<true>>(p, ctx, seg_len);
+    else run_wgmma<V2Family<false>>(p, ctx, seg_len);
+    return true;
+  }
+  if (v3_eligible(p)) {
+    run_wgmma<V3Family>(p, ctx, seg_len);
+    return true;
+  }
+  return false;
+}
 
 inline void run_fused(const AttnParams& p, const LaunchContext& ctx) {
   if (p.B <= 0 || p.H <= 0 || p.N <= 0 || p.r <= 0 || p.d <= 0) return;

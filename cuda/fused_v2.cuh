@@ -24,14 +24,32 @@ constexpr int kV2Threads = 256;
 constexpr int kV2Stages = 3;
 constexpr int kV2Tile = 64 * 128 * 2;  // one 64x128 16-bit tile = 2 swizzled 64x64 sub-tiles
 
-template <bool STATE_ONLY>
+// NWG: warpgroups per CTA, each owning 64 value columns (2: the default, one CTA per 128
+// value columns; 1: the narrow output kernel, one CTA per 64, for one-walk schedules
+// that would leave SMs idle).
+template <bool STATE_ONLY, int NWG = 2>
 struct V2Layout {
   // byte offsets from a 1024-aligned base
-  static constexpr int per_stage = STATE_ONLY ? 2 * kV2Tile : 3 * kV2Tile;  // (Q,) K, V
-  static constexpr int s_off = kV2Stages * per_stage;                        // sS: 2 x 16 KB
-  static constexpr int o_off = s_off + (STATE_ONLY ? 0 : 2 * kV2Tile);       // sO: 2 x 8 KB
-  static constexpr int t_off = o_off + (STATE_ONLY ? 0 : kV2Tile);           // tables
-  static constexpr int bytes = t_off + 129 * 8 + 129 * 4 + 1024;             // + align slack
+  static constexpr int nwg = NWG, threads = 128 * NWG, vcols = 64 * NWG;
+  static constexpr int stages = kV2Stages;
+  static constexpr int per_stage = (STATE_ONLY ? 1 : 2) * kV2Tile + NWG * 8192;  // (Q,) K, V
+  static constexpr int k_in = STATE_ONLY ? 0 : kV2Tile;                         // K's offset in a stage
+  static constexpr int v_in = k_in + kV2Tile;                                   // V's offset in a stage
+  static constexpr int s_off = kV2Stages * per_stage;                           // sS: NWG x 16 KB
+  static constexpr int o_off = s_off + (STATE_ONLY ? 0 : NWG * kV2Tile);        // sO: NWG x 8 KB
+  static constexpr int t_off = o_off + (STATE_ONLY ? 0 : NWG * kV2Tile / 2);    // tables
+  static constexpr int bytes = t_off + 129 * 8 + 129 * 4 + 1024;                // + align slack
+};
+// The single-pass kernel's state walk inside the output layout: K, V only, six stages of
+// 32 KB over the output layout's stages, sS and sO (five chunks in flight instead of two:
+// the walk does little work per chunk, so its speed is the loads in flight).
+struct V2LayoutKV {
+  static constexpr int nwg = 2, threads = 256, vcols = 128;
+  static constexpr int stages = 6;
+  static constexpr int per_stage = 2 * kV2Tile;
+  static constexpr int k_in = 0, v_in = kV2Tile;
+  static constexpr int s_off = 0, o_off = 0;  // (unused by a state walk)
+  static_assert(stages * per_stage <= V2Layout<false>::t_off, "KV stages overlap the tables");
 };
 
 #if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FEAT_SM90_ALL)
@@ -155,17 +173,37 @@ __device__ __forceinline__ uint32_t swz(int row, int ch) {
   return (uint32_t)(row * 128 + ((ch ^ (row & 7)) << 4));
 }
 
-// A 64-row x 128-column 16-bit tile (row stride ld elements) into two swizzled 64x64
-// sub-tiles at `dst`; rows >= rows_valid are zero. 4 cp.async per thread.
+// 16-byte cp.async with an L2 cache policy (createpolicy): the single-pass kernel keeps
+// K and V in L2 between its two passes over a segment
+__device__ __forceinline__ void cp_async16_zp(uint32_t dst, const void* src, int src_bytes, uint64_t pol) {
+  asm volatile("cp.async.cg.shared.global.L2::cache_hint [%0], [%1], 16, %2, %3;\n" ::"r"(dst), "l"(src),
+               "r"(src_bytes), "l"(pol));
+}
+// priority 1: evict_last, 2: evict_first, else evict_normal
+__device__ __forceinline__ uint64_t l2_policy(int priority) {
+  uint64_t pol;
+  if (priority == 1) asm volatile("createpolicy.fractional.L2::evict_last.b64 %0, 1.0;\n" : "=l"(pol));
+  else if (priority == 2) asm volatile("createpolicy.fractional.L2::evict_first.b64 %0, 1.0;\n" : "=l"(pol));
+  else asm volatile("createpolicy.fractional.L2::evict_normal.b64 %0, 1.0;\n" : "=l"(pol));
+  return pol;
+}
+
+// A 64-row x COLS-column 16-bit tile (row stride ld elements, COLS 64 or 128) into
+// swizzled 64x64 sub-tiles at `dst`; rows >= rows_valid are zero. THREADS threads share
+// the copies (4 per thread at 256 threads and 128 columns). HINT: with the L2 policy `pol`.
+template <bool HINT = false, int THREADS = kV2Threads, int COLS = 128>
 __device__ __forceinline__ void v2_load_tile(uint32_t dst, const uint16_t* g, int64_t ld,
-                                             int rows_valid, int tid) {
+                                             int rows_valid, int tid, uint64_t pol = 0) {
+  constexpr int CPR = COLS / 8;  // 16-byte chunks per row
+  static_assert((64 * CPR) % THREADS == 0, "tile copies per thread");
 #pragma unroll
-  for (int i = 0; i < 4; ++i) {
-    const int idx = tid + kV2Threads * i;
-    const int row = idx >> 4, ch = idx & 15;
+  for (int i = 0; i < 64 * CPR / THREADS; ++i) {
+    const int idx = tid + THREADS * i;
+    const int row = idx / CPR, ch = idx % CPR;
     const bool ok = row < rows_valid;
     const uint16_t* src = g + (ok ? (int64_t)row * ld : 0) + ch * 8;
-    cp_async16_z(dst + (ch >> 3) * 8192 + swz(row, ch & 7), src, ok ? 16 : 0);
+    if constexpr (HINT) cp_async16_zp(dst + (ch >> 3) * 8192 + swz(row, ch & 7), src, ok ? 16 : 0, pol);
+    else cp_async16_z(dst + (ch >> 3) * 8192 + swz(row, ch & 7), src, ok ? 16 : 0);
   }
 }
 
@@ -199,144 +237,79 @@ struct WgPlace {
 
 // The decay tables (threads 0..128): pwz[n + 64] = g^n and ptab[n + 64] =
 // scale (g^n, g^(n-1)), zero where the exponent is negative.
+template <int NTHREADS = 256>
 __device__ __forceinline__ void wg_decay_tables(float2* ptab, float* pwz, float rate, float scale, int tid) {
-  if (tid < 129) {
-    const int n = tid - 64;
-    pwz[tid] = n >= 0 ? expf(-rate * (float)n) : 0.f;
-    ptab[tid] = make_float2(n >= 0 ? scale * expf(-rate * (float)n) : 0.f,
+#pragma unroll
+  for (int k = 0; k < (129 + NTHREADS - 1) / NTHREADS; ++k) {
+    const int i = tid + k * NTHREADS;
+    if (i < 129) {
+      const int n = i - 64;
+      pwz[i] = n >= 0 ? expf(-rate * (float)n) : 0.f;
+      ptab[i] = make_float2(n >= 0 ? scale * expf(-rate * (float)n) : 0.f,
                             n >= 1 ? scale * expf(-rate * (float)(n - 1)) : 0.f);
+    }
   }
 }
 
-template <bool BF16, bool STATE_ONLY>
-__global__ void __launch_bounds__(kV2Threads, STATE_ONLY ? 2 : 1) fused_v2_kernel(const Args a) {
-#ifdef LEET_FUSED_V2_DEVICE
-  using L = V2Layout<STATE_ONLY>;
-  extern __shared__ __align__(1024) unsigned char smem_raw[];
-  const uint32_t raw = smem_u32(smem_raw);
-  const uint32_t base = (raw + 1023u) & ~1023u;
-  unsigned char* basep = smem_raw + (base - raw);
-  float2* ptab = reinterpret_cast<float2*>(basep + L::t_off);    // [n+64]: scale*(g^n, g^(n-1)), 0 below 0
-  float* pwz = reinterpret_cast<float*>(basep + L::t_off + 129 * 8);  // [n+64]: g^n, 0 for n<0
+// Issues chunk c's tiles into its stage: Q (unless SO), K, V. HINT: with L2 policies
+// (polq for Q, polkv for K and V).
+template <bool SO, class L, bool HINT>
+__device__ __forceinline__ void v2_issue(uint32_t base, const uint16_t* gq, const uint16_t* gk,
+                                         const uint16_t* gv, int64_t d, int seglen, int c, int tid,
+                                         uint64_t polq, uint64_t polkv) {
+  const uint32_t st = base + (c % L::stages) * L::per_stage;
+  const int rows = min(kC, seglen - c * kC);
+  if constexpr (!SO) v2_load_tile<HINT, L::threads>(st, gq + (int64_t)c * kC * 128, 128, rows, tid, polq);
+  v2_load_tile<HINT, L::threads>(st + L::k_in, gk + (int64_t)c * kC * 128, 128, rows, tid, polkv);
+  v2_load_tile<HINT, L::threads, L::vcols>(st + L::v_in, gv + (int64_t)c * kC * d, d, rows, tid, polkv);
+}
 
+// The first L::stages - 1 chunks of a walk, one commit group each (empty past the end).
+template <bool SO, class L, bool HINT>
+__device__ __forceinline__ void v2_prologue(uint32_t base, const uint16_t* gq, const uint16_t* gk,
+                                            const uint16_t* gv, int64_t d, int seglen, int nch, int tid,
+                                            uint64_t polq, uint64_t polkv) {
+#pragma unroll
+  for (int c = 0; c < L::stages - 1; ++c) {
+    if (c < nch) v2_issue<SO, L, HINT>(base, gq, gk, gv, d, seglen, c, tid, polq, polkv);
+    cp_async_commit();
+  }
+}
+
+// One walk over a segment's chunks, from the state S (S^T fragments, see the kernel).
+// SO (state only): just the S update, reading K and V; else the outputs too. The caller
+// has issued chunks 0 .. L::stages - 2 (one commit group each, v2_prologue). L: the
+// shared-memory layout.
+template <bool BF16, bool SO, class L, bool HINT>
+__device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base, unsigned char* basep,
+                                        const float2* ptab, const float* pwz, const uint16_t* gq,
+                                        const uint16_t* gk, const uint16_t* gv, uint16_t* go, int seglen,
+                                        int nch, uint64_t polq, uint64_t polkv) {
   const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
   const int wg = warp >> 2, w4 = warp & 3, wtid = tid & 127;
   const int g = lane >> 2, t = lane & 3;
-
-  const WgPlace<STATE_ONLY> P(a);
-  if (P.idle) return;
-  const int dvb = P.dvb, seglen = P.seglen, nch = P.nch;
-  const int64_t h = P.h, nseg = P.nseg, gs = P.gs, seq = P.seq, seg = P.seg, start = P.start;
-  const float rate = a.rate[h];
-  wg_decay_tables(ptab, pwz, rate, a.scale, tid);
-
-  const int64_t row0 = (seq * a.H + h) * a.N + start;
-  const uint16_t* gq = static_cast<const uint16_t*>(a.q) + row0 * 128;
-  const uint16_t* gk = static_cast<const uint16_t*>(a.k) + row0 * 128;
-  const uint16_t* gv = static_cast<const uint16_t*>(a.v) + row0 * a.d + (int64_t)dvb * 128;
-  uint16_t* go = static_cast<uint16_t*>(a.o) + row0 * a.d + (int64_t)dvb * 128 + 64 * wg;
-
-  // the first two chunks' tiles load while the state is set up
-  auto issue = [&](int c) {
-    const uint32_t st = base + (c % kV2Stages) * L::per_stage;
-    const int rows = min(kC, seglen - c * kC);
-    if constexpr (!STATE_ONLY) v2_load_tile(st, gq + (int64_t)c * kC * 128, 128, rows, tid);
-    v2_load_tile(st + (STATE_ONLY ? 0 : kV2Tile), gk + (int64_t)c * kC * 128, 128, rows, tid);
-    v2_load_tile(st + (STATE_ONLY ? 1 : 2) * kV2Tile, gv + (int64_t)c * kC * a.d, a.d, rows, tid);
-  };
-  if constexpr (!STATE_ONLY) {
-    issue(0);
-    cp_async_commit();
-    if (nch > 1) issue(1);
-    cp_async_commit();
-  }
-
-  // state S^T: element (dv = 64wg + 16w4 + g + 8hh, rr = 8jb + 2t + e) in S[4jb + 2hh + e]
-  float S[64];
-  if (STATE_ONLY || seg == 0) {
-#pragma unroll
-    for (int jb = 0; jb < 16; ++jb)
-#pragma unroll
-      for (int c = 0; c < 4; ++c) {
-        const int dv = 64 * wg + 16 * w4 + g + 8 * (c >> 1), rr = 8 * jb + 2 * t + (c & 1);
-        S[4 * jb + c] = (!STATE_ONLY && a.init)
-                            ? a.init[((seq * a.H + h) * 128 + rr) * a.d + dvb * 128 + dv]
-                            : 0.f;
-      }
-  } else {
-    // states of earlier segments come from the state kernel launched just before
-    // (programmatic dependent launch: segment-0 CTAs never wait)
-    asm volatile("griddepcontrol.wait;\n" ::: "memory");
-    if (a.prefix_inline) {
-      // S_in(seg) = g^L S_in(seg-1) + dS(seg-1), from initial_state (or 0): the scan,
-      // done here for a few segments instead of in a separate launch
-#pragma unroll
-      for (int jb = 0; jb < 16; ++jb)
-#pragma unroll
-        for (int c = 0; c < 4; ++c) {
-          const int dv = 64 * wg + 16 * w4 + g + 8 * (c >> 1), rr = 8 * jb + 2 * t + (c & 1);
-          S[4 * jb + c] =
-              a.init ? a.init[((seq * a.H + h) * 128 + rr) * a.d + dvb * 128 + dv] : 0.f;
-        }
-      // raw sub-segment states u < seg * ksub, each of length Lseg / ksub
-      const float decL = expf(-rate * (float)(a.Lseg / a.ksub));
-      const int64_t base_slot = seq * nseg * a.ksub;
-      for (int64_t sp = 0; sp < seg * a.ksub; ++sp) {
-        const float* src = state_slot(a, base_slot + sp, h, 0, dvb);
-#pragma unroll
-        for (int jb = 0; jb < 16; ++jb)
-#pragma unroll
-          for (int hh = 0; hh < 2; ++hh) {
-            const int dv = 64 * wg + 16 * w4 + g + 8 * hh, rr = 8 * jb + 2 * t;
-            const float2 x = __ldcg(reinterpret_cast<const float2*>(src + dv * 128 + rr));
-            S[4 * jb + 2 * hh] = fmaf(decL, S[4 * jb + 2 * hh], x.x);
-            S[4 * jb + 2 * hh + 1] = fmaf(decL, S[4 * jb + 2 * hh + 1], x.y);
-          }
-      }
-    } else {
-      const float* src = state_slot(a, gs - 1, h, 0, dvb);
-#pragma unroll
-      for (int jb = 0; jb < 16; ++jb)
-#pragma unroll
-        for (int hh = 0; hh < 2; ++hh) {
-          const int dv = 64 * wg + 16 * w4 + g + 8 * hh, rr = 8 * jb + 2 * t;
-          const float2 x = __ldcg(reinterpret_cast<const float2*>(src + dv * 128 + rr));
-          S[4 * jb + 2 * hh] = x.x;
-          S[4 * jb + 2 * hh + 1] = x.y;
-        }
-    }
-  }
-
-
-  if constexpr (STATE_ONLY) {  // (nothing to overlap: the state starts at zero)
-    issue(0);
-    cp_async_commit();
-    if (nch > 1) issue(1);
-    cp_async_commit();
-  }
-
   const uint32_t sS = base + L::s_off + wg * kV2Tile;       // this warpgroup's [64 dv][128 r]
   const uint32_t sO = base + L::o_off + wg * (kV2Tile / 2);  // this warpgroup's [64 tok][64 dv]
   // per-thread row factors scale*g^(i+1) of the inter-chunk term (rows i0, i0+8)
   float rowf[2] = {0.f, 0.f};
 
   for (int c = 0; c < nch; ++c) {
-    cp_async_wait<1>();
+    cp_async_wait<L::stages - 2>();
     fence_async_smem();
     __syncthreads();
-    if (c == 0 && !STATE_ONLY) {
+    if (c == 0 && !SO) {
       rowf[0] = ptab[16 * w4 + g + 1 + 64].x;
       rowf[1] = ptab[16 * w4 + g + 9 + 64].x;
     }
-    if (c + 2 < nch) issue(c + 2);
+    if (c + L::stages - 1 < nch) v2_issue<SO, L, HINT>(base, gq, gk, gv, d, seglen, c + L::stages - 1, tid, polq, polkv);
     cp_async_commit();
     const int Lc = min(kC, seglen - c * kC);
-    const uint32_t st = base + (c % kV2Stages) * L::per_stage;
-    const uint32_t tK = st + (STATE_ONLY ? 0 : kV2Tile);
-    const uint32_t tV = st + (STATE_ONLY ? 1 : 2) * kV2Tile + wg * 8192;  // this wg's 64 dv
+    const uint32_t st = base + (c % L::stages) * L::per_stage;
+    const uint32_t tK = st + L::k_in;
+    const uint32_t tV = st + L::v_in + wg * 8192;  // this wg's 64 dv
 
     float O[32];
-    if constexpr (!STATE_ONLY) {
+    if constexpr (!SO) {
       const uint32_t tQ = st;
       // 1. S^T -> sS (16-bit), stmatrix: pair p covers r columns 16p..16p+15
       {
@@ -428,7 +401,7 @@ __global__ void __launch_bounds__(kV2Threads, STATE_ONLY ? 2 : 1) fused_v2_kerne
         wg_rs<128, BF16>(S, va[kk], sw128_desc(tK + kk * 2048, 8192, 1024));
       wg_commit();
     }
-    if constexpr (!STATE_ONLY) {
+    if constexpr (!SO) {
       // 6. O -> sO -> global (rows < Lc)
       wg_wait<1>();
       reg_fence<32>(O);
@@ -449,7 +422,7 @@ __global__ void __launch_bounds__(kV2Threads, STATE_ONLY ? 2 : 1) fused_v2_kerne
         const int row = idx >> 3, ch = idx & 7;
         if (row < Lc) {
           const uint4 x = *reinterpret_cast<const uint4*>(sOp + swz(row, ch));
-          *reinterpret_cast<uint4*>(go + (int64_t)(c * kC + row) * a.d + ch * 8) = x;
+          *reinterpret_cast<uint4*>(go + (int64_t)(c * kC + row) * d + ch * 8) = x;
         }
       }
     }
@@ -457,6 +430,116 @@ __global__ void __launch_bounds__(kV2Threads, STATE_ONLY ? 2 : 1) fused_v2_kerne
     reg_fence<64>(S);
   }
   cp_async_wait<0>();
+}
+
+// NWG = 1 (the narrow output kernel): one warpgroup, 64 value columns per CTA, one
+// segment per sequence only (no staged states; the host guarantees it).
+template <bool BF16, bool STATE_ONLY, int NWG = 2>
+__global__ void __launch_bounds__(128 * NWG, STATE_ONLY ? 2 : 1) fused_v2_kernel(const Args a) {
+#ifdef LEET_FUSED_V2_DEVICE
+  using L = V2Layout<STATE_ONLY, NWG>;
+  static_assert(NWG == 2 || !STATE_ONLY, "the narrow kernel has no state pass");
+  constexpr int DVB = 64 * NWG;  // value columns per CTA
+  extern __shared__ __align__(1024) unsigned char smem_raw[];
+  const uint32_t raw = smem_u32(smem_raw);
+  const uint32_t base = (raw + 1023u) & ~1023u;
+  unsigned char* basep = smem_raw + (base - raw);
+  float2* ptab = reinterpret_cast<float2*>(basep + L::t_off);    // [n+64]: scale*(g^n, g^(n-1)), 0 below 0
+  float* pwz = reinterpret_cast<float*>(basep + L::t_off + 129 * 8);  // [n+64]: g^n, 0 for n<0
+
+  const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
+  const int wg = warp >> 2, w4 = warp & 3;
+  const int g = lane >> 2, t = lane & 3;
+
+  const WgPlace<STATE_ONLY> P(a);
+  if (P.idle) return;
+  const int dvb = P.dvb, seglen = P.seglen, nch = P.nch;
+  const int64_t h = P.h, nseg = P.nseg, gs = P.gs, seq = P.seq, seg = P.seg, start = P.start;
+  const float rate = a.rate[h];
+  wg_decay_tables<L::threads>(ptab, pwz, rate, a.scale, tid);
+
+  const int64_t row0 = (seq * a.H + h) * a.N + start;
+  const uint16_t* gq = static_cast<const uint16_t*>(a.q) + row0 * 128;
+  const uint16_t* gk = static_cast<const uint16_t*>(a.k) + row0 * 128;
+  const uint16_t* gv = static_cast<const uint16_t*>(a.v) + row0 * a.d + (int64_t)dvb * DVB;
+  uint16_t* go = static_cast<uint16_t*>(a.o) + row0 * a.d + (int64_t)dvb * DVB + 64 * wg;
+
+  // the first two chunks' tiles load while the state is set up
+  auto issue = [&](int c) {
+    v2_issue<STATE_ONLY, L, false>(base, gq, gk, gv, a.d, seglen, c, tid, 0, 0);
+  };
+  if constexpr (!STATE_ONLY) {
+    issue(0);
+    cp_async_commit();
+    if (nch > 1) issue(1);
+    cp_async_commit();
+  }
+
+  // state S^T: element (dv = 64wg + 16w4 + g + 8hh, rr = 8jb + 2t + e) in S[4jb + 2hh + e]
+  float S[64];
+  if (STATE_ONLY || seg == 0 || NWG == 1) {
+#pragma unroll
+    for (int jb = 0; jb < 16; ++jb)
+#pragma unroll
+      for (int c = 0; c < 4; ++c) {
+        const int dv = 64 * wg + 16 * w4 + g + 8 * (c >> 1), rr = 8 * jb + 2 * t + (c & 1);
+        S[4 * jb + c] = (!STATE_ONLY && a.init)
+                            ? a.init[((seq * a.H + h) * 128 + rr) * a.d + dvb * DVB + dv]
+                            : 0.f;
+      }
+  } else {
+    // states of earlier segments come from the state kernel launched just before
+    // (programmatic dependent launch: segment-0 CTAs never wait)
+    asm volatile("griddepcontrol.wait;\n" ::: "memory");
+    if (a.prefix_inline) {
+      // S_in(seg) = g^L S_in(seg-1) + dS(seg-1), from initial_state (or 0): the scan,
+      // done here for a few segments instead of in a separate launch
+#pragma unroll
+      for (int jb = 0; jb < 16; ++jb)
+#pragma unroll
+        for (int c = 0; c < 4; ++c) {
+          const int dv = 64 * wg + 16 * w4 + g + 8 * (c >> 1), rr = 8 * jb + 2 * t + (c & 1);
+          S[4 * jb + c] =
+              a.init ? a.init[((seq * a.H + h) * 128 + rr) * a.d + dvb * DVB + dv] : 0.f;
+        }
+      // raw sub-segment states u < seg * ksub, each of length Lseg / ksub
+      const float decL = expf(-rate * (float)(a.Lseg / a.ksub));
+      const int64_t base_slot = seq * nseg * a.ksub;
+      for (int64_t sp = 0; sp < seg * a.ksub; ++sp) {
+        const float* src = state_slot(a, base_slot + sp, h, 0, dvb);
+#pragma unroll
+        for (int jb = 0; jb < 16; ++jb)
+#pragma unroll
+          for (int hh = 0; hh < 2; ++hh) {
+            const int dv = 64 * wg + 16 * w4 + g + 8 * hh, rr = 8 * jb + 2 * t;
+            const float2 x = __ldcg(reinterpret_cast<const float2*>(src + dv * 128 + rr));
+            S[4 * jb + 2 * hh] = fmaf(decL, S[4 * jb + 2 * hh], x.x);
+            S[4 * jb + 2 * hh + 1] = fmaf(decL, S[4 * jb + 2 * hh + 1], x.y);
+          }
+      }
+    } else {
+      const float* src = state_slot(a, gs - 1, h, 0, dvb);
+#pragma unroll
+      for (int jb = 0; jb < 16; ++jb)
+#pragma unroll
+        for (int hh = 0; hh < 2; ++hh) {
+          const int dv = 64 * wg + 16 * w4 + g + 8 * hh, rr = 8 * jb + 2 * t;
+          const float2 x = __ldcg(reinterpret_cast<const float2*>(src + dv * 128 + rr));
+          S[4 * jb + 2 * hh] = x.x;
+          S[4 * jb + 2 * hh + 1] = x.y;
+        }
+    }
+  }
+
+
+  if constexpr (STATE_ONLY) {  // (nothing to overlap: the state starts at zero)
+    issue(0);
+    cp_async_commit();
+    if (nch > 1) issue(1);
+    cp_async_commit();
+  }
+
+  v2_walk<BF16, STATE_ONLY, L, false>(S, a.d, base, basep, ptab, pwz, gq, gk, gv, go, seglen, nch, 0, 0);
 
   if constexpr (STATE_ONLY) {
     // slot index recomputed from blockIdx here (keeps 64-bit values out of the loop)
@@ -470,6 +553,161 @@ __global__ void __launch_bounds__(kV2Threads, STATE_ONLY ? 2 : 1) fused_v2_kerne
                make_float2(S[4 * jb + 2 * hh], S[4 * jb + 2 * hh + 1]));
       }
   } else if (seg == nseg - 1 && a.fin) {
+#pragma unroll
+    for (int jb = 0; jb < 16; ++jb)
+#pragma unroll
+      for (int c = 0; c < 4; ++c) {
+        const int dv = 64 * wg + 16 * w4 + g + 8 * (c >> 1), rr = 8 * jb + 2 * t + (c & 1);
+        a.fin[((seq * a.H + h) * 128 + rr) * a.d + dvb * DVB + dv] = S[4 * jb + c];
+      }
+  }
+#else
+  __trap();
+#endif
+}
+
+// ---- single pass (decoupled hand-off) -----------------------------------------------------
+// Waits until *flag >= want (acquire, gpu scope). Bounded: a hand-off that never comes
+// (a bug, never a legal schedule) traps after seconds instead of hanging the device.
+__device__ __forceinline__ void wait_flag_geq(const unsigned* flag, unsigned want) {
+  for (long long n = 0;; ++n) {
+    unsigned v;
+    asm volatile("ld.acquire.gpu.global.u32 %0, [%1];\n" : "=r"(v) : "l"(flag) : "memory");
+    if (v >= want) break;
+    if (n > (1ll << 26)) __trap();
+    __nanosleep(64);
+  }
+}
+__device__ __forceinline__ unsigned long long global_ns() {
+  unsigned long long t;
+  asm volatile("mov.u64 %0, %globaltimer;" : "=l"(t));
+  return t;
+}
+__device__ __forceinline__ void store_release(unsigned* flag, unsigned v) {
+  asm volatile("st.release.gpu.global.u32 [%0], %1;\n" ::"l"(flag), "r"(v) : "memory");
+}
+
+// Version 2 in one pass over the inputs (no state kernel). CTAs take tickets in launch
+// order; ticket t works on segment t / chains of chain t % chains (chain = sequence,
+// head, d-block), so every segment's predecessor holds an earlier ticket and is already
+// running: waiting on it cannot deadlock. A CTA
+//   1. walks its segment once for the state alone: dS = the segment's own contribution
+//      (K and V only; they stay in L2 under an evict_last policy), unless it is the last;
+//   2. issues its first output tiles, then waits for its predecessor's hand-off
+//      S_in(seg) (64 KiB, fp32) and publishes S_in(seg+1) = g^L S_in(seg) + dS in a
+//      two-slot ring per chain, then raises the chain's counter to seg + 1;
+//   3. walks the segment again from S_in(seg) writing O (K and V now L2 hits).
+// DRAM traffic is read q, k, v and write o once (the state pass re-reads K and V from L2,
+// not DRAM), against 5.5 units for the two-launch form at 4 segments per sequence.
+// The ring needs only two slots: a CTA reads slot seg-1 before it writes slot seg, so the
+// writer of slot seg+1 (which waited for slot seg) runs after slot seg-1 was consumed.
+template <bool BF16>
+__global__ void __launch_bounds__(kV2Threads, 1) fused_v2_single_kernel(const Args a) {
+#ifdef LEET_FUSED_V2_DEVICE
+  using L = V2Layout<false>;
+  extern __shared__ __align__(1024) unsigned char smem_raw[];
+  __shared__ unsigned s_ticket;
+  const uint32_t raw = smem_u32(smem_raw);
+  const uint32_t base = (raw + 1023u) & ~1023u;
+  unsigned char* basep = smem_raw + (base - raw);
+  float2* ptab = reinterpret_cast<float2*>(basep + L::t_off);
+  float* pwz = reinterpret_cast<float*>(basep + L::t_off + 129 * 8);
+
+  const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
+  const int wg = warp >> 2, w4 = warp & 3;
+  const int g = lane >> 2, t = lane & 3;
+
+  if (tid == 0) s_ticket = atomicAdd(a.ticket, 1u);
+  __syncthreads();
+  unsigned long long* prof = a.prof ? a.prof + 5 * (int64_t)s_ticket : nullptr;
+  if (prof && tid == 0) prof[0] = global_ns();
+  const int64_t chains = a.num_seqs * a.H * a.ndvb;
+  const int64_t seg = (int64_t)s_ticket / chains, chain = (int64_t)s_ticket - seg * chains;
+  const int dvb = (int)(chain % a.ndvb);
+  const int64_t h = (chain / a.ndvb) % a.H, seq = chain / (a.ndvb * a.H);
+  const int64_t nseg = a.nseg_fixed, start = seg * a.Lseg;
+  const int seglen = (int)imin64(a.Lseg, a.N - start);
+  const int nch = (seglen + kC - 1) / kC;
+  const bool has_next = seg < nseg - 1;
+  const float rate = a.rate[h];
+  wg_decay_tables(ptab, pwz, rate, a.scale, tid);
+
+  const int64_t row0 = (seq * a.H + h) * a.N + start;
+  const uint16_t* gq = static_cast<const uint16_t*>(a.q) + row0 * 128;
+  const uint16_t* gk = static_cast<const uint16_t*>(a.k) + row0 * 128;
+  const uint16_t* gv = static_cast<const uint16_t*>(a.v) + row0 * a.d + (int64_t)dvb * 128;
+  uint16_t* go = static_cast<uint16_t*>(a.o) + row0 * a.d + (int64_t)dvb * 128 + 64 * wg;
+  // L2 policies (a.l2_hints): K, V of the state walk stay (evict_last) for the output
+  // walk; Q and the output walk's K, V go first. Without hints: evict_normal for all.
+  const int hint = a.l2_hints != 0;
+  const uint64_t keep = l2_policy(hint ? 1 : 0), drop = l2_policy(hint ? 2 : 0);
+
+  // state S^T: element (dv = 64wg + 16w4 + g + 8hh, rr = 8jb + 2t + e) in S[4jb + 2hh + e]
+  float S[64];
+#pragma unroll
+  for (int i = 0; i < 64; ++i) S[i] = 0.f;
+  if (has_next) {  // 1. dS of this segment (K, V only, six stages)
+    v2_prologue<true, V2LayoutKV, true>(base, gq, gk, gv, a.d, seglen, nch, tid, drop, keep);
+    v2_walk<BF16, true, V2LayoutKV, true>(S, a.d, base, basep, ptab, pwz, gq, gk, gv, go, seglen, nch, drop, keep);
+    __syncthreads();  // every warp is done with the stage buffers
+  }
+  if (prof && tid == 0) prof[1] = global_ns();
+  // 2. the output pass's first tiles, then the hand-off
+  v2_prologue<false, L, true>(base, gq, gk, gv, a.d, seglen, nch, tid, drop, drop);
+
+  unsigned* flag = a.flags + chain;
+  float* ring = a.ring + chain * 2 * (int64_t)kTile;
+  if (seg > 0) {
+    if (tid == 0) wait_flag_geq(flag, (unsigned)seg);
+    __syncthreads();
+  }
+  if (prof && tid == 0) prof[2] = global_ns();
+  const float* src = ring + ((seg + 1) & 1) * (int64_t)kTile;  // slot of seg - 1
+  float* dst = ring + (seg & 1) * (int64_t)kTile;
+  const float decL = expf(-rate * (float)a.Lseg);
+  // all 32 loads first, then the stores (interleaved, the compiler must assume the store
+  // may alias the next load and serialises them: measured 8 us per hand-off)
+  float2 prev[32];
+#pragma unroll
+  for (int jb = 0; jb < 16; ++jb)
+#pragma unroll
+    for (int hh = 0; hh < 2; ++hh) {
+      const int dv = 64 * wg + 16 * w4 + g + 8 * hh, rr = 8 * jb + 2 * t;
+      float2 x = make_float2(0.f, 0.f);
+      if (seg > 0) {
+        x = __ldcg(reinterpret_cast<const float2*>(src + dv * 128 + rr));
+      } else if (a.init) {
+        const float* ini = a.init + ((seq * a.H + h) * 128 + rr) * a.d + dvb * 128 + dv;
+        x = make_float2(ini[0], ini[a.d]);
+      }
+      prev[2 * jb + hh] = x;
+    }
+#pragma unroll
+  for (int jb = 0; jb < 16; ++jb)
+#pragma unroll
+    for (int hh = 0; hh < 2; ++hh) {
+      const int dv = 64 * wg + 16 * w4 + g + 8 * hh, rr = 8 * jb + 2 * t;
+      float* s2 = &S[4 * jb + 2 * hh];
+      const float2 x = prev[2 * jb + hh];
+      if (has_next)
+        __stcg(reinterpret_cast<float2*>(dst + dv * 128 + rr),
+               make_float2(fmaf(decL, x.x, s2[0]), fmaf(decL, x.y, s2[1])));
+      s2[0] = x.x;
+      s2[1] = x.y;
+    }
+  if (has_next) {
+    __syncthreads();
+    if (tid == 0) {
+      __threadfence();
+      store_release(flag, (unsigned)seg + 1u);
+    }
+  }
+  if (prof && tid == 0) prof[3] = global_ns();
+  // 3. the outputs
+  v2_walk<BF16, false, L, true>(S, a.d, base, basep, ptab, pwz, gq, gk, gv, go, seglen, nch, drop, drop);
+  if (prof && tid == 0) prof[4] = global_ns();
+
+  if (!has_next && a.fin) {
 #pragma unroll
     for (int jb = 0; jb < 16; ++jb)
 #pragma unroll

@@ -27,12 +27,19 @@
 constexpr int kV3Threads = 256;
 constexpr int kV3Tile = 64 * 128 * 4;  // one 64 x 128 fp32 tile (32 KB)
 
-template <bool STATE_ONLY>
+// NWG: warpgroups per CTA, 64 value columns each (2: the default; 1: the narrow output
+// kernel for one-walk schedules, as in version 2).
+template <bool STATE_ONLY, int NWG = 2>
 struct V3Layout {
   // byte offsets from a 1024-aligned base
-  static constexpr int per_stage = STATE_ONLY ? 2 * kV3Tile : 3 * kV3Tile;  // (Q,) K, V^T
+  static constexpr int threads = 128 * NWG, vsub = NWG * 8192;  // V^T sub-tile: [64 NWG dv][32 slots]
+  static constexpr int per_stage = (STATE_ONLY ? 1 : 2) * kV3Tile + 2 * vsub;  // (Q,) K, V^T
+  static constexpr int v_in = (STATE_ONLY ? 1 : 2) * kV3Tile;                 // V^T's offset in a stage
   static constexpr int s_off = 2 * per_stage;                                 // S^T halves
-  static constexpr int t_off = s_off + (STATE_ONLY ? 0 : 2 * 16384);          // tables
+  // S^T buffers: 16 KB (one r-half at a time) per warpgroup; the narrow kernel has room for
+  // both halves (32 KB), so its Q S needs one wgmma round trip, not two
+  static constexpr int s_bytes = STATE_ONLY ? 0 : 32768;
+  static constexpr int t_off = s_off + s_bytes;                               // tables
   static constexpr int bytes = t_off + 129 * 8 + 129 * 4 + 1024;
 };
 static_assert(V3Layout<false>::bytes <= 232448, "v3 shared memory");
@@ -73,22 +80,26 @@ __device__ __forceinline__ uint32_t v3_off(int row, int col, int sub) {
 }
 
 // Q or K: 64 rows x 128 floats (row stride 128) -> 4 swizzled [64][32] sub-tiles.
+template <int THREADS = kV3Threads>
 __device__ __forceinline__ void v3_load_qk(uint32_t dst, const float* g, int rows_valid, int tid) {
 #pragma unroll
-  for (int i = 0; i < 8; ++i) {
-    const int idx = tid + kV3Threads * i;
+  for (int i = 0; i < 2048 / THREADS; ++i) {
+    const int idx = tid + THREADS * i;
     const int row = idx >> 5, c32 = idx & 31;
     const bool ok = row < rows_valid;
     const float* src = g + (ok ? row * 128 : 0) + c32 * 4;
     cp_async16_z(dst + (c32 >> 3) * 8192 + swz(row, c32 & 7), src, ok ? 16 : 0);
   }
 }
-// V [64 tok][128 dv] (row stride ld) -> V^T [128 dv][64 slots] as 2 swizzled [128][32]
-// sub-tiles; slot p holds token (p & ~7) + perm(p & 7), perm = 0,2,4,6,1,3,5,7.
+// V [64 tok][64 NWG dv] (row stride ld) -> V^T [64 NWG dv][64 slots] as 2 swizzled
+// [64 NWG][32] sub-tiles; slot p holds token (p & ~7) + perm(p & 7), perm = 0,2,4,6,1,3,5,7.
 // A warp instruction covers 8 dv x 4 slots: 4 rows of 32 contiguous bytes in global memory,
-// 32 distinct banks in shared memory.
+// 32 distinct banks in shared memory. Warp w (of 4 NWG) copies dv 8w + (0..7) and the
+// same + 32 NWG.
+template <int NWG = 2>
 __device__ __forceinline__ void v3_load_vt(uint32_t dst, const float* g, int64_t ld,
                                            int rows_valid, int warp, int lane) {
+  constexpr int VSUB = NWG * 8192, HALF = 32 * NWG;
   // slot p = 4q + l3 (q = 0..15, l3 = lane >> 3) holds token 8(q >> 1) + 2 l3 + (q & 1)
   const int l3 = lane >> 3, dv0 = 8 * warp + (lane & 7);
   const uint32_t d0 = dst + dv0 * 128 + l3 * 4;
@@ -101,17 +112,21 @@ __device__ __forceinline__ void v3_load_vt(uint32_t dst, const float* g, int64_t
       const int j = 8 * q2 + 2 * l3 + odd;
       const bool ok = j < rows_valid;
       const float* src = ok ? gb + (int64_t)(8 * q2 + odd) * ld : g;
-      const uint32_t dq = d0 + (q >> 3) * 16384 + ((((q & 7) ^ (lane & 7))) << 4);
+      const uint32_t dq = d0 + (q >> 3) * VSUB + ((((q & 7) ^ (lane & 7))) << 4);
 #pragma unroll
-      for (int e = 0; e < 2; ++e) cp_async4_z(dq + e * 64 * 128, src + 64 * e, ok ? 4 : 0);
+      for (int e = 0; e < 2; ++e) cp_async4_z(dq + e * HALF * 128, src + HALF * e, ok ? 4 : 0);
     }
   }
 }
 
-template <bool STATE_ONLY>
-__global__ void __launch_bounds__(kV3Threads, 1) fused_v3_kernel(const Args a) {
+// NWG = 1: the narrow output kernel (one warpgroup, 64 value columns per CTA, one
+// segment per sequence only; the host guarantees it).
+template <bool STATE_ONLY, int NWG = 2>
+__global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
 #ifdef LEET_FUSED_V2_DEVICE
-  using L = V3Layout<STATE_ONLY>;
+  using L = V3Layout<STATE_ONLY, NWG>;
+  static_assert(NWG == 2 || !STATE_ONLY, "the narrow kernel has no state pass");
+  constexpr int DVB = 64 * NWG;  // value columns per CTA
   extern __shared__ __align__(1024) unsigned char smem_raw[];
   const uint32_t raw = smem_u32(smem_raw);
   const uint32_t base = (raw + 1023u) & ~1023u;
@@ -128,21 +143,20 @@ __global__ void __launch_bounds__(kV3Threads, 1) fused_v3_kernel(const Args a) {
   const int dvb = P.dvb, seglen = P.seglen, nch = P.nch;
   const int64_t h = P.h, nseg = P.nseg, gs = P.gs, seq = P.seq, seg = P.seg, start = P.start;
   const float rate = a.rate[h];
-  wg_decay_tables(ptab, pwz, rate, a.scale, tid);
+  wg_decay_tables<L::threads>(ptab, pwz, rate, a.scale, tid);
 
   const int64_t row0 = (seq * a.H + h) * a.N + start;
   const float* gq = static_cast<const float*>(a.q) + row0 * 128;
   const float* gk = static_cast<const float*>(a.k) + row0 * 128;
-  const float* gv = static_cast<const float*>(a.v) + row0 * a.d + (int64_t)dvb * 128;
-  float* go = static_cast<float*>(a.o) + row0 * a.d + (int64_t)dvb * 128 + 64 * wg;
+  const float* gv = static_cast<const float*>(a.v) + row0 * a.d + (int64_t)dvb * DVB;
+  float* go = static_cast<float*>(a.o) + row0 * a.d + (int64_t)dvb * DVB + 64 * wg;
 
   auto issue = [&](int c) {
     const uint32_t st = base + (c & 1) * L::per_stage;
     const int rows = min(kC, seglen - c * kC);
-    if constexpr (!STATE_ONLY) v3_load_qk(st, gq + (int64_t)c * kC * 128, rows, tid);
-    v3_load_qk(st + (STATE_ONLY ? 0 : kV3Tile), gk + (int64_t)c * kC * 128, rows, tid);
-    v3_load_vt(st + (STATE_ONLY ? 1 : 2) * kV3Tile, gv + (int64_t)c * kC * a.d, a.d, rows, warp,
-               lane);
+    if constexpr (!STATE_ONLY) v3_load_qk<L::threads>(st, gq + (int64_t)c * kC * 128, rows, tid);
+    v3_load_qk<L::threads>(st + (STATE_ONLY ? 0 : kV3Tile), gk + (int64_t)c * kC * 128, rows, tid);
+    v3_load_vt<NWG>(st + L::v_in, gv + (int64_t)c * kC * a.d, a.d, rows, warp, lane);
   };
   issue(0);
   cp_async_commit();
@@ -161,12 +175,12 @@ __global__ void __launch_bounds__(kV3Threads, 1) fused_v3_kernel(const Args a) {
           float2 x = make_float2(0.f, 0.f);
           if (!STATE_ONLY && a.init)
             x = *reinterpret_cast<const float2*>(
-                a.init + ((seq * a.H + h) * 128 + rr) * a.d + dvb * 128 + dv);
+                a.init + ((seq * a.H + h) * 128 + rr) * a.d + dvb * DVB + dv);
           S[m][4 * nb + 2 * hh] = x.x;
           S[m][4 * nb + 2 * hh + 1] = x.y;
         }
   };
-  if (STATE_ONLY || seg == 0) {
+  if (STATE_ONLY || seg == 0 || NWG == 1) {
     init_load();
   } else {
     asm volatile("griddepcontrol.wait;\n" ::: "memory");
@@ -211,10 +225,10 @@ __global__ void __launch_bounds__(kV3Threads, 1) fused_v3_kernel(const Args a) {
                   ((uint32_t)((4 * (w4 & 1) + (g >> 2) + 2 * hi) ^ (2 * t + o)) << 4);
   float rowf[2] = {0.f, 0.f};
   // S^T half m -> sS (tf32-rounded), conflict-free scalar stores
-  auto write_sS = [&](const float* Sm) {
+  auto write_sS = [&](const float* Sm, uint32_t at = 0) {
 #pragma unroll
     for (int i = 0; i < 32; ++i)  // i = 4 nb + 2 hh + e: row dv = 8nb + 2t + e, col r = ... + 8hh
-      sts_b32(sS + 1024 * (i >> 2) + xo[(i >> 1) & 1][i & 1], cvt_tf32(Sm[i]));
+      sts_b32(sS + at + 1024 * (i >> 2) + xo[(i >> 1) & 1][i & 1], cvt_tf32(Sm[i]));
   };
 
   for (int c = 0; c < nch; ++c) {
@@ -230,12 +244,37 @@ __global__ void __launch_bounds__(kV3Threads, 1) fused_v3_kernel(const Args a) {
     const int Lc = min(kC, seglen - c * kC);
     const uint32_t st = base + (c & 1) * L::per_stage;
     const uint32_t tK = st + (STATE_ONLY ? 0 : kV3Tile);
-    const uint32_t tV = st + (STATE_ONLY ? 1 : 2) * kV3Tile + wg * 8192;  // this wg's 64 dv rows
+    const uint32_t tV = st + L::v_in + wg * 8192;  // this wg's 64 dv rows
 
     float O[32];
     if constexpr (!STATE_ONLY) {
       const uint32_t tQ = st;
       float P[32];
+      if constexpr (NWG == 1) {
+        // 1-2. both S^T halves to shared memory; P = Q K^T (first group), O = Q S (second)
+        write_sS(S[0]);
+        write_sS(S[1], 16384);
+        fence_async_smem();
+        bar_wg(1);
+        reg_fence<32>(O);
+        reg_fence<32>(P);
+        wg_fence();
+#pragma unroll
+        for (int ks = 0; ks < 16; ++ks) {
+          const uint32_t off = (ks >> 2) * 8192 + (ks & 3) * 32;
+          wg_ss_tf32(P, sw128_desc(tQ + off, 16, 1024), sw128_desc(tK + off, 16, 1024), ks);
+        }
+        wg_commit();
+#pragma unroll
+        for (int ks = 0; ks < 16; ++ks) {
+          const uint32_t off = (ks >> 3) * 16384 + ((ks >> 2) & 1) * 8192 + (ks & 3) * 32;
+          const uint32_t offs = (ks >> 3) * 16384 + ((ks >> 2) & 1) * 8192 + (ks & 3) * 32;
+          wg_ss_tf32(O, sw128_desc(tQ + off, 16, 1024), sw128_desc(sS + offs, 16, 1024), ks);
+        }
+        wg_commit();
+        wg_wait<1>();
+        reg_fence<32>(P);
+      } else {
       // 1. P = Q K^T ; O = Q[:, 0:64] S[0:64, :]
       write_sS(S[0]);
       fence_async_smem();
@@ -269,6 +308,7 @@ __global__ void __launch_bounds__(kV3Threads, 1) fused_v3_kernel(const Args a) {
         wg_ss_tf32(O, sw128_desc(tQ + 16384 + off, 16, 1024), sw128_desc(sS + off, 16, 1024), 1);
       }
       wg_commit();
+      }
       // 3. decay/mask P into A fragments (k slot t <-> token 2t, t+4 <-> 2t+1)
       uint32_t pa[8][4];
 #pragma unroll
@@ -294,7 +334,7 @@ __global__ void __launch_bounds__(kV3Threads, 1) fused_v3_kernel(const Args a) {
       wg_fence();
 #pragma unroll
       for (int kk = 0; kk < 8; ++kk)
-        wg_rs_tf32(O, pa[kk], sw128_desc(tV + (kk >> 2) * 16384 + (kk & 3) * 32, 16, 1024));
+        wg_rs_tf32(O, pa[kk], sw128_desc(tV + (kk >> 2) * L::vsub + (kk & 3) * 32, 16, 1024));
       wg_commit();
     }
     // 5. S = g^Lc S + (K diag g^(Lc-1-j))^T V, one r-half (m) per commit group;
@@ -323,7 +363,7 @@ __global__ void __launch_bounds__(kV3Threads, 1) fused_v3_kernel(const Args a) {
         wg_fence();
 #pragma unroll
         for (int ks = 0; ks < 8; ++ks)
-          wg_rs_tf32(S[m], ka[ks], sw128_desc(tV + (ks >> 2) * 16384 + (ks & 3) * 32, 16, 1024));
+          wg_rs_tf32(S[m], ka[ks], sw128_desc(tV + (ks >> 2) * L::vsub + (ks & 3) * 32, 16, 1024));
         wg_commit();
         if (!STATE_ONLY && m == 0) {
           wg_wait<1>();
@@ -364,7 +404,7 @@ __global__ void __launch_bounds__(kV3Threads, 1) fused_v3_kernel(const Args a) {
 #pragma unroll
         for (int hh = 0; hh < 2; ++hh) {
           const int rr = 64 * m + 16 * w4 + g + 8 * hh, dv = 64 * wg + 8 * nb + 2 * t;
-          *reinterpret_cast<float2*>(a.fin + ((seq * a.H + h) * 128 + rr) * a.d + dvb * 128 + dv) =
+          *reinterpret_cast<float2*>(a.fin + ((seq * a.H + h) * 128 + rr) * a.d + dvb * DVB + dv) =
               make_float2(S[m][4 * nb + 2 * hh], S[m][4 * nb + 2 * hh + 1]);
         }
   }

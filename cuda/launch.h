@@ -31,4 +31,14 @@ void launch_fleet(const AttnParams& p, const LaunchContext& ctx);
 void launch_lightning(const AttnParams& p, const LaunchContext& ctx);
 void launch_fused(const AttnParams& p, const LaunchContext& ctx);
 
+// The Hopper chunk body of `fused` (wgmma kernels, cuda/fused_v2.cuh and fused_v3.cuh)
+// under a chunk-parallel schedule with state granularity seg_len: per-segment states of
+// every segment but each sequence's last (K and V only), a scan over them, then each
+// segment's outputs from its incoming state. seg_len >= N is one walk per (sequence,
+// head, 128 value columns) with the running state: Lightning Attention-2. Returns false,
+// having launched nothing, where that body does not apply: not an sm_90 device running
+// the sm_90a code, r != 128, d not a multiple of 128, packed sequences, tensors not
+// 16-byte aligned, float32 at Precision::Exact, or LEET_CUDA_WGMMA=0.
+bool launch_wgmma_schedule(const AttnParams& p, const LaunchContext& ctx, int64_t seg_len);
+
 }  // namespace leet::cuda

@@ -25,7 +25,7 @@ export interface DecayAttentionOptions extends DecayOptions {
    */
   chunk?: number;
   /**
-   * float32 inputs on tensor-core paths (fused on CUDA): "exact" keeps float32
+   * float32 inputs on tensor-core paths (CUDA: vanilla, blocked, recursive, lightning, fused): "exact" keeps float32
    * accuracy, "tf32" trades it (rel. error ~1e-3) for speed. Default "exact".
    */
   precision?: Precision;

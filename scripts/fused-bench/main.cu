@@ -174,7 +174,25 @@ struct Case {
   double tol;
   bool v1 = false;  // force version 1 (LEET_FUSED_V1=1)
   int ksub = 0;     // LEET_FUSED_KSUB (v2 state-pass sub-segments; 0 = default)
+  const char* env = "";  // NAME=VALUE ... (e.g. LEET_FUSED_SINGLE=1: the single pass)
 };
+
+// Clears the single-pass knobs, then sets each NAME=VALUE of the space-separated list.
+static void apply_env(const char* list) {
+  unsetenv("LEET_FUSED_SINGLE");
+  unsetenv("LEET_FUSED_SINGLE_SEG");
+  unsetenv("LEET_FUSED_L2HINTS");
+  unsetenv("LEET_CUDA_WGMMA_NARROW");
+  std::string all(list), item;
+  size_t i = 0;
+  while (i <= all.size()) {
+    const size_t j = std::min(all.find(' ', i), all.size());
+    item = all.substr(i, j - i);
+    const size_t eq = item.find('=');
+    if (eq != std::string::npos) setenv(item.substr(0, eq).c_str(), item.substr(eq + 1).c_str(), 1);
+    i = j + 1;
+  }
+}
 
 static bool run_case(const Case& c, uint64_t seed, FILE* js, bool first) {
   AttnParams p;
@@ -206,6 +224,7 @@ static bool run_case(const Case& c, uint64_t seed, FILE* js, bool first) {
   if (c.seg) setenv("LEET_FUSED_SEGMENT", std::to_string(c.seg).c_str(), 1); else unsetenv("LEET_FUSED_SEGMENT");
   if (c.v1) setenv("LEET_FUSED_V1", "1", 1); else unsetenv("LEET_FUSED_V1");
   if (c.ksub) setenv("LEET_FUSED_KSUB", std::to_string(c.ksub).c_str(), 1); else unsetenv("LEET_FUSED_KSUB");
+  apply_env(c.env);
   Ctx ctx; ctx.set(p);
   std::string err;
   try { cuda::launch_fused(p, ctx.lc); } catch (const std::exception& e) { err = e.what(); }
@@ -306,6 +325,15 @@ static int check(const char* path) {
       {"v3 f32tf32 1x2x2000 r128 d384 heur st", F32, TF, 1, 2, 2000, 128, 384, {}, true, true, 0, 2e-3},
       {"v3 f32tf32 1x2x777 r128 d128 seg192 st", F32, TF, 1, 2, 777, 128, 128, {}, true, true, 192, 2e-3},
       {"v1 f32tf32 2x3x1000 r128 d128 seg128 st", F32, TF, 2, 3, 1000, 128, 128, {}, true, true, 128, 2e-3, true},
+      // version 2 in one pass (fused_v2_single_kernel): segment tails, states, several
+      // d-blocks and batches, one-token last segment, and the default choice at a real shape
+      {"v2s f16 1x2x4100 r128 d128 seg256 st", F16, TF, 1, 2, 4100, 128, 128, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_SINGLE=1 LEET_FUSED_SINGLE_SEG=256"},
+      {"v2s bf16 2x3x1000 r128 d256 seg128 st", BF, TF, 2, 3, 1000, 128, 256, {}, true, true, 0, 1e-2, false, 0, "LEET_FUSED_SINGLE=1 LEET_FUSED_SINGLE_SEG=128"},
+      {"v2s f16 1x1x65 r128 d128 seg64 fin", F16, TF, 1, 1, 65, 128, 128, {}, false, true, 0, 2e-3, false, 0, "LEET_FUSED_SINGLE=1 LEET_FUSED_SINGLE_SEG=64"},
+      {"v2s bf16 3x2x3000 r128 d128 L256", BF, TF, 3, 2, 3000, 128, 128, {}, false, false, 0, 1e-2, false, 0, "LEET_FUSED_SINGLE=1"},
+      {"v2s f16 2x2x2000 r128 d384 seg64 st nohint", F16, TF, 2, 2, 2000, 128, 384, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_SINGLE=1 LEET_FUSED_SINGLE_SEG=64 LEET_FUSED_L2HINTS=0"},
+      {"v2s f16 1x32x16384 r128 d128 L512 st", F16, TF, 1, 32, 16384, 128, 128, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_SINGLE=1"},
+      {"v2s bf16 1x8x16384 r128 d128 seg512 fin", BF, TF, 1, 8, 16384, 128, 128, {}, false, true, 0, 1e-2, false, 0, "LEET_FUSED_SINGLE=1 LEET_FUSED_SINGLE_SEG=512"},
   };
   FILE* js = fopen(path, "w");
   fprintf(js, "[\n");
@@ -316,11 +344,14 @@ static int check(const char* path) {
   fails += !run_case(cases[3], 78, js, false);
   fails += !run_case(cases[1], 79, js, false);
   fails += !run_case(cases[2], 80, js, false);  // v3 with fresh inputs
+  fails += !run_case(cases[cases.size() - 2], 81, js, false);  // single pass with fresh inputs
+  fails += !run_case(cases[cases.size() - 2], 82, js, false);
   fprintf(js, "\n]\n");
   fclose(js);
   unsetenv("LEET_FUSED_SEGMENT");
   unsetenv("LEET_FUSED_V1");
   unsetenv("LEET_FUSED_KSUB");
+  apply_env("");
   printf("check: %d failures\n", fails);
   return fails;
 }
@@ -354,6 +385,7 @@ struct Row {
   int seg;  // 0 = heuristic
   double target_ms;  // H200 target (0 = none)
   const char* env = "";  // extra NAME=VALUE for this row
+  int64_t sched = 0;  // 0: launch_fused; > 0: launch_wgmma_schedule with that length (N: lightning's walk)
 };
 
 static void bench(const char* path) {
@@ -371,19 +403,27 @@ static void bench(const char* path) {
       {"bf16 8x8192", BF, TF, 8, 8192, 0, 0.75},     {"bf16 1x1024", BF, TF, 1, 1024, 0, 0.03},
       {"fp32-tf32 1x65536", F32, TF, 1, 65536, 0, 1.5}, {"fp32-exact 1x65536", F32, EX, 1, 65536, 0, 3.0},
       {"fp32-tf32 8x8192", F32, TF, 8, 8192, 0, 0},  {"fp32-tf32 1x1024", F32, TF, 1, 1024, 0, 0},
-      // version 1 in the same run, the baselines (fp32 TF32: LEET_FUSED_V3=0)
-      {"v1 fp32-tf32 1x65536", F32, TF, 1, 65536, 0, 1.5, "LEET_FUSED_V3=0"},
-      {"v1 fp32-tf32 8x8192", F32, TF, 8, 8192, 0, 0, "LEET_FUSED_V3=0"},
-      {"v1 fp32-tf32 1x1024", F32, TF, 1, 1024, 0, 0, "LEET_FUSED_V3=0"},
-      {"v1 fp16 1x65536", F16, TF, 1, 65536, 0, 0.75, "LEET_FUSED_V1=1"},
-      // segment-length and launch variants of v3
-      {"fp32-tf32 1x65536 seg4096", F32, TF, 1, 65536, 4096, 0},
-      {"fp32-tf32 1x65536 seg8192", F32, TF, 1, 65536, 8192, 0},
-      {"fp32-tf32 1x65536 pdl", F32, TF, 1, 65536, 0, 0, "LEET_FUSED_PDL=1"},
-      {"fp32-tf32 1x1024 seg512", F32, TF, 1, 1024, 512, 0},
-      {"fp32-tf32 1x1024 seg1024", F32, TF, 1, 1024, 1024, 0},
+      {"fp16 1x16384", F16, TF, 1, 16384, 0, 0},     {"fp16 1x4096", F16, TF, 1, 4096, 0, 0},
+      // the single pass (opt-in, LEET_FUSED_SINGLE=1): segment length and L2 hints
+      {"1P fp16 1x65536 s512", F16, TF, 1, 65536, 0, 0.75, "LEET_FUSED_SINGLE=1"},
+      {"1P fp16 1x65536 s256", F16, TF, 1, 65536, 0, 0.75, "LEET_FUSED_SINGLE=1 LEET_FUSED_SINGLE_SEG=256"},
+      {"1P fp16 1x65536 s2048", F16, TF, 1, 65536, 0, 0.75, "LEET_FUSED_SINGLE=1 LEET_FUSED_SINGLE_SEG=2048"},
+      {"1P fp16 1x65536 s512 nohint", F16, TF, 1, 65536, 0, 0.75, "LEET_FUSED_SINGLE=1 LEET_FUSED_L2HINTS=0"},
+      {"1P fp16 1x16384 s512", F16, TF, 1, 16384, 0, 0, "LEET_FUSED_SINGLE=1"},
+      {"1P fp16 1x1024 s256", F16, TF, 1, 1024, 0, 0.03, "LEET_FUSED_SINGLE=1"},
+      // lightning's schedule on the wgmma body (one walk per sequence): narrow (one
+      // warpgroup per 64 columns) and two-warpgroup kernels, and blocked's 4096 chunks
+      {"L fp16 1x65536 narrow", F16, TF, 1, 65536, 0, 0, "", 65536},
+      {"L fp16 1x65536 wide", F16, TF, 1, 65536, 0, 0, "LEET_CUDA_WGMMA_NARROW=0", 65536},
+      {"L fp16 1x16384 narrow", F16, TF, 1, 16384, 0, 0, "", 16384},
+      {"L fp16 1x1024 narrow", F16, TF, 1, 1024, 0, 0, "", 1024},
+      {"L bf16 1x65536 narrow", BF, TF, 1, 65536, 0, 0, "", 65536},
+      {"L fp32-tf32 1x65536 narrow", F32, TF, 1, 65536, 0, 0, "", 65536},
+      {"L fp32-tf32 1x65536 wide", F32, TF, 1, 65536, 0, 0, "LEET_CUDA_WGMMA_NARROW=0", 65536},
+      {"L fp32-tf32 1x16384 narrow", F32, TF, 1, 16384, 0, 0, "", 16384},
+      {"L fp32-tf32 1x1024 narrow", F32, TF, 1, 1024, 0, 0, "", 1024},
+      {"B fp16 1x65536 c4096", F16, TF, 1, 65536, 0, 0, "", 4096},
       {"fp16 1x65536 (repeat)", F16, TF, 1, 65536, 0, 0.75},
-      {"fp32-tf32 1x65536 (repeat)", F32, TF, 1, 65536, 0, 1.5},
       {"fp16 1x1024 (repeat)", F16, TF, 1, 1024, 0, 0.03},
   };
   FILE* js = fopen(path, "w");
@@ -411,11 +451,15 @@ static void bench(const char* path) {
     unsetenv("LEET_FUSED_KSUB");
     unsetenv("LEET_FUSED_PDL");
     unsetenv("LEET_FUSED_V3");
-    if (row.env[0]) putenv(const_cast<char*>(row.env));
+    apply_env(row.env);
     Ctx ctx; ctx.set(p);
     auto launch = [&](int s) {
       p.q = bufs[4 * s]; p.k = bufs[4 * s + 1]; p.v = bufs[4 * s + 2]; p.o = bufs[4 * s + 3];
-      cuda::launch_fused(p, ctx.lc);
+      if (row.sched > 0) {
+        if (!cuda::launch_wgmma_schedule(p, ctx.lc, row.sched)) fprintf(stderr, "schedule not taken\n");
+      } else {
+        cuda::launch_fused(p, ctx.lc);
+      }
     };
     for (int i = 0; i < 2 * nsets; ++i) launch(i % nsets);
     CK(cudaGetLastError());
@@ -491,9 +535,10 @@ int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "check";
   if (mode == "check") return check(argc > 2 ? argv[2] : "check.json") ? 1 : 0;
   if (mode == "bench") { bench(argc > 2 ? argv[2] : "bench.json"); return 0; }
-  if (mode == "profile" || mode == "profile32") {  // fp16 (or fp32 TF32) 8x8192, one segment, for ncu
-    const bool f32 = mode == "profile32";
-    const int64_t B = 8, H = 32, N = 8192, r = 128, d = 128;
+  if (mode == "profile" || mode == "profile32" || mode == "profile1p") {
+    // for ncu: fp16 (or fp32 TF32) 8x8192, one segment; profile1p: fp16 1x65536 (single pass)
+    const bool f32 = mode == "profile32", one = mode == "profile1p";
+    const int64_t B = one ? 1 : 8, H = 32, N = one ? 65536 : 8192, r = 128, d = 128;
     std::vector<double> rates(H);
     for (int h = 0; h < H; ++h) rates[h] = std::pow(2.0, -0.25 * (h + 1));
     AttnParams p;
@@ -507,6 +552,36 @@ int main(int argc, char** argv) {
     Ctx ctx; ctx.set(p);
     for (int i = 0; i < 3; ++i) cuda::launch_fused(p, ctx.lc);
     CK(cudaDeviceSynchronize());
+    return 0;
+  }
+  if (mode == "prof1p") {  // the single pass's per-CTA timeline (LEET_FUSED_PROF), fp16 1x65536
+    const int64_t B = 1, H = 32, r = 128, d = 128;
+    std::vector<double> rates(H);
+    for (int h = 0; h < H; ++h) rates[h] = std::pow(2.0, -0.25 * (h + 1));
+    for (int64_t N : {65536, 16384}) {
+      AttnParams p;
+      p.dtype = DType::F16; p.precision = Precision::TF32;
+      p.B = B; p.H = H; p.N = N; p.r = r; p.d = d; p.decay_rate = rates.data();
+      void *q, *k, *v, *o;
+      const size_t n = B * H * N * r, es = 2;
+      CK(cudaMalloc(&q, n * es)); CK(cudaMalloc(&k, n * es)); CK(cudaMalloc(&v, n * es)); CK(cudaMalloc(&o, n * es));
+      fill(q, n, p.dtype, 1); fill(k, n, p.dtype, 2); fill(v, n, p.dtype, 3);
+      p.q = q; p.k = k; p.v = v; p.o = o;
+      Ctx ctx; ctx.set(p);
+      setenv("LEET_FUSED_SINGLE", "1", 1);
+      for (const char* seg : {"256", "512", "2048"}) {
+        setenv("LEET_FUSED_SINGLE_SEG", seg, 1);
+        unsetenv("LEET_FUSED_PROF");
+        cuda::launch_fused(p, ctx.lc);
+        CK(cudaDeviceSynchronize());
+        setenv("LEET_FUSED_PROF", "1", 1);
+        fprintf(stderr, "N=%lld ", (long long)N);
+        cuda::launch_fused(p, ctx.lc);
+        CK(cudaDeviceSynchronize());
+      }
+      unsetenv("LEET_FUSED_PROF");
+      cudaFree(q); cudaFree(k); cudaFree(v); cudaFree(o);
+    }
     return 0;
   }
   fprintf(stderr, "usage: fused_bench check|bench [out.json]\n");
