@@ -961,6 +961,9 @@ template <bool BF16> struct V2Family {
   static constexpr bool has_narrow = true;
   static auto narrow_kernel() { return fused_v2_kernel<BF16, false, 1>; }
   static constexpr int narrow_smem = V2Layout<false, 1>::bytes;
+  static constexpr bool has_narrow32 = false;
+  static auto narrow32_kernel() { return narrow_kernel(); }  // (unused)
+  static constexpr int narrow32_smem = 0;
 };
 struct V3Family {
   static constexpr const char* name = "v3";
@@ -974,6 +977,10 @@ struct V3Family {
   static constexpr bool has_narrow = true;
   static auto narrow_kernel() { return fused_v3_kernel<false, 1>; }
   static constexpr int narrow_smem = V3Layout<false, 1>::bytes;
+  // 32 value columns per CTA (m64n32 wgmma): four CTAs per (sequence, head, 128 columns)
+  static constexpr bool has_narrow32 = true;
+  static auto narrow32_kernel() { return fused_v3_kernel<false, 1, 32>; }
+  static constexpr int narrow32_smem = V3Layout<false, 1, 32>::bytes;
 };
 
 inline bool env_set(const char* name) {
@@ -1126,21 +1133,29 @@ template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext&
   const int64_t total_segs = p.B * a.nseg_fixed;
   const bool staged = a.nseg_fixed > 1;
   // One walk per sequence (lightning's schedule) with fewer (sequence, head, 128-column)
-  // walks than SMs: the narrow kernel, one warpgroup per 64 value columns, twice the
-  // CTAs (each walk's chunk steps are latency-bound, so a CTA per SM with half the work
-  // per step walks faster). LEET_CUDA_WGMMA_NARROW=0 keeps the two-warpgroup kernel.
+  // walks than SMs: a narrow kernel, one warpgroup per 64 value columns (float32 TF32: per
+  // 32 columns where those CTAs still fit in one wave), two or four times the CTAs. Each
+  // walk's chunk steps are latency-bound, so CTAs with less work per step walk faster.
+  // LEET_CUDA_WGMMA_NARROW=0 keeps the two-warpgroup kernel; LEET_CUDA_WGMMA_DV=64|32
+  // forces a width.
   if (Family::has_narrow && L_forced > 0 && !staged && p.B * p.H * a.ndvb < sms &&
       !(std::getenv("LEET_CUDA_WGMMA_NARROW") && std::getenv("LEET_CUDA_WGMMA_NARROW")[0] == '0')) {
-    a.ndvb = (int)ceil_div(p.d, 64);
-    static bool attr = false;
-    if (!attr) {
-      check(cudaFuncSetAttribute(Family::narrow_kernel(), cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                 Family::narrow_smem),
+    bool w32 = Family::has_narrow32 && p.B * p.H * ceil_div(p.d, 32) <= sms;
+    if (const char* env = std::getenv("LEET_CUDA_WGMMA_DV")) {
+      if (std::atoi(env) == 64) w32 = false;
+      if (std::atoi(env) == 32) w32 = Family::has_narrow32;
+    }
+    a.ndvb = (int)ceil_div(p.d, w32 ? 32 : 64);
+    const auto kernel = w32 ? Family::narrow32_kernel() : Family::narrow_kernel();
+    const int smem = w32 ? Family::narrow32_smem : Family::narrow_smem;
+    static bool attr[2] = {false, false};
+    if (!attr[w32]) {
+      check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, smem),
             "narrow kernel attribute");
-      attr = true;
+      attr[w32] = true;
     }
     const int64_t grid = total_segs * p.H * a.ndvb;
-    Family::narrow_kernel()<<<(unsigned)grid, 128, Family::narrow_smem, ctx.stream>>>(a);
+    kernel<<<(unsigned)grid, 128, smem, ctx.stream>>>(a);
     check(cudaGetLastError(), (std::string(Family::name) + " narrow output kernel launch").c_str());
     return;
   }

@@ -27,18 +27,20 @@
 constexpr int kV3Threads = 256;
 constexpr int kV3Tile = 64 * 128 * 4;  // one 64 x 128 fp32 tile (32 KB)
 
-// NWG: warpgroups per CTA, 64 value columns each (2: the default; 1: the narrow output
-// kernel for one-walk schedules, as in version 2).
-template <bool STATE_ONLY, int NWG = 2>
+// NWG: warpgroups per CTA; DVW: value columns per warpgroup (2 x 64: the default; 1 x 64
+// or 1 x 32: the narrow output kernels for one-walk schedules, as in version 2).
+template <bool STATE_ONLY, int NWG = 2, int DVW = 64>
 struct V3Layout {
   // byte offsets from a 1024-aligned base
-  static constexpr int threads = 128 * NWG, vsub = NWG * 8192;  // V^T sub-tile: [64 NWG dv][32 slots]
+  static constexpr int threads = 128 * NWG;
+  static constexpr int vsub = NWG * DVW * 128;    // V^T sub-tile: [NWG DVW dv][32 slots]
+  static constexpr int ssub = DVW * 128;          // S^T sub-tile: [DVW dv][32 r]
   static constexpr int per_stage = (STATE_ONLY ? 1 : 2) * kV3Tile + 2 * vsub;  // (Q,) K, V^T
   static constexpr int v_in = (STATE_ONLY ? 1 : 2) * kV3Tile;                 // V^T's offset in a stage
   static constexpr int s_off = 2 * per_stage;                                 // S^T halves
-  // S^T buffers: 16 KB (one r-half at a time) per warpgroup; the narrow kernel has room for
-  // both halves (32 KB), so its Q S needs one wgmma round trip, not two
-  static constexpr int s_bytes = STATE_ONLY ? 0 : 32768;
+  // S^T buffers: one r-half at a time per warpgroup (16 KB each); the narrow kernels have
+  // room for both halves, so their Q S needs one wgmma round trip, not two
+  static constexpr int s_bytes = STATE_ONLY ? 0 : (NWG == 2 ? 32768 : 4 * ssub);
   static constexpr int t_off = s_off + s_bytes;                               // tables
   static constexpr int bytes = t_off + 129 * 8 + 129 * 4 + 1024;
 };
@@ -57,6 +59,30 @@ __device__ __forceinline__ void wg_rs_tf32(float* d, const uint32_t* a, uint64_t
     "wgmma.mma_async.sync.aligned.m64n64k8.f32.tf32.tf32 {%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%22,%23,%24,%25,%26,%27,%28,%29,%30,%31}, {%32,%33,%34,%35}, %36, p, 1, 1;\n}\n"
     : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31])
     : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(db), "r"(1));
+}
+
+__device__ __forceinline__ void wg_ss_tf32_n32(float* d, uint64_t da, uint64_t db, int acc) {
+  asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %18, 0;\n"
+    "wgmma.mma_async.sync.aligned.m64n32k8.f32.tf32.tf32 {%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15}, %16, %17, p, 1, 1;\n}\n"
+    : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15])
+    : "l"(da), "l"(db), "r"(acc));
+}
+
+__device__ __forceinline__ void wg_rs_tf32_n32(float* d, const uint32_t* a, uint64_t db) {
+  asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %21, 0;\n"
+    "wgmma.mma_async.sync.aligned.m64n32k8.f32.tf32.tf32 {%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15}, {%16,%17,%18,%19}, %20, p, 1, 1;\n}\n"
+    : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15])
+    : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(db), "r"(1));
+}
+
+// m64 x N x k8 TF32, N = 64 or 32 (the value-column width of a warpgroup)
+template <int N> __device__ __forceinline__ void wg_ss_tf32v(float* d, uint64_t da, uint64_t db, int acc) {
+  if constexpr (N == 64) wg_ss_tf32(d, da, db, acc);
+  else wg_ss_tf32_n32(d, da, db, acc);
+}
+template <int N> __device__ __forceinline__ void wg_rs_tf32v(float* d, const uint32_t* a, uint64_t db) {
+  if constexpr (N == 64) wg_rs_tf32(d, a, db);
+  else wg_rs_tf32_n32(d, a, db);
 }
 #endif  // LEET_FUSED_V2_DEVICE
 
@@ -91,15 +117,15 @@ __device__ __forceinline__ void v3_load_qk(uint32_t dst, const float* g, int row
     cp_async16_z(dst + (c32 >> 3) * 8192 + swz(row, c32 & 7), src, ok ? 16 : 0);
   }
 }
-// V [64 tok][64 NWG dv] (row stride ld) -> V^T [64 NWG dv][64 slots] as 2 swizzled
-// [64 NWG][32] sub-tiles; slot p holds token (p & ~7) + perm(p & 7), perm = 0,2,4,6,1,3,5,7.
+// V [64 tok][NWG DVW dv] (row stride ld) -> V^T [NWG DVW dv][64 slots] as 2 swizzled
+// [NWG DVW][32] sub-tiles; slot p holds token (p & ~7) + perm(p & 7), perm = 0,2,4,6,1,3,5,7.
 // A warp instruction covers 8 dv x 4 slots: 4 rows of 32 contiguous bytes in global memory,
-// 32 distinct banks in shared memory. Warp w (of 4 NWG) copies dv 8w + (0..7) and the
-// same + 32 NWG.
-template <int NWG = 2>
+// 32 distinct banks in shared memory. Warp w (of 4 NWG) copies dv 8w + (0..7) and, for
+// DVW = 64, the same + 32 NWG.
+template <int NWG = 2, int DVW = 64>
 __device__ __forceinline__ void v3_load_vt(uint32_t dst, const float* g, int64_t ld,
                                            int rows_valid, int warp, int lane) {
-  constexpr int VSUB = NWG * 8192, HALF = 32 * NWG;
+  constexpr int VSUB = NWG * DVW * 128, HALF = 32 * NWG, E = DVW / 32;
   // slot p = 4q + l3 (q = 0..15, l3 = lane >> 3) holds token 8(q >> 1) + 2 l3 + (q & 1)
   const int l3 = lane >> 3, dv0 = 8 * warp + (lane & 7);
   const uint32_t d0 = dst + dv0 * 128 + l3 * 4;
@@ -114,19 +140,22 @@ __device__ __forceinline__ void v3_load_vt(uint32_t dst, const float* g, int64_t
       const float* src = ok ? gb + (int64_t)(8 * q2 + odd) * ld : g;
       const uint32_t dq = d0 + (q >> 3) * VSUB + ((((q & 7) ^ (lane & 7))) << 4);
 #pragma unroll
-      for (int e = 0; e < 2; ++e) cp_async4_z(dq + e * HALF * 128, src + HALF * e, ok ? 4 : 0);
+      for (int e = 0; e < E; ++e) cp_async4_z(dq + e * HALF * 128, src + HALF * e, ok ? 4 : 0);
     }
   }
 }
 
-// NWG = 1: the narrow output kernel (one warpgroup, 64 value columns per CTA, one
-// segment per sequence only; the host guarantees it).
-template <bool STATE_ONLY, int NWG = 2>
+// NWG = 1: the narrow output kernels (one warpgroup, DVW = 64 or 32 value columns per
+// CTA, one segment per sequence only; the host guarantees it).
+template <bool STATE_ONLY, int NWG = 2, int DVW = 64>
 __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
 #ifdef LEET_FUSED_V2_DEVICE
-  using L = V3Layout<STATE_ONLY, NWG>;
+  using L = V3Layout<STATE_ONLY, NWG, DVW>;
   static_assert(NWG == 2 || !STATE_ONLY, "the narrow kernel has no state pass");
-  constexpr int DVB = 64 * NWG;  // value columns per CTA
+  static_assert(DVW == 64 || NWG == 1, "32-column warpgroups only in the narrow kernel");
+  constexpr int DVB = DVW * NWG;  // value columns per CTA
+  constexpr int NB = DVW / 8;     // 8-column blocks per warpgroup
+  constexpr int NS = DVW / 2;     // accumulator registers of one m64 x DVW tile
   extern __shared__ __align__(1024) unsigned char smem_raw[];
   const uint32_t raw = smem_u32(smem_raw);
   const uint32_t base = (raw + 1023u) & ~1023u;
@@ -149,29 +178,29 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
   const float* gq = static_cast<const float*>(a.q) + row0 * 128;
   const float* gk = static_cast<const float*>(a.k) + row0 * 128;
   const float* gv = static_cast<const float*>(a.v) + row0 * a.d + (int64_t)dvb * DVB;
-  float* go = static_cast<float*>(a.o) + row0 * a.d + (int64_t)dvb * DVB + 64 * wg;
+  float* go = static_cast<float*>(a.o) + row0 * a.d + (int64_t)dvb * DVB + DVW * wg;
 
   auto issue = [&](int c) {
     const uint32_t st = base + (c & 1) * L::per_stage;
     const int rows = min(kC, seglen - c * kC);
     if constexpr (!STATE_ONLY) v3_load_qk<L::threads>(st, gq + (int64_t)c * kC * 128, rows, tid);
     v3_load_qk<L::threads>(st + (STATE_ONLY ? 0 : kV3Tile), gk + (int64_t)c * kC * 128, rows, tid);
-    v3_load_vt<NWG>(st + L::v_in, gv + (int64_t)c * kC * a.d, a.d, rows, warp, lane);
+    v3_load_vt<NWG, DVW>(st + L::v_in, gv + (int64_t)c * kC * a.d, a.d, rows, warp, lane);
   };
   issue(0);
   cp_async_commit();
 
-  // state S[r][dv]: element (r = 64m + 16w4 + g + 8hh, dv = 64wg + 8nb + 2t + e) in
+  // state S[r][dv]: element (r = 64m + 16w4 + g + 8hh, dv = DVW wg + 8nb + 2t + e) in
   // S[m][4nb + 2hh + e]
-  float S[2][32];
+  float S[2][NS];
   auto init_load = [&]() {
 #pragma unroll
     for (int m = 0; m < 2; ++m)
 #pragma unroll
-      for (int nb = 0; nb < 8; ++nb)
+      for (int nb = 0; nb < NB; ++nb)
 #pragma unroll
         for (int hh = 0; hh < 2; ++hh) {
-          const int rr = 64 * m + 16 * w4 + g + 8 * hh, dv = 64 * wg + 8 * nb + 2 * t;
+          const int rr = 64 * m + 16 * w4 + g + 8 * hh, dv = DVW * wg + 8 * nb + 2 * t;
           float2 x = make_float2(0.f, 0.f);
           if (!STATE_ONLY && a.init)
             x = *reinterpret_cast<const float2*>(
@@ -180,7 +209,9 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
           S[m][4 * nb + 2 * hh + 1] = x.y;
         }
   };
-  if (STATE_ONLY || seg == 0 || NWG == 1) {
+  if constexpr (NWG == 1) {
+    init_load();
+  } else if (STATE_ONLY || seg == 0) {
     init_load();
   } else {
     asm volatile("griddepcontrol.wait;\n" ::: "memory");
@@ -212,7 +243,7 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
     }
   }
 
-  const uint32_t sS = base + L::s_off + wg * 16384;  // this warpgroup's S^T half [64 dv][64 r]
+  const uint32_t sS = base + L::s_off + wg * 16384;  // this warpgroup's S^T half [DVW dv][64 r]
   // Byte offsets, inside a [rows][32]-float swizzled tile set, of element (row = 8u + 2t + o,
   // col = 16 w4 + g + 8 hi) minus 1024 u (+ 8192 per 32 columns): the K^T gathers (row =
   // token) and the S^T stores (row = dv) both use them, with the rest as immediates.
@@ -223,12 +254,18 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
     for (int o = 0; o < 2; ++o)
       xo[hi][o] = 8192u * (w4 >> 1) + 256u * t + 128u * o + 4u * (g & 3) +
                   ((uint32_t)((4 * (w4 & 1) + (g >> 2) + 2 * hi) ^ (2 * t + o)) << 4);
+  // the same offsets in S^T's sub-tiles ([DVW dv][32 r]: L::ssub bytes, 8192 for DVW = 64)
+  uint32_t xs[2][2];
+#pragma unroll
+  for (int hi = 0; hi < 2; ++hi)
+#pragma unroll
+    for (int o = 0; o < 2; ++o) xs[hi][o] = xo[hi][o] - 8192u * (w4 >> 1) + (uint32_t)L::ssub * (w4 >> 1);
   float rowf[2] = {0.f, 0.f};
   // S^T half m -> sS (tf32-rounded), conflict-free scalar stores
   auto write_sS = [&](const float* Sm, uint32_t at = 0) {
 #pragma unroll
-    for (int i = 0; i < 32; ++i)  // i = 4 nb + 2 hh + e: row dv = 8nb + 2t + e, col r = ... + 8hh
-      sts_b32(sS + at + 1024 * (i >> 2) + xo[(i >> 1) & 1][i & 1], cvt_tf32(Sm[i]));
+    for (int i = 0; i < NS; ++i)  // i = 4 nb + 2 hh + e: row dv = 8nb + 2t + e, col r = ... + 8hh
+      sts_b32(sS + at + 1024 * (i >> 2) + xs[(i >> 1) & 1][i & 1], cvt_tf32(Sm[i]));
   };
 
   for (int c = 0; c < nch; ++c) {
@@ -244,19 +281,19 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
     const int Lc = min(kC, seglen - c * kC);
     const uint32_t st = base + (c & 1) * L::per_stage;
     const uint32_t tK = st + (STATE_ONLY ? 0 : kV3Tile);
-    const uint32_t tV = st + L::v_in + wg * 8192;  // this wg's 64 dv rows
+    const uint32_t tV = st + L::v_in + wg * (DVW * 128);  // this wg's DVW dv rows
 
-    float O[32];
+    float O[NS];
     if constexpr (!STATE_ONLY) {
       const uint32_t tQ = st;
       float P[32];
       if constexpr (NWG == 1) {
         // 1-2. both S^T halves to shared memory; P = Q K^T (first group), O = Q S (second)
         write_sS(S[0]);
-        write_sS(S[1], 16384);
+        write_sS(S[1], 2 * L::ssub);
         fence_async_smem();
         bar_wg(1);
-        reg_fence<32>(O);
+        reg_fence<NS>(O);
         reg_fence<32>(P);
         wg_fence();
 #pragma unroll
@@ -267,9 +304,9 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
         wg_commit();
 #pragma unroll
         for (int ks = 0; ks < 16; ++ks) {
-          const uint32_t off = (ks >> 3) * 16384 + ((ks >> 2) & 1) * 8192 + (ks & 3) * 32;
-          const uint32_t offs = (ks >> 3) * 16384 + ((ks >> 2) & 1) * 8192 + (ks & 3) * 32;
-          wg_ss_tf32(O, sw128_desc(tQ + off, 16, 1024), sw128_desc(sS + offs, 16, 1024), ks);
+          const uint32_t off = (ks >> 2) * 8192 + (ks & 3) * 32;
+          const uint32_t offs = (ks >> 3) * 2 * L::ssub + ((ks >> 2) & 1) * L::ssub + (ks & 3) * 32;
+          wg_ss_tf32v<DVW>(O, sw128_desc(tQ + off, 16, 1024), sw128_desc(sS + offs, 16, 1024), ks);
         }
         wg_commit();
         wg_wait<1>();
@@ -321,20 +358,20 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
           pa[jb][2 + hh] = cvt_tf32(P[4 * jb + 2 * hh + 1] * f.y);
         }
       wg_wait<0>();
-      reg_fence<32>(O);
+      reg_fence<NS>(O);
 #pragma unroll
-      for (int jb = 0; jb < 8; ++jb)
+      for (int jb = 0; jb < NB; ++jb)
 #pragma unroll
         for (int hh = 0; hh < 2; ++hh) {
           O[4 * jb + 2 * hh] *= rowf[hh];
           O[4 * jb + 2 * hh + 1] *= rowf[hh];
         }
       // 4. O += P V
-      reg_fence<32>(O);
+      reg_fence<NS>(O);
       wg_fence();
 #pragma unroll
       for (int kk = 0; kk < 8; ++kk)
-        wg_rs_tf32(O, pa[kk], sw128_desc(tV + (kk >> 2) * L::vsub + (kk & 3) * 32, 16, 1024));
+        wg_rs_tf32v<DVW>(O, pa[kk], sw128_desc(tV + (kk >> 2) * L::vsub + (kk & 3) * 32, 16, 1024));
       wg_commit();
     }
     // 5. S = g^Lc S + (K diag g^(Lc-1-j))^T V, one r-half (m) per commit group;
@@ -345,7 +382,7 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
 #pragma unroll
       for (int m = 0; m < 2; ++m)
 #pragma unroll
-        for (int i = 0; i < 32; ++i) S[m][i] *= dec;
+        for (int i = 0; i < NS; ++i) S[m][i] *= dec;
 #pragma unroll
       for (int m = 0; m < 2; ++m) {
         uint32_t ka[8][4];
@@ -359,17 +396,17 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
           ka[ks][2] = cvt_tf32(lds_f32(kb + xo[0][1]) * f1);
           ka[ks][3] = cvt_tf32(lds_f32(kb + xo[1][1]) * f1);
         }
-        reg_fence<32>(S[m]);
+        reg_fence<NS>(S[m]);
         wg_fence();
 #pragma unroll
         for (int ks = 0; ks < 8; ++ks)
-          wg_rs_tf32(S[m], ka[ks], sw128_desc(tV + (ks >> 2) * L::vsub + (ks & 3) * 32, 16, 1024));
+          wg_rs_tf32v<DVW>(S[m], ka[ks], sw128_desc(tV + (ks >> 2) * L::vsub + (ks & 3) * 32, 16, 1024));
         wg_commit();
         if (!STATE_ONLY && m == 0) {
           wg_wait<1>();
-          reg_fence<32>(O);
+          reg_fence<NS>(O);
 #pragma unroll
-          for (int nb = 0; nb < 8; ++nb)
+          for (int nb = 0; nb < NB; ++nb)
 #pragma unroll
             for (int hh = 0; hh < 2; ++hh) {
               const int i = 16 * w4 + g + 8 * hh;
@@ -381,8 +418,8 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
       }
     }
     wg_wait<0>();
-    reg_fence<32>(S[0]);
-    reg_fence<32>(S[1]);
+    reg_fence<NS>(S[0]);
+    reg_fence<NS>(S[1]);
   }
   cp_async_wait<0>();
 
@@ -400,10 +437,10 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
 #pragma unroll
     for (int m = 0; m < 2; ++m)
 #pragma unroll
-      for (int nb = 0; nb < 8; ++nb)
+      for (int nb = 0; nb < NB; ++nb)
 #pragma unroll
         for (int hh = 0; hh < 2; ++hh) {
-          const int rr = 64 * m + 16 * w4 + g + 8 * hh, dv = 64 * wg + 8 * nb + 2 * t;
+          const int rr = 64 * m + 16 * w4 + g + 8 * hh, dv = DVW * wg + 8 * nb + 2 * t;
           *reinterpret_cast<float2*>(a.fin + ((seq * a.H + h) * 128 + rr) * a.d + dvb * DVB + dv) =
               make_float2(S[m][4 * nb + 2 * hh], S[m][4 * nb + 2 * hh + 1]);
         }

@@ -58,6 +58,10 @@ describe.skipIf(!gpu)("tensor-core schedules at r = 128 on cuda", () => {
       });
     }
   }
+  it("lightning float32 (tf32) and float16: B=1 H=40 N=100 d=128 (on 132 SMs: 64-column, not 32-column, CTAs)", async () => {
+    await check("lightning", "float32", 1, 40, 100, 128);
+    await check("lightning", "float16", 1, 40, 100, 128);
+  });
   for (const chunk of [64, 192, 4096]) {
     it(`blocked float16 and float32 (tf32) with chunk ${chunk}: N=1000, chunk states chained by the scan`, async () => {
       await check("blocked", "float16", 1, 2, 1000, 128, chunk);

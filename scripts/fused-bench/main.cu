@@ -183,6 +183,7 @@ static void apply_env(const char* list) {
   unsetenv("LEET_FUSED_SINGLE_SEG");
   unsetenv("LEET_FUSED_L2HINTS");
   unsetenv("LEET_CUDA_WGMMA_NARROW");
+  unsetenv("LEET_CUDA_WGMMA_DV");
   std::string all(list), item;
   size_t i = 0;
   while (i <= all.size()) {
@@ -419,6 +420,8 @@ static void bench(const char* path) {
       {"L fp16 1x1024 narrow", F16, TF, 1, 1024, 0, 0, "", 1024},
       {"L bf16 1x65536 narrow", BF, TF, 1, 65536, 0, 0, "", 65536},
       {"L fp32-tf32 1x65536 narrow", F32, TF, 1, 65536, 0, 0, "", 65536},
+      {"L fp32-tf32 1x65536 narrow64", F32, TF, 1, 65536, 0, 0, "LEET_CUDA_WGMMA_DV=64", 65536},
+      {"L fp32-tf32 1x16384 narrow64", F32, TF, 1, 16384, 0, 0, "LEET_CUDA_WGMMA_DV=64", 16384},
       {"L fp32-tf32 1x65536 wide", F32, TF, 1, 65536, 0, 0, "LEET_CUDA_WGMMA_NARROW=0", 65536},
       {"L fp32-tf32 1x16384 narrow", F32, TF, 1, 16384, 0, 0, "", 16384},
       {"L fp32-tf32 1x1024 narrow", F32, TF, 1, 1024, 0, 0, "", 1024},
