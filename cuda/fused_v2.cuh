@@ -235,6 +235,23 @@ struct WgPlace {
   }
 };
 
+// The 1024-aligned base of a version-2/3 kernel's dynamic shared memory, and its decay
+// tables at byte offset t_off (filled by wg_decay_tables): ptab[n + 64] = scale (g^n,
+// g^(n-1)), pwz[n + 64] = g^n, zero where the exponent is negative.
+struct WgSmem {
+  uint32_t base;
+  unsigned char* basep;
+  float2* ptab;
+  float* pwz;
+  __device__ __forceinline__ WgSmem(unsigned char* raw_p, int t_off) {
+    const uint32_t raw = smem_u32(raw_p);
+    base = (raw + 1023u) & ~1023u;
+    basep = raw_p + (base - raw);
+    ptab = reinterpret_cast<float2*>(basep + t_off);
+    pwz = reinterpret_cast<float*>(basep + t_off + 129 * 8);
+  }
+};
+
 // The decay tables (threads 0..128): pwz[n + 64] = g^n and ptab[n + 64] =
 // scale (g^n, g^(n-1)), zero where the exponent is negative.
 template <int NTHREADS = 256>
@@ -441,11 +458,11 @@ __global__ void __launch_bounds__(128 * NWG, STATE_ONLY ? 2 : 1) fused_v2_kernel
   static_assert(NWG == 2 || !STATE_ONLY, "the narrow kernel has no state pass");
   constexpr int DVB = 64 * NWG;  // value columns per CTA
   extern __shared__ __align__(1024) unsigned char smem_raw[];
-  const uint32_t raw = smem_u32(smem_raw);
-  const uint32_t base = (raw + 1023u) & ~1023u;
-  unsigned char* basep = smem_raw + (base - raw);
-  float2* ptab = reinterpret_cast<float2*>(basep + L::t_off);    // [n+64]: scale*(g^n, g^(n-1)), 0 below 0
-  float* pwz = reinterpret_cast<float*>(basep + L::t_off + 129 * 8);  // [n+64]: g^n, 0 for n<0
+  const WgSmem M(smem_raw, L::t_off);
+  const uint32_t base = M.base;
+  unsigned char* const basep = M.basep;
+  float2* const ptab = M.ptab;
+  float* const pwz = M.pwz;
 
   const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
   const int wg = warp >> 2, w4 = warp & 3;
@@ -607,11 +624,11 @@ __global__ void __launch_bounds__(kV2Threads, 1) fused_v2_single_kernel(const Ar
   using L = V2Layout<false>;
   extern __shared__ __align__(1024) unsigned char smem_raw[];
   __shared__ unsigned s_ticket;
-  const uint32_t raw = smem_u32(smem_raw);
-  const uint32_t base = (raw + 1023u) & ~1023u;
-  unsigned char* basep = smem_raw + (base - raw);
-  float2* ptab = reinterpret_cast<float2*>(basep + L::t_off);
-  float* pwz = reinterpret_cast<float*>(basep + L::t_off + 129 * 8);
+  const WgSmem M(smem_raw, L::t_off);
+  const uint32_t base = M.base;
+  unsigned char* const basep = M.basep;
+  float2* const ptab = M.ptab;
+  float* const pwz = M.pwz;
 
   const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
   const int wg = warp >> 2, w4 = warp & 3;

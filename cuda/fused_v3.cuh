@@ -157,11 +157,10 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
   constexpr int NB = DVW / 8;     // 8-column blocks per warpgroup
   constexpr int NS = DVW / 2;     // accumulator registers of one m64 x DVW tile
   extern __shared__ __align__(1024) unsigned char smem_raw[];
-  const uint32_t raw = smem_u32(smem_raw);
-  const uint32_t base = (raw + 1023u) & ~1023u;
-  unsigned char* basep = smem_raw + (base - raw);
-  float2* ptab = reinterpret_cast<float2*>(basep + L::t_off);         // [n+64]: scale*(g^n, g^(n-1))
-  float* pwz = reinterpret_cast<float*>(basep + L::t_off + 129 * 8);  // [n+64]: g^n, 0 for n<0
+  const WgSmem M(smem_raw, L::t_off);
+  const uint32_t base = M.base;
+  float2* const ptab = M.ptab;
+  float* const pwz = M.pwz;
 
   const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
   const int wg = warp >> 2, w4 = warp & 3;
@@ -287,6 +286,14 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
     if constexpr (!STATE_ONLY) {
       const uint32_t tQ = st;
       float P[32];
+      // P = Q K^T: 16 wgmma m64n64k8, both operands the natural [tok][r] tiles
+      auto qk = [&]() {
+#pragma unroll
+        for (int ks = 0; ks < 16; ++ks) {
+          const uint32_t off = (ks >> 2) * 8192 + (ks & 3) * 32;
+          wg_ss_tf32(P, sw128_desc(tQ + off, 16, 1024), sw128_desc(tK + off, 16, 1024), ks);
+        }
+      };
       if constexpr (NWG == 1) {
         // 1-2. both S^T halves to shared memory; P = Q K^T (first group), O = Q S (second)
         write_sS(S[0]);
@@ -296,11 +303,7 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
         reg_fence<NS>(O);
         reg_fence<32>(P);
         wg_fence();
-#pragma unroll
-        for (int ks = 0; ks < 16; ++ks) {
-          const uint32_t off = (ks >> 2) * 8192 + (ks & 3) * 32;
-          wg_ss_tf32(P, sw128_desc(tQ + off, 16, 1024), sw128_desc(tK + off, 16, 1024), ks);
-        }
+        qk();
         wg_commit();
 #pragma unroll
         for (int ks = 0; ks < 16; ++ks) {
@@ -319,11 +322,7 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
       reg_fence<32>(O);
       reg_fence<32>(P);
       wg_fence();
-#pragma unroll
-      for (int ks = 0; ks < 16; ++ks) {
-        const uint32_t off = (ks >> 2) * 8192 + (ks & 3) * 32;
-        wg_ss_tf32(P, sw128_desc(tQ + off, 16, 1024), sw128_desc(tK + off, 16, 1024), ks);
-      }
+      qk();
 #pragma unroll
       for (int ks = 0; ks < 8; ++ks) {
         const uint32_t off = (ks >> 2) * 8192 + (ks & 3) * 32;
