@@ -587,6 +587,6 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  fprintf(stderr, "usage: fused_bench check|bench [out.json]\n");
+  fprintf(stderr, "usage: fused_bench check|bench [out.json] | profile|profile32|profile1p (for ncu) | prof1p (single-pass timeline)\n");
   return 2;
 }
