@@ -987,6 +987,11 @@ inline bool env_set(const char* name) {
   const char* env = std::getenv(name);
   return env && env[0] && env[0] != '0';
 }
+// True when the variable is set and starts with c (e.g. '0': explicitly off).
+inline bool env_is(const char* name, char c) {
+  const char* env = std::getenv(name);
+  return env && env[0] == c;
+}
 
 // True when the current device is Hopper and runs Family's sm_90a code: a build without
 // it (or PTX JIT-compiled for another target) holds only the trap stub, a few registers.
@@ -1044,8 +1049,7 @@ template <class Family, bool STATE> void set_smem_limit() {
 // (default 512 from N = 4096, else 256).
 template <class Family> int64_t single_segment(const AttnParams& p) {
   if (!Family::has_single) return 0;
-  const char* env = std::getenv("LEET_FUSED_SINGLE");
-  if (!env || env[0] != '1') return 0;
+  if (!env_is("LEET_FUSED_SINGLE", '1')) return 0;
   int64_t L = p.N >= 4096 ? 512 : 256;
   if (const char* e = std::getenv("LEET_FUSED_SINGLE_SEG")) {
     const int64_t v = std::atoll(e);
@@ -1065,10 +1069,10 @@ template <class Family> void run_single(const AttnParams& p, const LaunchContext
   a.ring = reinterpret_cast<float*>(sc);
   a.flags = reinterpret_cast<unsigned*>(sc + ring_bytes);
   a.ticket = a.flags + chains;
-  a.l2_hints = !(std::getenv("LEET_FUSED_L2HINTS") && std::getenv("LEET_FUSED_L2HINTS")[0] == '0');
+  a.l2_hints = !env_is("LEET_FUSED_L2HINTS", '0');
   // Developer timing (LEET_FUSED_PROF=1): five %globaltimer stamps per CTA, summarised on
   // stderr after a synchronising wait. Never set in the library's own use.
-  const bool prof = std::getenv("LEET_FUSED_PROF") && std::getenv("LEET_FUSED_PROF")[0] == '1';
+  const bool prof = env_is("LEET_FUSED_PROF", '1');
   cudaStream_t st = ctx.stream;
   check(cudaMemsetAsync(a.flags, 0, flag_bytes, st), "single-pass counters");
   static bool attr = false;
@@ -1139,7 +1143,7 @@ template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext&
   // LEET_CUDA_WGMMA_NARROW=0 keeps the two-warpgroup kernel; LEET_CUDA_WGMMA_DV=64|32
   // forces a width.
   if (Family::has_narrow && L_forced > 0 && !staged && p.B * p.H * a.ndvb < sms &&
-      !(std::getenv("LEET_CUDA_WGMMA_NARROW") && std::getenv("LEET_CUDA_WGMMA_NARROW")[0] == '0')) {
+      !env_is("LEET_CUDA_WGMMA_NARROW", '0')) {
     bool w32 = Family::has_narrow32 && p.B * p.H * ceil_div(p.d, 32) <= sms;
     if (const char* env = std::getenv("LEET_CUDA_WGMMA_DV")) {
       if (std::atoi(env) == 64) w32 = false;
@@ -1223,8 +1227,7 @@ template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext&
 // mma.sync kernels.
 inline bool run_schedule(const AttnParams& p, const LaunchContext& ctx, int64_t seg_len) {
   if (p.B <= 0 || p.H <= 0 || p.N <= 0 || seg_len <= 0) return false;
-  if (const char* env = std::getenv("LEET_CUDA_WGMMA"))
-    if (env[0] == '0') return false;
+  if (env_is("LEET_CUDA_WGMMA", '0')) return false;
   if (v2_eligible(p)) {
     if (p.dtype == DType::BF16) run_wgmma<V2Family<true>>(p, ctx, seg_len);
     else run_wgmma<V2Family<false>>(p, ctx, seg_len);

@@ -268,6 +268,20 @@ __device__ __forceinline__ void wg_decay_tables(float2* ptab, float* pwz, float 
   }
 }
 
+// Writes this thread's S^T fragments (S[4jb + 2hh + e] = S[rr = 8jb + 2t + e][dv = 64wg +
+// 16w4 + g + 8hh]) to an [r][d] float32 state whose value block starts at `blk`.
+__device__ __forceinline__ void v2_store_state(float* blk, int64_t d, const float (&S)[64]) {
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  const int wg = warp >> 2, w4 = warp & 3, g = lane >> 2, t = lane & 3;
+#pragma unroll
+  for (int jb = 0; jb < 16; ++jb)
+#pragma unroll
+    for (int c = 0; c < 4; ++c) {
+      const int dv = 64 * wg + 16 * w4 + g + 8 * (c >> 1), rr = 8 * jb + 2 * t + (c & 1);
+      blk[rr * d + dv] = S[4 * jb + c];
+    }
+}
+
 // Issues chunk c's tiles into its stage: Q (unless SO), K, V. HINT: with L2 policies
 // (polq for Q, polkv for K and V).
 template <bool SO, class L, bool HINT>
@@ -570,13 +584,7 @@ __global__ void __launch_bounds__(128 * NWG, STATE_ONLY ? 2 : 1) fused_v2_kernel
                make_float2(S[4 * jb + 2 * hh], S[4 * jb + 2 * hh + 1]));
       }
   } else if (seg == nseg - 1 && a.fin) {
-#pragma unroll
-    for (int jb = 0; jb < 16; ++jb)
-#pragma unroll
-      for (int c = 0; c < 4; ++c) {
-        const int dv = 64 * wg + 16 * w4 + g + 8 * (c >> 1), rr = 8 * jb + 2 * t + (c & 1);
-        a.fin[((seq * a.H + h) * 128 + rr) * a.d + dvb * DVB + dv] = S[4 * jb + c];
-      }
+    v2_store_state(a.fin + (seq * a.H + h) * 128 * a.d + dvb * DVB, a.d, S);
   }
 #else
   __trap();
@@ -724,15 +732,7 @@ __global__ void __launch_bounds__(kV2Threads, 1) fused_v2_single_kernel(const Ar
   v2_walk<BF16, false, L, true>(S, a.d, base, basep, ptab, pwz, gq, gk, gv, go, seglen, nch, drop, drop);
   if (prof && tid == 0) prof[4] = global_ns();
 
-  if (!has_next && a.fin) {
-#pragma unroll
-    for (int jb = 0; jb < 16; ++jb)
-#pragma unroll
-      for (int c = 0; c < 4; ++c) {
-        const int dv = 64 * wg + 16 * w4 + g + 8 * (c >> 1), rr = 8 * jb + 2 * t + (c & 1);
-        a.fin[((seq * a.H + h) * 128 + rr) * a.d + dvb * 128 + dv] = S[4 * jb + c];
-      }
-  }
+  if (!has_next && a.fin) v2_store_state(a.fin + (seq * a.H + h) * 128 * a.d + dvb * 128, a.d, S);
 #else
   __trap();
 #endif

@@ -600,7 +600,7 @@ void walk_chunks(const AttnParams& p, const LaunchContext& ctx, const WalkArgs& 
 void launch_lightning(const AttnParams& p, const LaunchContext& ctx) {
   // Hopper: one walk per (sequence, head, 128 value columns) on the wgmma chunk body
   // (launch_wgmma_schedule with one segment per sequence)
-  if (!p.cu_seqlens && launch_wgmma_schedule(p, ctx, p.N)) return;
+  if (launch_wgmma_schedule(p, ctx, p.N)) return;
   WalkArgs a;
   a.mode = W_INTRA | W_INTER | W_UPDATE;
   a.state_in = p.initial_state;
