@@ -88,6 +88,7 @@ struct Args {
   int layout2;          // scratch states in version-2 order ([dv][r]) instead of fragments
   int prefix_inline;    // v2: the output kernel sums the raw segment states itself (no scan)
   int64_t ksub = 1;     // v2: state-pass sub-segments per segment (prefix_inline only)
+  int dv_split = 1;     // v2: output CTAs per 128-column state block (2: paired narrow kernel)
   // single-pass kernels: per-chain hand-off counters, the CTA ticket, the two-slot state
   // ring per chain, and whether loads carry L2 eviction hints
   unsigned* flags = nullptr;
@@ -964,6 +965,10 @@ template <bool BF16> struct V2Family {
   static constexpr bool has_narrow32 = false;
   static auto narrow32_kernel() { return narrow_kernel(); }  // (unused)
   static constexpr int narrow32_smem = 0;
+  // paired: one warpgroup (64 value columns) per CTA, two stages, two CTAs per SM
+  static constexpr bool has_pair = true;
+  static auto pair_kernel() { return fused_v2_kernel<BF16, false, 1, 2>; }
+  static constexpr int pair_smem = V2Layout<false, 1, 2>::bytes;
 };
 struct V3Family {
   static constexpr const char* name = "v3";
@@ -981,6 +986,9 @@ struct V3Family {
   static constexpr bool has_narrow32 = true;
   static auto narrow32_kernel() { return fused_v3_kernel<false, 1, 32>; }
   static constexpr int narrow32_smem = V3Layout<false, 1, 32>::bytes;
+  static constexpr bool has_pair = false;  // (float32 tiles: two CTAs do not fit one SM)
+  static auto pair_kernel() { return narrow_kernel(); }  // (unused)
+  static constexpr int pair_smem = 0;
 };
 
 inline bool env_set(const char* name) {
@@ -1193,8 +1201,27 @@ template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext&
       check(cudaGetLastError(), "scan kernel launch");
     }
   }
-  set_smem_limit<Family, false>();
-  const int64_t gB = total_segs * p.H * a.ndvb;
+  // Paired output CTAs (16-bit inputs): one warpgroup and 64 value columns each, two per
+  // SM, so that one CTA's chunk step runs while the other waits on its wgmma chain.
+  const bool pair = Family::has_pair && env_is("LEET_FUSED_PAIR", '1');
+  Args ao = a;
+  auto kout = Family::template kernel<false>();
+  int smem_out = Family::template smem<false>(), threads_out = Family::threads;
+  if (pair) {
+    ao.ndvb = a.ndvb * 2;
+    ao.dv_split = 2;
+    kout = Family::pair_kernel();
+    smem_out = Family::pair_smem;
+    threads_out = 128;
+    static bool pattr = false;
+    if (!pattr) {
+      check(cudaFuncSetAttribute(kout, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_out), "paired kernel attribute");
+      pattr = true;
+    }
+  } else {
+    set_smem_limit<Family, false>();
+  }
+  const int64_t gB = total_segs * p.H * ao.ndvb;
   // Short segments: launch the output kernel under the state kernel (programmatic
   // dependent launch; segment-0 CTAs start at once, the others wait in griddepcontrol.wait
   // after loading their first tiles). Long segments: measured slower (v2-2: the early
@@ -1205,17 +1232,17 @@ template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext&
   if (pdl) {
     cudaLaunchConfig_t cfg{};
     cfg.gridDim = dim3((unsigned)gB);
-    cfg.blockDim = dim3(Family::threads);
-    cfg.dynamicSmemBytes = Family::template smem<false>();
+    cfg.blockDim = dim3(threads_out);
+    cfg.dynamicSmemBytes = smem_out;
     cfg.stream = st;
     cudaLaunchAttribute attr[1];
     attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
     attr[0].val.programmaticStreamSerializationAllowed = 1;
     cfg.attrs = attr;
     cfg.numAttrs = 1;
-    check(cudaLaunchKernelEx(&cfg, Family::template kernel<false>(), a), (name + " output kernel launch").c_str());
+    check(cudaLaunchKernelEx(&cfg, kout, ao), (name + " output kernel launch").c_str());
   } else {
-    Family::template kernel<false>()<<<(unsigned)gB, Family::threads, Family::template smem<false>(), st>>>(a);
+    kout<<<(unsigned)gB, threads_out, smem_out, st>>>(ao);
   }
   check(cudaGetLastError(), (name + " output kernel launch").c_str());
 }

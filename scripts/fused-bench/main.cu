@@ -184,6 +184,7 @@ static void apply_env(const char* list) {
   unsetenv("LEET_FUSED_L2HINTS");
   unsetenv("LEET_CUDA_WGMMA_NARROW");
   unsetenv("LEET_CUDA_WGMMA_DV");
+  unsetenv("LEET_FUSED_PAIR");
   std::string all(list), item;
   size_t i = 0;
   while (i <= all.size()) {
@@ -335,6 +336,15 @@ static int check(const char* path) {
       {"v2s f16 2x2x2000 r128 d384 seg64 st nohint", F16, TF, 2, 2, 2000, 128, 384, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_SINGLE=1 LEET_FUSED_SINGLE_SEG=64 LEET_FUSED_L2HINTS=0"},
       {"v2s f16 1x32x16384 r128 d128 L512 st", F16, TF, 1, 32, 16384, 128, 128, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_SINGLE=1"},
       {"v2s bf16 1x8x16384 r128 d128 seg512 fin", BF, TF, 1, 8, 16384, 128, 128, {}, false, true, 0, 1e-2, false, 0, "LEET_FUSED_SINGLE=1 LEET_FUSED_SINGLE_SEG=512"},
+      // paired narrow output kernel (LEET_FUSED_PAIR=1): inline prefix, scan, d-blocks, tails
+      {"v2p f16 1x2x4100 r128 d128 seg1024 st", F16, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 0, "LEET_FUSED_PAIR=1"},
+      {"v2p bf16 3x2x300 r128 d384 seg128 st", BF, TF, 3, 2, 300, 128, 384, {}, true, true, 128, 1e-2, false, 0, "LEET_FUSED_PAIR=1"},
+      {"v2p bf16 1x2x1000 r128 d128 seg64 st (scan)", BF, TF, 1, 2, 1000, 128, 128, {}, true, true, 64, 1e-2, false, 0, "LEET_FUSED_PAIR=1"},
+      {"v2p f16 2x2x333 r128 d128 heur", F16, TF, 2, 2, 333, 128, 128, {}, false, false, 0, 2e-3, false, 0, "LEET_FUSED_PAIR=1"},
+      {"v2p f16 1x1x1 r128 d128 st", F16, TF, 1, 1, 1, 128, 128, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_PAIR=1"},
+      {"v2p bf16 1x3x65 r128 d128 seg64 st", BF, TF, 1, 3, 65, 128, 128, {}, true, true, 64, 1e-2, false, 0, "LEET_FUSED_PAIR=1"},
+      {"v2p f16 1x2x2000 r128 d256 seg256 ksub2 st", F16, TF, 1, 2, 2000, 128, 256, {}, true, true, 256, 2e-3, false, 2, "LEET_FUSED_PAIR=1"},
+      {"v2p f16 1x32x16384 r128 d128 heur st", F16, TF, 1, 32, 16384, 128, 128, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_PAIR=1"},
   };
   FILE* js = fopen(path, "w");
   fprintf(js, "[\n");
@@ -345,8 +355,17 @@ static int check(const char* path) {
   fails += !run_case(cases[3], 78, js, false);
   fails += !run_case(cases[1], 79, js, false);
   fails += !run_case(cases[2], 80, js, false);  // v3 with fresh inputs
-  fails += !run_case(cases[cases.size() - 2], 81, js, false);  // single pass with fresh inputs
-  fails += !run_case(cases[cases.size() - 2], 82, js, false);
+  auto named = [&](const char* label) -> const Case& {
+    for (const Case& c : cases)
+      if (std::string(c.name) == label) return c;
+    fprintf(stderr, "no case %s\n", label);
+    exit(2);
+  };
+  // the single pass and the paired kernel with fresh inputs (hand-offs, two CTAs per SM)
+  fails += !run_case(named("v2s bf16 1x8x16384 r128 d128 seg512 fin"), 81, js, false);
+  fails += !run_case(named("v2s bf16 1x8x16384 r128 d128 seg512 fin"), 82, js, false);
+  fails += !run_case(named("v2p f16 1x2x4100 r128 d128 seg1024 st"), 83, js, false);
+  fails += !run_case(named("v2p f16 1x32x16384 r128 d128 heur st"), 84, js, false);
   fprintf(js, "\n]\n");
   fclose(js);
   unsetenv("LEET_FUSED_SEGMENT");
@@ -426,6 +445,15 @@ static void bench(const char* path) {
       {"L fp32-tf32 1x16384 narrow", F32, TF, 1, 16384, 0, 0, "", 16384},
       {"L fp32-tf32 1x1024 narrow", F32, TF, 1, 1024, 0, 0, "", 1024},
       {"B fp16 1x65536 c4096", F16, TF, 1, 65536, 0, 0, "", 4096},
+      // paired narrow output kernel (LEET_FUSED_PAIR=1)
+      {"PR fp16 1x65536", F16, TF, 1, 65536, 0, 0.75, "LEET_FUSED_PAIR=1"},
+      {"PR fp16 8x8192", F16, TF, 8, 8192, 0, 0.75, "LEET_FUSED_PAIR=1"},
+      {"PR fp16 1x1024", F16, TF, 1, 1024, 0, 0.03, "LEET_FUSED_PAIR=1"},
+      {"PR bf16 1x65536", BF, TF, 1, 65536, 0, 0.75, "LEET_FUSED_PAIR=1"},
+      {"PR fp16 1x16384", F16, TF, 1, 16384, 0, 0, "LEET_FUSED_PAIR=1"},
+      {"PR fp16 1x4096", F16, TF, 1, 4096, 0, 0, "LEET_FUSED_PAIR=1"},
+      {"PR fp16 1x65536 s8192", F16, TF, 1, 65536, 8192, 0.75, "LEET_FUSED_PAIR=1"},
+      {"PR B fp16 1x65536 c4096", F16, TF, 1, 65536, 0, 0, "LEET_FUSED_PAIR=1", 4096},
       {"fp16 1x65536 (repeat)", F16, TF, 1, 65536, 0, 0.75},
       {"fp16 1x1024 (repeat)", F16, TF, 1, 1024, 0, 0.03},
   };
@@ -433,7 +461,21 @@ static void bench(const char* path) {
   fprintf(js, "{\"device\":\"%s\",\"sms\":%d,\"copy_bw\":%.4e,\"rows\":[\n", prop.name, prop.multiProcessorCount, bw);
   printf("%-24s %9s %9s %7s %8s %9s %10s %8s\n", "row", "ms", "floor", "ratio", "GB/s", "target", "err", "seg");
   bool firstrow = true;
+  // FUSED_ROWS="a|b|...": only the rows whose label starts with one of the pieces
+  const char* only = std::getenv("FUSED_ROWS");
+  auto wanted = [&](const char* label) {
+    if (!only || !only[0]) return true;
+    std::string all(only), l(label);
+    size_t i = 0;
+    while (i <= all.size()) {
+      const size_t j = std::min(all.find('|', i), all.size());
+      if (j > i && l.compare(0, j - i, all, i, j - i) == 0) return true;
+      i = j + 1;
+    }
+    return false;
+  };
   for (const Row& row : rows) {
+    if (!wanted(row.label)) continue;
     AttnParams p;
     p.dtype = row.dt; p.precision = row.prec; p.B = row.B; p.H = H; p.N = row.N; p.r = r; p.d = d;
     p.scale = 1.0; p.decay_rate = rates.data();
