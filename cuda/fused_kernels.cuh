@@ -952,6 +952,8 @@ void run(const AttnParams& p, const LaunchContext& ctx) {
 template <bool BF16> struct V2Family {
   static constexpr const char* name = "v2";
   static constexpr int threads = kV2Threads;
+  // the output kernel's threads and CTAs per 128-column state block
+  static constexpr int out_threads = kV2Threads, out_split = 1;
   // per-chunk cost ~1.5 us; the state pass runs 2 CTAs/SM at about a third of that
   static constexpr double chunk_us = 1.5, state_share = 0.2;
   template <bool STATE> static auto kernel() { return fused_v2_kernel<BF16, STATE>; }
@@ -973,6 +975,7 @@ template <bool BF16> struct V2Family {
 struct V3Family {
   static constexpr const char* name = "v3";
   static constexpr int threads = kV3Threads;
+  static constexpr int out_threads = kV3Threads, out_split = 1;
   // twice v2's bytes per chunk; the state pass runs 1 CTA/SM
   static constexpr double chunk_us = 3.0, state_share = 0.3;
   template <bool STATE> static auto kernel() { return fused_v3_kernel<STATE>; }
@@ -989,6 +992,32 @@ struct V3Family {
   static constexpr bool has_pair = false;  // (float32 tiles: two CTAs do not fit one SM)
   static auto pair_kernel() { return narrow_kernel(); }  // (unused)
   static constexpr int pair_smem = 0;
+};
+// Float32 at "exact" precision: every product in 3xTF32. Shared memory then holds the low
+// parts of the B operands too, which fits the state kernel (two warpgroups, K and V^T) and
+// a one-warpgroup output kernel of 32 value columns, four CTAs per 128-column block, that
+// also reads staged states.
+struct V3XFamily {
+  static constexpr const char* name = "v3x";
+  static constexpr int threads = kV3Threads;
+  static constexpr int out_threads = 128, out_split = 4;
+  // per 32-column chunk step (segment cost model, with out_split CTAs per block)
+  static constexpr double chunk_us = 4.5, state_share = 0.5;
+  template <bool STATE> static auto kernel() {
+    if constexpr (STATE) return fused_v3_kernel<true, 2, 64, true>;
+    else return fused_v3_kernel<false, 1, 32, true>;
+  }
+  template <bool STATE> static constexpr int smem() {
+    if constexpr (STATE) return V3Layout<true, 2, 64, true>::bytes;
+    else return V3Layout<false, 1, 32, true>::bytes;
+  }
+  static constexpr bool has_single = false;
+  static auto single_kernel() { return kernel<false>(); }  // (unused)
+  static constexpr bool has_narrow = false, has_narrow32 = false, has_pair = false;  // (the output kernel is narrow)
+  static auto narrow_kernel() { return kernel<false>(); }  // (unused)
+  static auto narrow32_kernel() { return kernel<false>(); }  // (unused)
+  static auto pair_kernel() { return kernel<false>(); }  // (unused)
+  static constexpr int narrow_smem = 0, narrow32_smem = 0, pair_smem = 0;
 };
 
 inline bool env_set(const char* name) {
@@ -1036,6 +1065,13 @@ inline bool v3_eligible(const AttnParams& p) {
   if (const char* env = std::getenv("LEET_FUSED_V3"))
     if (env[0] == '0') return false;
   return hopper_code_loaded<V3Family>();
+}
+
+// Float32 "exact" on the 3xTF32 wgmma kernels (LEET_FUSED_V3X=0: version 1's mma.sync ones).
+inline bool v3x_eligible(const AttnParams& p) {
+  if (p.dtype != DType::F32 || p.precision != Precision::Exact || !wgmma_shape_ok(p)) return false;
+  if (env_is("LEET_FUSED_V3X", '0')) return false;
+  return hopper_code_loaded<V3XFamily>();
 }
 
 template <class Family, bool STATE> void set_smem_limit() {
@@ -1139,7 +1175,7 @@ template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext&
     return;
   }
   const int64_t L = L_forced > 0 ? ceil_div(L_forced, kC) * kC
-                                 : choose_segment(p, sms, a.ndvb, 1, Family::chunk_us, Family::state_share);
+                                 : choose_segment(p, sms, a.ndvb * Family::out_split, 1, Family::chunk_us, Family::state_share);
   a.Lseg = L;
   a.nseg_fixed = ceil_div(p.N, L);
   const int64_t total_segs = p.B * a.nseg_fixed;
@@ -1206,7 +1242,9 @@ template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext&
   const bool pair = Family::has_pair && env_is("LEET_FUSED_PAIR", '1');
   Args ao = a;
   auto kout = Family::template kernel<false>();
-  int smem_out = Family::template smem<false>(), threads_out = Family::threads;
+  int smem_out = Family::template smem<false>(), threads_out = Family::out_threads;
+  ao.ndvb = a.ndvb * Family::out_split;
+  ao.dv_split = Family::out_split;
   if (pair) {
     ao.ndvb = a.ndvb * 2;
     ao.dv_split = 2;
@@ -1264,6 +1302,10 @@ inline bool run_schedule(const AttnParams& p, const LaunchContext& ctx, int64_t 
     run_wgmma<V3Family>(p, ctx, seg_len);
     return true;
   }
+  if (v3x_eligible(p)) {
+    run_wgmma<V3XFamily>(p, ctx, seg_len);
+    return true;
+  }
   return false;
 }
 
@@ -1276,6 +1318,10 @@ inline void run_fused(const AttnParams& p, const LaunchContext& ctx) {
   }
   if (v3_eligible(p)) {
     run_wgmma<V3Family>(p, ctx);
+    return;
+  }
+  if (v3x_eligible(p)) {
+    run_wgmma<V3XFamily>(p, ctx);
     return;
   }
   switch (p.dtype) {

@@ -464,13 +464,13 @@ __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base
   cp_async_wait<0>();
 }
 
-// The first value column of 64-column output block dvb inside its scratch state slot (the
-// state pass works on 128-column blocks; a narrow output launch has a.dv_split = 2 CTAs
-// per block).
+// The first value column of output block dvb inside its scratch state slot ([dv][r], 128
+// value columns). The state pass works on 128-column blocks; an output launch of narrower
+// CTAs has a.dv_split = 2 (64 columns each) or 4 (32) of them per block.
 __device__ __forceinline__ const float* wg_slot(const Args& a, int64_t slot, int64_t h, int dvb) {
   const int split = a.dv_split;
   return a.states + ((slot * a.H + h) * (a.ndvb / split) + dvb / split) * (int64_t)kTile +
-         (int64_t)(dvb % split) * 64 * 128;
+         (int64_t)(dvb % split) * (128 / split) * 128;
 }
 
 // NWG = 1: the narrow output kernel, one warpgroup and 64 value columns per CTA: for

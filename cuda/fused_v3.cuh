@@ -29,7 +29,10 @@ constexpr int kV3Tile = 64 * 128 * 4;  // one 64 x 128 fp32 tile (32 KB)
 
 // NWG: warpgroups per CTA; DVW: value columns per warpgroup (2 x 64: the default; 1 x 64
 // or 1 x 32: the narrow output kernels for one-walk schedules, as in version 2).
-template <bool STATE_ONLY, int NWG = 2, int DVW = 64>
+// EXACT: float32 at "exact" precision by 3xTF32 (each product as lo*hi + hi*lo + hi*hi);
+// the shared-memory B operands then need their low parts too (K_lo, V^T_lo, S^T_lo), which
+// fits the state kernel and the 32-column output kernel only.
+template <bool STATE_ONLY, int NWG = 2, int DVW = 64, bool EXACT = false>
 struct V3Layout {
   // byte offsets from a 1024-aligned base
   static constexpr int threads = 128 * NWG;
@@ -39,12 +42,20 @@ struct V3Layout {
   static constexpr int v_in = (STATE_ONLY ? 1 : 2) * kV3Tile;                 // V^T's offset in a stage
   static constexpr int s_off = 2 * per_stage;                                 // S^T halves
   // S^T buffers: one r-half at a time per warpgroup (16 KB each); the narrow kernels have
-  // room for both halves, so their Q S needs one wgmma round trip, not two
-  static constexpr int s_bytes = STATE_ONLY ? 0 : (NWG == 2 ? 32768 : 4 * ssub);
-  static constexpr int t_off = s_off + s_bytes;                               // tables
+  // room for both halves, so their Q S needs one wgmma round trip, not two. EXACT: the
+  // low parts follow the high ones (s_lo bytes further).
+  static constexpr int s_lo = STATE_ONLY ? 0 : (NWG == 2 ? 32768 : 4 * ssub);
+  static constexpr int s_bytes = s_lo * (EXACT ? 2 : 1);
+  // EXACT: one (unstaged) copy of the current chunk's low parts: K_lo (output kernel:
+  // K is a B operand of Q K^T) and V^T_lo
+  static constexpr int klo_off = s_off + s_bytes;
+  static constexpr int vlo_off = klo_off + (EXACT && !STATE_ONLY ? kV3Tile : 0);
+  static constexpr int t_off = vlo_off + (EXACT ? 2 * vsub : 0);              // tables
   static constexpr int bytes = t_off + 129 * 8 + 129 * 4 + 1024;
 };
 static_assert(V3Layout<false>::bytes <= 232448, "v3 shared memory");
+static_assert(V3Layout<false, 1, 32, true>::bytes <= 232448, "v3 exact output kernel shared memory");
+static_assert(V3Layout<true, 2, 64, true>::bytes <= 232448, "v3 exact state kernel shared memory");
 
 #ifdef LEET_FUSED_V2_DEVICE
 __device__ __forceinline__ void wg_ss_tf32(float* d, uint64_t da, uint64_t db, int acc) {
@@ -105,6 +116,43 @@ __device__ __forceinline__ uint32_t v3_off(int row, int col, int sub) {
                     (col & 3) * 4);
 }
 
+// 3xTF32 split of an A operand in registers: hi = x rounded to TF32, lo = the rest rounded.
+__device__ __forceinline__ void tf32_hilo(float x, uint32_t& h, uint32_t& l) {
+  h = cvt_tf32(x);
+  l = cvt_tf32(x - __uint_as_float(h));
+}
+// 3xTF32 split of a shared-memory B operand, in place: the tile keeps x rounded to TF32 and
+// `lo` (same layout) gets the exact remainder x - hi, which the tensor core reads to its
+// top 11 bits (|lo| <= 2^-12 |x|, so the part dropped is below 2^-22 |x|). hi + lo == x.
+template <int THREADS>
+__device__ __forceinline__ void v3_split_tile(uint32_t tile, uint32_t lo, int bytes, int tid) {
+  for (int i = tid * 16; i < bytes; i += THREADS * 16) {
+    float4 x;
+    asm volatile("ld.shared.v4.f32 {%0,%1,%2,%3}, [%4];\n" : "=f"(x.x), "=f"(x.y), "=f"(x.z), "=f"(x.w) : "r"(tile + i));
+    const float h0 = __uint_as_float(cvt_tf32(x.x)), h1 = __uint_as_float(cvt_tf32(x.y));
+    const float h2 = __uint_as_float(cvt_tf32(x.z)), h3 = __uint_as_float(cvt_tf32(x.w));
+    asm volatile("st.shared.v4.f32 [%0], {%1,%2,%3,%4};\n" ::"r"(tile + i), "f"(h0), "f"(h1), "f"(h2), "f"(h3) : "memory");
+    asm volatile("st.shared.v4.f32 [%0], {%1,%2,%3,%4};\n" ::"r"(lo + i), "f"(x.x - h0), "f"(x.y - h1), "f"(x.z - h2), "f"(x.w - h3)
+                 : "memory");
+  }
+}
+// keeps A-operand registers alive (and unmodified) until the wgmma reading them is waited on
+template <int N>
+__device__ __forceinline__ void reg_fence_u(uint32_t* r) {
+#pragma unroll
+  for (int i = 0; i < N; ++i) asm volatile("" : "+r"(r[i])::"memory");
+}
+#ifdef LEET_FUSED_V2_DEVICE
+// D += A B in 3xTF32: lo*hi + hi*lo + hi*hi (small terms first), A = (ah, al) registers,
+// B = (bh, bl) shared-memory descriptors
+template <int N>
+__device__ __forceinline__ void wg_rs_tf32x3(float* d, const uint32_t* ah, const uint32_t* al, uint64_t bh, uint64_t bl) {
+  wg_rs_tf32v<N>(d, al, bh);
+  wg_rs_tf32v<N>(d, ah, bl);
+  wg_rs_tf32v<N>(d, ah, bh);
+}
+#endif
+
 // Q or K: 64 rows x 128 floats (row stride 128) -> 4 swizzled [64][32] sub-tiles.
 template <int THREADS = kV3Threads>
 __device__ __forceinline__ void v3_load_qk(uint32_t dst, const float* g, int rows_valid, int tid) {
@@ -146,13 +194,19 @@ __device__ __forceinline__ void v3_load_vt(uint32_t dst, const float* g, int64_t
 }
 
 // NWG = 1: the narrow output kernels (one warpgroup, DVW = 64 or 32 value columns per
-// CTA, one segment per sequence only; the host guarantees it).
-template <bool STATE_ONLY, int NWG = 2, int DVW = 64>
+// CTA): for one-walk schedules, and (EXACT, DVW = 32) the output kernel of float32
+// "exact", which also reads staged states (a.dv_split = 4 CTAs per 128-column block).
+// EXACT: every product in 3xTF32. Q reaches the tensor cores from registers (hi, lo split
+// per fragment), K and V^T are split in shared memory once per chunk (v3_split_tile), S^T
+// is written as (hi, lo), P and the decayed K^T are split in registers.
+template <bool STATE_ONLY, int NWG = 2, int DVW = 64, bool EXACT = false>
 __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
 #ifdef LEET_FUSED_V2_DEVICE
-  using L = V3Layout<STATE_ONLY, NWG, DVW>;
+  using L = V3Layout<STATE_ONLY, NWG, DVW, EXACT>;
   static_assert(NWG == 2 || !STATE_ONLY, "the narrow kernel has no state pass");
   static_assert(DVW == 64 || NWG == 1, "32-column warpgroups only in the narrow kernel");
+  static_assert(!EXACT || STATE_ONLY || (NWG == 1 && DVW == 32), "exact output: the 32-column kernel only");
+  constexpr bool KSPLIT = EXACT && !STATE_ONLY;  // K is split in place (a B operand of Q K^T)
   constexpr int DVB = DVW * NWG;  // value columns per CTA
   constexpr int NB = DVW / 8;     // 8-column blocks per warpgroup
   constexpr int NS = DVW / 2;     // accumulator registers of one m64 x DVW tile
@@ -208,8 +262,8 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
           S[m][4 * nb + 2 * hh + 1] = x.y;
         }
   };
-  if constexpr (NWG == 1) {
-    init_load();
+  if constexpr (NWG == 1 && !EXACT) {
+    init_load();  // (the one-walk kernels: a single segment per sequence)
   } else if (STATE_ONLY || seg == 0) {
     init_load();
   } else {
@@ -219,24 +273,24 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
       const float decL = expf(-rate * (float)(a.Lseg / a.ksub));
       const int64_t base_slot = seq * nseg * a.ksub;
       for (int64_t sp = 0; sp < seg * a.ksub; ++sp) {
-        const float* src = state_slot(a, base_slot + sp, h, 0, dvb);
+        const float* src = wg_slot(a, base_slot + sp, h, dvb);
 #pragma unroll
         for (int m = 0; m < 2; ++m)
 #pragma unroll
-          for (int i = 0; i < 32; ++i) {
+          for (int i = 0; i < NS; ++i) {
             const int rr = 64 * m + 16 * w4 + g + 8 * ((i >> 1) & 1);
-            const int dv = 64 * wg + 8 * (i >> 2) + 2 * t + (i & 1);
+            const int dv = DVW * wg + 8 * (i >> 2) + 2 * t + (i & 1);
             S[m][i] = fmaf(decL, S[m][i], __ldcg(src + dv * 128 + rr));
           }
       }
     } else {
-      const float* src = state_slot(a, gs - 1, h, 0, dvb);
+      const float* src = wg_slot(a, gs - 1, h, dvb);
 #pragma unroll
       for (int m = 0; m < 2; ++m)
 #pragma unroll
-        for (int i = 0; i < 32; ++i) {
+        for (int i = 0; i < NS; ++i) {
           const int rr = 64 * m + 16 * w4 + g + 8 * ((i >> 1) & 1);
-          const int dv = 64 * wg + 8 * (i >> 2) + 2 * t + (i & 1);
+          const int dv = DVW * wg + 8 * (i >> 2) + 2 * t + (i & 1);
           S[m][i] = __ldcg(src + dv * 128 + rr);
         }
     }
@@ -260,11 +314,16 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
 #pragma unroll
     for (int o = 0; o < 2; ++o) xs[hi][o] = xo[hi][o] - 8192u * (w4 >> 1) + (uint32_t)L::ssub * (w4 >> 1);
   float rowf[2] = {0.f, 0.f};
-  // S^T half m -> sS (tf32-rounded), conflict-free scalar stores
+  // S^T half m -> sS (tf32-rounded), conflict-free scalar stores; EXACT: the remainder
+  // S - hi to the low buffer, L::s_lo bytes further
   auto write_sS = [&](const float* Sm, uint32_t at = 0) {
 #pragma unroll
-    for (int i = 0; i < NS; ++i)  // i = 4 nb + 2 hh + e: row dv = 8nb + 2t + e, col r = ... + 8hh
-      sts_b32(sS + at + 1024 * (i >> 2) + xs[(i >> 1) & 1][i & 1], cvt_tf32(Sm[i]));
+    for (int i = 0; i < NS; ++i) {  // i = 4 nb + 2 hh + e: row dv = 8nb + 2t + e, col r = ... + 8hh
+      const uint32_t adr = sS + at + 1024 * (i >> 2) + xs[(i >> 1) & 1][i & 1];
+      const uint32_t hb = cvt_tf32(Sm[i]);
+      sts_b32(adr, hb);
+      if constexpr (EXACT) sts_b32(adr + L::s_lo, __float_as_uint(Sm[i] - __uint_as_float(hb)));
+    }
   };
 
   for (int c = 0; c < nch; ++c) {
@@ -281,6 +340,15 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
     const uint32_t st = base + (c & 1) * L::per_stage;
     const uint32_t tK = st + (STATE_ONLY ? 0 : kV3Tile);
     const uint32_t tV = st + L::v_in + wg * (DVW * 128);  // this wg's DVW dv rows
+    const uint32_t tKlo = base + L::klo_off;
+    const uint32_t tVlo = base + L::vlo_off + wg * (DVW * 128);
+    if constexpr (EXACT) {
+      // this chunk's B operands in (hi, lo): K (output kernel) and V^T, in place
+      if constexpr (KSPLIT) v3_split_tile<L::threads>(tK, tKlo, kV3Tile, tid);
+      v3_split_tile<L::threads>(st + L::v_in, base + L::vlo_off, 2 * L::vsub, tid);
+      fence_async_smem();
+      __syncthreads();
+    }
 
     float O[NS];
     if constexpr (!STATE_ONLY) {
@@ -294,7 +362,58 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
           wg_ss_tf32(P, sw128_desc(tQ + off, 16, 1024), sw128_desc(tK + off, 16, 1024), ks);
         }
       };
-      if constexpr (NWG == 1) {
+      if constexpr (EXACT) {
+        // 1-2. both S^T halves (hi, lo); then per group of 4 k-steps: Q's A fragments
+        // (hi, lo) from the swizzled tile, P += Q K^T and O += Q S in 3xTF32. Two register
+        // buffers of fragments: a group's are kept until the group after it is issued.
+        write_sS(S[0]);
+        write_sS(S[1], 2 * L::ssub);
+        fence_async_smem();
+        bar_wg(1);
+#pragma unroll
+        for (int i = 0; i < 32; ++i) P[i] = 0.f;
+#pragma unroll
+        for (int i = 0; i < NS; ++i) O[i] = 0.f;
+        uint32_t qh[2][4][4], ql[2][4][4];
+        reg_fence<NS>(O);
+        reg_fence<32>(P);
+        wg_fence();
+#pragma unroll
+        for (int gi = 0; gi < 4; ++gi) {
+          const int b = gi & 1;
+#pragma unroll
+          for (int u = 0; u < 4; ++u) {
+            const int ks = 4 * gi + u;  // columns 8ks + t (+4) of rows 16w4 + g (+8)
+#pragma unroll
+            for (int e = 0; e < 4; ++e) {
+              const int row = 16 * w4 + g + 8 * (e & 1);
+              const uint32_t adr = tQ + (ks >> 2) * 8192 + row * 128 +
+                                   ((uint32_t)((2 * (ks & 3) + (e >> 1)) ^ g) << 4) + 4 * t;
+              tf32_hilo(lds_f32(adr), qh[b][u][e], ql[b][u][e]);
+            }
+          }
+#pragma unroll
+          for (int u = 0; u < 4; ++u) {
+            const int ks = 4 * gi + u;
+            const uint32_t off = (ks >> 2) * 8192 + (ks & 3) * 32;
+            const uint32_t offs = (ks >> 3) * 2 * L::ssub + ((ks >> 2) & 1) * L::ssub + (ks & 3) * 32;
+            wg_rs_tf32x3<64>(P, qh[b][u], ql[b][u], sw128_desc(tK + off, 16, 1024), sw128_desc(tKlo + off, 16, 1024));
+            wg_rs_tf32x3<DVW>(O, qh[b][u], ql[b][u], sw128_desc(sS + offs, 16, 1024),
+                              sw128_desc(sS + L::s_lo + offs, 16, 1024));
+          }
+          wg_commit();
+          if (gi >= 1) {
+            wg_wait<1>();
+            reg_fence_u<16>(&qh[b ^ 1][0][0]);
+            reg_fence_u<16>(&ql[b ^ 1][0][0]);
+          }
+        }
+        wg_wait<0>();
+        reg_fence_u<16>(&qh[1][0][0]);
+        reg_fence_u<16>(&ql[1][0][0]);
+        reg_fence<32>(P);
+        reg_fence<NS>(O);
+      } else if constexpr (NWG == 1) {
         // 1-2. both S^T halves to shared memory; P = Q K^T (first group), O = Q S (second)
         write_sS(S[0]);
         write_sS(S[1], 2 * L::ssub);
@@ -345,16 +464,22 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
       }
       wg_commit();
       }
-      // 3. decay/mask P into A fragments (k slot t <-> token 2t, t+4 <-> 2t+1)
-      uint32_t pa[8][4];
+      // 3. decay/mask P into A fragments (k slot t <-> token 2t, t+4 <-> 2t+1); EXACT:
+      //    (hi, lo) pairs
+      uint32_t pa[8][4], pl[8][4];
 #pragma unroll
       for (int jb = 0; jb < 8; ++jb)
 #pragma unroll
         for (int hh = 0; hh < 2; ++hh) {
           const int i = 16 * w4 + g + 8 * hh, j = 8 * jb + 2 * t;
           const float2 f = ptab[i - j + 64];
-          pa[jb][hh] = cvt_tf32(P[4 * jb + 2 * hh] * f.x);
-          pa[jb][2 + hh] = cvt_tf32(P[4 * jb + 2 * hh + 1] * f.y);
+          if constexpr (EXACT) {
+            tf32_hilo(P[4 * jb + 2 * hh] * f.x, pa[jb][hh], pl[jb][hh]);
+            tf32_hilo(P[4 * jb + 2 * hh + 1] * f.y, pa[jb][2 + hh], pl[jb][2 + hh]);
+          } else {
+            pa[jb][hh] = cvt_tf32(P[4 * jb + 2 * hh] * f.x);
+            pa[jb][2 + hh] = cvt_tf32(P[4 * jb + 2 * hh + 1] * f.y);
+          }
         }
       wg_wait<0>();
       reg_fence<NS>(O);
@@ -369,9 +494,19 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
       reg_fence<NS>(O);
       wg_fence();
 #pragma unroll
-      for (int kk = 0; kk < 8; ++kk)
-        wg_rs_tf32v<DVW>(O, pa[kk], sw128_desc(tV + (kk >> 2) * L::vsub + (kk & 3) * 32, 16, 1024));
+      for (int kk = 0; kk < 8; ++kk) {
+        const uint32_t vo = (kk >> 2) * L::vsub + (kk & 3) * 32;
+        if constexpr (EXACT)
+          wg_rs_tf32x3<DVW>(O, pa[kk], pl[kk], sw128_desc(tV + vo, 16, 1024), sw128_desc(tVlo + vo, 16, 1024));
+        else
+          wg_rs_tf32v<DVW>(O, pa[kk], sw128_desc(tV + vo, 16, 1024));
+      }
       wg_commit();
+      if constexpr (EXACT) {  // (keeps the P fragments until P V has read them)
+        wg_wait<0>();
+        reg_fence_u<32>(&pa[0][0]);
+        reg_fence_u<32>(&pl[0][0]);
+      }
     }
     // 5. S = g^Lc S + (K diag g^(Lc-1-j))^T V, one r-half (m) per commit group;
     // 6. O -> global (rows < Lc) with 8-byte stores, once P V is done (between the halves,
@@ -384,22 +519,40 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
         for (int i = 0; i < NS; ++i) S[m][i] *= dec;
 #pragma unroll
       for (int m = 0; m < 2; ++m) {
-        uint32_t ka[8][4];
+        uint32_t ka[8][4], kl[8][4];
 #pragma unroll
         for (int ks = 0; ks < 8; ++ks) {
           const int j0 = 8 * ks + 2 * t;
           const float f0 = pwz[Lc - 1 - j0 + 64], f1 = pwz[Lc - 2 - j0 + 64];
-          const uint32_t kb = tK + 16384 * m + 1024 * ks;  // rows j0 (+1), cols rr (+8)
-          ka[ks][0] = cvt_tf32(lds_f32(kb + xo[0][0]) * f0);
-          ka[ks][1] = cvt_tf32(lds_f32(kb + xo[1][0]) * f0);
-          ka[ks][2] = cvt_tf32(lds_f32(kb + xo[0][1]) * f1);
-          ka[ks][3] = cvt_tf32(lds_f32(kb + xo[1][1]) * f1);
+          const uint32_t kb = 16384 * m + 1024 * ks;  // rows j0 (+1), cols rr (+8)
+          // K: the tile (hi) plus, where split in place, its remainder (hi + lo == K)
+          auto kx = [&](uint32_t o) {
+            float x = lds_f32(tK + kb + o);
+            if constexpr (KSPLIT) x += lds_f32(tKlo + kb + o);
+            return x;
+          };
+          if constexpr (EXACT) {
+            tf32_hilo(kx(xo[0][0]) * f0, ka[ks][0], kl[ks][0]);
+            tf32_hilo(kx(xo[1][0]) * f0, ka[ks][1], kl[ks][1]);
+            tf32_hilo(kx(xo[0][1]) * f1, ka[ks][2], kl[ks][2]);
+            tf32_hilo(kx(xo[1][1]) * f1, ka[ks][3], kl[ks][3]);
+          } else {
+            ka[ks][0] = cvt_tf32(kx(xo[0][0]) * f0);
+            ka[ks][1] = cvt_tf32(kx(xo[1][0]) * f0);
+            ka[ks][2] = cvt_tf32(kx(xo[0][1]) * f1);
+            ka[ks][3] = cvt_tf32(kx(xo[1][1]) * f1);
+          }
         }
         reg_fence<NS>(S[m]);
         wg_fence();
 #pragma unroll
-        for (int ks = 0; ks < 8; ++ks)
-          wg_rs_tf32v<DVW>(S[m], ka[ks], sw128_desc(tV + (ks >> 2) * L::vsub + (ks & 3) * 32, 16, 1024));
+        for (int ks = 0; ks < 8; ++ks) {
+          const uint32_t vo = (ks >> 2) * L::vsub + (ks & 3) * 32;
+          if constexpr (EXACT)
+            wg_rs_tf32x3<DVW>(S[m], ka[ks], kl[ks], sw128_desc(tV + vo, 16, 1024), sw128_desc(tVlo + vo, 16, 1024));
+          else
+            wg_rs_tf32v<DVW>(S[m], ka[ks], sw128_desc(tV + vo, 16, 1024));
+        }
         wg_commit();
         if (!STATE_ONLY && m == 0) {
           wg_wait<1>();
@@ -413,6 +566,11 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
                 *reinterpret_cast<float2*>(go + (int64_t)(c * kC + i) * a.d + 8 * nb + 2 * t) =
                     make_float2(O[4 * nb + 2 * hh], O[4 * nb + 2 * hh + 1]);
             }
+        }
+        if constexpr (EXACT) {  // (the fragments stay until the wgmma reading them is done)
+          wg_wait<0>();
+          reg_fence_u<32>(&ka[0][0]);
+          reg_fence_u<32>(&kl[0][0]);
         }
       }
     }

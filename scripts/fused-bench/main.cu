@@ -185,6 +185,7 @@ static void apply_env(const char* list) {
   unsetenv("LEET_CUDA_WGMMA_NARROW");
   unsetenv("LEET_CUDA_WGMMA_DV");
   unsetenv("LEET_FUSED_PAIR");
+  unsetenv("LEET_FUSED_V3X");
   std::string all(list), item;
   size_t i = 0;
   while (i <= all.size()) {
@@ -336,6 +337,18 @@ static int check(const char* path) {
       {"v2s f16 2x2x2000 r128 d384 seg64 st nohint", F16, TF, 2, 2, 2000, 128, 384, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_SINGLE=1 LEET_FUSED_SINGLE_SEG=64 LEET_FUSED_L2HINTS=0"},
       {"v2s f16 1x32x16384 r128 d128 L512 st", F16, TF, 1, 32, 16384, 128, 128, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_SINGLE=1"},
       {"v2s bf16 1x8x16384 r128 d128 seg512 fin", BF, TF, 1, 8, 16384, 128, 128, {}, false, true, 0, 1e-2, false, 0, "LEET_FUSED_SINGLE=1 LEET_FUSED_SINGLE_SEG=512"},
+      // float32 exact on the 3xTF32 wgmma kernels (v3x): tails, states, d-blocks, inline
+      // prefix and scan, the one-walk schedule; and version 1 forced for comparison
+      {"v3x f32exact 1x3x65 r128 d128 seg64 st", F32, EX, 1, 3, 65, 128, 128, {}, true, true, 64, 1e-5},
+      {"v3x f32exact 2x2x333 r128 d128 heur", F32, EX, 2, 2, 333, 128, 128, {}, false, false, 0, 1e-5},
+      {"v3x f32exact 1x2x4100 r128 d128 seg1024 st", F32, EX, 1, 2, 4100, 128, 128, {}, true, true, 1024, 1e-5},
+      {"v3x f32exact 1x1x1 r128 d128 st", F32, EX, 1, 1, 1, 128, 128, {}, true, true, 0, 1e-5},
+      {"v3x f32exact 1x2x1000 r128 d128 seg64 st (scan)", F32, EX, 1, 2, 1000, 128, 128, {}, true, true, 64, 1e-5},
+      {"v3x f32exact 2x2x1000 r128 d256 seg256 st", F32, EX, 2, 2, 1000, 128, 256, {}, true, true, 256, 1e-5},
+      {"v3x f32exact 1x2x2000 r128 d384 heur st", F32, EX, 1, 2, 2000, 128, 384, {}, true, true, 0, 1e-5},
+      {"v3x f32exact 1x2x777 r128 d128 seg192 st", F32, EX, 1, 2, 777, 128, 128, {}, true, true, 192, 1e-5},
+      {"v3x f32exact 1x4x4096 r128 d128 heur", F32, EX, 1, 4, 4096, 128, 128, {}, false, true, 0, 1e-5},
+      {"v1 f32exact 1x4x4096 r128 d128 heur", F32, EX, 1, 4, 4096, 128, 128, {}, false, true, 0, 1e-5, false, 0, "LEET_FUSED_V3X=0"},
       // paired narrow output kernel (LEET_FUSED_PAIR=1): inline prefix, scan, d-blocks, tails
       {"v2p f16 1x2x4100 r128 d128 seg1024 st", F16, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 0, "LEET_FUSED_PAIR=1"},
       {"v2p bf16 3x2x300 r128 d384 seg128 st", BF, TF, 3, 2, 300, 128, 384, {}, true, true, 128, 1e-2, false, 0, "LEET_FUSED_PAIR=1"},
@@ -445,6 +458,14 @@ static void bench(const char* path) {
       {"L fp32-tf32 1x16384 narrow", F32, TF, 1, 16384, 0, 0, "", 16384},
       {"L fp32-tf32 1x1024 narrow", F32, TF, 1, 1024, 0, 0, "", 1024},
       {"B fp16 1x65536 c4096", F16, TF, 1, 65536, 0, 0, "", 4096},
+      // float32 exact: v3x (3xTF32 wgmma) and version 1 forced; lightning's and blocked's
+      // schedules on v3x
+      {"X fp32-exact 8x8192", F32, EX, 8, 8192, 0, 0},
+      {"X fp32-exact 1x1024", F32, EX, 1, 1024, 0, 0},
+      {"X fp32-exact 1x16384", F32, EX, 1, 16384, 0, 0},
+      {"X v1 fp32-exact 1x65536", F32, EX, 1, 65536, 0, 3.0, "LEET_FUSED_V3X=0"},
+      {"X L fp32-exact 1x65536", F32, EX, 1, 65536, 0, 0, "", 65536},
+      {"X B fp32-exact 1x65536 c4096", F32, EX, 1, 65536, 0, 0, "", 4096},
       // paired narrow output kernel (LEET_FUSED_PAIR=1)
       {"PR fp16 1x65536", F16, TF, 1, 65536, 0, 0.75, "LEET_FUSED_PAIR=1"},
       {"PR fp16 8x8192", F16, TF, 8, 8192, 0, 0.75, "LEET_FUSED_PAIR=1"},
