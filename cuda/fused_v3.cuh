@@ -143,13 +143,14 @@ __device__ __forceinline__ void reg_fence_u(uint32_t* r) {
   for (int i = 0; i < N; ++i) asm volatile("" : "+r"(r[i])::"memory");
 }
 #ifdef LEET_FUSED_V2_DEVICE
-// D += A B in 3xTF32: lo*hi + hi*lo + hi*hi (small terms first), A = (ah, al) registers,
-// B = (bh, bl) shared-memory descriptors
+// 3xTF32 D += A B = lo*hi + hi*lo + hi*hi, A = (ah, al) registers, B = (bh, bl) shared-
+// memory descriptors, in two calls: the two small terms (wg_rs_tf32_lo), then the big one
+// (wg_rs_tf32v). Callers issue every k-step's small terms before the big ones, so that
+// few of the accumulator's roundings happen at its full size.
 template <int N>
-__device__ __forceinline__ void wg_rs_tf32x3(float* d, const uint32_t* ah, const uint32_t* al, uint64_t bh, uint64_t bl) {
+__device__ __forceinline__ void wg_rs_tf32_lo(float* d, const uint32_t* ah, const uint32_t* al, uint64_t bh, uint64_t bl) {
   wg_rs_tf32v<N>(d, al, bh);
   wg_rs_tf32v<N>(d, ah, bl);
-  wg_rs_tf32v<N>(d, ah, bh);
 }
 #endif
 
@@ -393,14 +394,21 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
             }
           }
 #pragma unroll
-          for (int u = 0; u < 4; ++u) {
-            const int ks = 4 * gi + u;
-            const uint32_t off = (ks >> 2) * 8192 + (ks & 3) * 32;
-            const uint32_t offs = (ks >> 3) * 2 * L::ssub + ((ks >> 2) & 1) * L::ssub + (ks & 3) * 32;
-            wg_rs_tf32x3<64>(P, qh[b][u], ql[b][u], sw128_desc(tK + off, 16, 1024), sw128_desc(tKlo + off, 16, 1024));
-            wg_rs_tf32x3<DVW>(O, qh[b][u], ql[b][u], sw128_desc(sS + offs, 16, 1024),
-                              sw128_desc(sS + L::s_lo + offs, 16, 1024));
-          }
+          for (int pass = 0; pass < 2; ++pass)  // the group's small terms, then its big ones
+#pragma unroll
+            for (int u = 0; u < 4; ++u) {
+              const int ks = 4 * gi + u;
+              const uint32_t off = (ks >> 2) * 8192 + (ks & 3) * 32;
+              const uint32_t offs = (ks >> 3) * 2 * L::ssub + ((ks >> 2) & 1) * L::ssub + (ks & 3) * 32;
+              const uint64_t kh = sw128_desc(tK + off, 16, 1024), sh = sw128_desc(sS + offs, 16, 1024);
+              if (pass == 0) {
+                wg_rs_tf32_lo<64>(P, qh[b][u], ql[b][u], kh, sw128_desc(tKlo + off, 16, 1024));
+                wg_rs_tf32_lo<DVW>(O, qh[b][u], ql[b][u], sh, sw128_desc(sS + L::s_lo + offs, 16, 1024));
+              } else {
+                wg_rs_tf32v<64>(P, qh[b][u], kh);
+                wg_rs_tf32v<DVW>(O, qh[b][u], sh);
+              }
+            }
           wg_commit();
           if (gi >= 1) {
             wg_wait<1>();
@@ -493,14 +501,16 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
       // 4. O += P V
       reg_fence<NS>(O);
       wg_fence();
+      if constexpr (EXACT) {
 #pragma unroll
-      for (int kk = 0; kk < 8; ++kk) {
-        const uint32_t vo = (kk >> 2) * L::vsub + (kk & 3) * 32;
-        if constexpr (EXACT)
-          wg_rs_tf32x3<DVW>(O, pa[kk], pl[kk], sw128_desc(tV + vo, 16, 1024), sw128_desc(tVlo + vo, 16, 1024));
-        else
-          wg_rs_tf32v<DVW>(O, pa[kk], sw128_desc(tV + vo, 16, 1024));
+        for (int kk = 0; kk < 8; ++kk) {
+          const uint32_t vo = (kk >> 2) * L::vsub + (kk & 3) * 32;
+          wg_rs_tf32_lo<DVW>(O, pa[kk], pl[kk], sw128_desc(tV + vo, 16, 1024), sw128_desc(tVlo + vo, 16, 1024));
+        }
       }
+#pragma unroll
+      for (int kk = 0; kk < 8; ++kk)
+        wg_rs_tf32v<DVW>(O, pa[kk], sw128_desc(tV + (kk >> 2) * L::vsub + (kk & 3) * 32, 16, 1024));
       wg_commit();
       if constexpr (EXACT) {  // (keeps the P fragments until P V has read them)
         wg_wait<0>();
@@ -511,14 +521,26 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
     // 5. S = g^Lc S + (K diag g^(Lc-1-j))^T V, one r-half (m) per commit group;
     // 6. O -> global (rows < Lc) with 8-byte stores, once P V is done (between the halves,
     //    so that P's and O's registers are free before the second half's A fragments)
+    //    EXACT: the chunk's K^T V goes to a zeroed accumulator T and is added to the decayed
+    //    state in registers (S = fma(g^Lc, S, T), rounded to nearest), so the state's sum
+    //    over the whole sequence never runs through the tensor cores' accumulator.
     {
       const float dec = pwz[Lc + 64];
+      if constexpr (!EXACT) {
 #pragma unroll
-      for (int m = 0; m < 2; ++m)
+        for (int m = 0; m < 2; ++m)
 #pragma unroll
-        for (int i = 0; i < NS; ++i) S[m][i] *= dec;
+          for (int i = 0; i < NS; ++i) S[m][i] *= dec;
+      }
 #pragma unroll
       for (int m = 0; m < 2; ++m) {
+        float T[EXACT ? NS : 1];
+        float* acc = S[m];
+        if constexpr (EXACT) {
+#pragma unroll
+          for (int i = 0; i < NS; ++i) T[i] = 0.f;
+          acc = T;
+        }
         uint32_t ka[8][4], kl[8][4];
 #pragma unroll
         for (int ks = 0; ks < 8; ++ks) {
@@ -543,16 +565,18 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
             ka[ks][3] = cvt_tf32(kx(xo[1][1]) * f1);
           }
         }
-        reg_fence<NS>(S[m]);
+        reg_fence<NS>(acc);
         wg_fence();
+        if constexpr (EXACT) {
 #pragma unroll
-        for (int ks = 0; ks < 8; ++ks) {
-          const uint32_t vo = (ks >> 2) * L::vsub + (ks & 3) * 32;
-          if constexpr (EXACT)
-            wg_rs_tf32x3<DVW>(S[m], ka[ks], kl[ks], sw128_desc(tV + vo, 16, 1024), sw128_desc(tVlo + vo, 16, 1024));
-          else
-            wg_rs_tf32v<DVW>(S[m], ka[ks], sw128_desc(tV + vo, 16, 1024));
+          for (int ks = 0; ks < 8; ++ks) {
+            const uint32_t vo = (ks >> 2) * L::vsub + (ks & 3) * 32;
+            wg_rs_tf32_lo<DVW>(acc, ka[ks], kl[ks], sw128_desc(tV + vo, 16, 1024), sw128_desc(tVlo + vo, 16, 1024));
+          }
         }
+#pragma unroll
+        for (int ks = 0; ks < 8; ++ks)
+          wg_rs_tf32v<DVW>(acc, ka[ks], sw128_desc(tV + (ks >> 2) * L::vsub + (ks & 3) * 32, 16, 1024));
         wg_commit();
         if (!STATE_ONLY && m == 0) {
           wg_wait<1>();
@@ -571,6 +595,9 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
           wg_wait<0>();
           reg_fence_u<32>(&ka[0][0]);
           reg_fence_u<32>(&kl[0][0]);
+          reg_fence<NS>(T);
+#pragma unroll
+          for (int i = 0; i < NS; ++i) S[m][i] = fmaf(dec, S[m][i], T[i]);
         }
       }
     }
