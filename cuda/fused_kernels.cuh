@@ -88,7 +88,7 @@ struct Args {
   int layout2;          // scratch states in version-2 order ([dv][r]) instead of fragments
   int prefix_inline;    // v2: the output kernel sums the raw segment states itself (no scan)
   int64_t ksub = 1;     // v2: state-pass sub-segments per segment (prefix_inline only)
-  int dv_split = 1;     // v2: output CTAs per 128-column state block (2: paired narrow kernel)
+  int dv_split = 1;     // output CTAs per 128-column state block (4: v3x's 32-column kernel)
   // single-pass kernels: per-chain hand-off counters, the CTA ticket, the two-slot state
   // ring per chain, and whether loads carry L2 eviction hints
   unsigned* flags = nullptr;
@@ -967,10 +967,6 @@ template <bool BF16> struct V2Family {
   static constexpr bool has_narrow32 = false;
   static auto narrow32_kernel() { return narrow_kernel(); }  // (unused)
   static constexpr int narrow32_smem = 0;
-  // paired: one warpgroup (64 value columns) per CTA, two stages, two CTAs per SM
-  static constexpr bool has_pair = true;
-  static auto pair_kernel() { return fused_v2_kernel<BF16, false, 1, 2>; }
-  static constexpr int pair_smem = V2Layout<false, 1, 2>::bytes;
 };
 struct V3Family {
   static constexpr const char* name = "v3";
@@ -989,9 +985,6 @@ struct V3Family {
   static constexpr bool has_narrow32 = true;
   static auto narrow32_kernel() { return fused_v3_kernel<false, 1, 32>; }
   static constexpr int narrow32_smem = V3Layout<false, 1, 32>::bytes;
-  static constexpr bool has_pair = false;  // (float32 tiles: two CTAs do not fit one SM)
-  static auto pair_kernel() { return narrow_kernel(); }  // (unused)
-  static constexpr int pair_smem = 0;
 };
 // Float32 at "exact" precision: every product in 3xTF32. Shared memory then holds the low
 // parts of the B operands too, which fits the state kernel (two warpgroups, K and V^T) and
@@ -1013,11 +1006,10 @@ struct V3XFamily {
   }
   static constexpr bool has_single = false;
   static auto single_kernel() { return kernel<false>(); }  // (unused)
-  static constexpr bool has_narrow = false, has_narrow32 = false, has_pair = false;  // (the output kernel is narrow)
+  static constexpr bool has_narrow = false, has_narrow32 = false;  // (the output kernel is narrow)
   static auto narrow_kernel() { return kernel<false>(); }  // (unused)
   static auto narrow32_kernel() { return kernel<false>(); }  // (unused)
-  static auto pair_kernel() { return kernel<false>(); }  // (unused)
-  static constexpr int narrow_smem = 0, narrow32_smem = 0, pair_smem = 0;
+  static constexpr int narrow_smem = 0, narrow32_smem = 0;
 };
 
 inline bool env_set(const char* name) {
@@ -1237,28 +1229,13 @@ template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext&
       check(cudaGetLastError(), "scan kernel launch");
     }
   }
-  // Paired output CTAs (16-bit inputs): one warpgroup and 64 value columns each, two per
-  // SM, so that one CTA's chunk step runs while the other waits on its wgmma chain.
-  const bool pair = Family::has_pair && env_is("LEET_FUSED_PAIR", '1');
+  // The output launch: Family::out_split CTAs per 128-column state block (v3x: 4)
   Args ao = a;
-  auto kout = Family::template kernel<false>();
-  int smem_out = Family::template smem<false>(), threads_out = Family::out_threads;
   ao.ndvb = a.ndvb * Family::out_split;
   ao.dv_split = Family::out_split;
-  if (pair) {
-    ao.ndvb = a.ndvb * 2;
-    ao.dv_split = 2;
-    kout = Family::pair_kernel();
-    smem_out = Family::pair_smem;
-    threads_out = 128;
-    static bool pattr = false;
-    if (!pattr) {
-      check(cudaFuncSetAttribute(kout, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_out), "paired kernel attribute");
-      pattr = true;
-    }
-  } else {
-    set_smem_limit<Family, false>();
-  }
+  const auto kout = Family::template kernel<false>();
+  const int smem_out = Family::template smem<false>(), threads_out = Family::out_threads;
+  set_smem_limit<Family, false>();
   const int64_t gB = total_segs * p.H * ao.ndvb;
   // Short segments: launch the output kernel under the state kernel (programmatic
   // dependent launch; segment-0 CTAs start at once, the others wait in griddepcontrol.wait

@@ -26,17 +26,16 @@ constexpr int kV2Tile = 64 * 128 * 2;  // one 64x128 16-bit tile = 2 swizzled 64
 
 // NWG: warpgroups per CTA, each owning 64 value columns (2: the default, one CTA per 128
 // value columns; 1: the narrow output kernel, one CTA per 64, for one-walk schedules
-// that would leave SMs idle). STAGES: tile stages in flight (2 for the paired narrow
-// kernel: 105 KB, two CTAs per SM).
-template <bool STATE_ONLY, int NWG = 2, int STAGES = kV2Stages>
+// that would leave SMs idle).
+template <bool STATE_ONLY, int NWG = 2>
 struct V2Layout {
   // byte offsets from a 1024-aligned base
   static constexpr int nwg = NWG, threads = 128 * NWG, vcols = 64 * NWG;
-  static constexpr int stages = STAGES;
+  static constexpr int stages = kV2Stages;
   static constexpr int per_stage = (STATE_ONLY ? 1 : 2) * kV2Tile + NWG * 8192;  // (Q,) K, V
   static constexpr int k_in = STATE_ONLY ? 0 : kV2Tile;                         // K's offset in a stage
   static constexpr int v_in = k_in + kV2Tile;                                   // V's offset in a stage
-  static constexpr int s_off = STAGES * per_stage;                              // sS: NWG x 16 KB
+  static constexpr int s_off = kV2Stages * per_stage;                           // sS: NWG x 16 KB
   static constexpr int o_off = s_off + (STATE_ONLY ? 0 : NWG * kV2Tile);        // sO: NWG x 8 KB
   static constexpr int t_off = o_off + (STATE_ONLY ? 0 : NWG * kV2Tile / 2);    // tables
   static constexpr int bytes = t_off + 129 * 8 + 129 * 4 + 1024;                // + align slack
@@ -465,21 +464,20 @@ __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base
 }
 
 // The first value column of output block dvb inside its scratch state slot ([dv][r], 128
-// value columns). The state pass works on 128-column blocks; an output launch of narrower
-// CTAs has a.dv_split = 2 (64 columns each) or 4 (32) of them per block.
+// value columns), for versions 2 and 3. The state pass works on 128-column blocks; an
+// output launch of narrower CTAs has a.dv_split of them per block (v3x: 4 of 32 columns).
 __device__ __forceinline__ const float* wg_slot(const Args& a, int64_t slot, int64_t h, int dvb) {
   const int split = a.dv_split;
   return a.states + ((slot * a.H + h) * (a.ndvb / split) + dvb / split) * (int64_t)kTile +
          (int64_t)(dvb % split) * (128 / split) * 128;
 }
 
-// NWG = 1: the narrow output kernel, one warpgroup and 64 value columns per CTA: for
-// lightning's one-walk schedule (STAGES = 3, one CTA per SM), and paired (STAGES = 2,
-// two CTAs per SM whose chunk steps interleave) for any output pass.
-template <bool BF16, bool STATE_ONLY, int NWG = 2, int STAGES = kV2Stages>
-__global__ void __launch_bounds__(128 * NWG, (STATE_ONLY || STAGES == 2) ? 2 : 1) fused_v2_kernel(const Args a) {
+// NWG = 1 (the narrow output kernel): one warpgroup, 64 value columns per CTA, one
+// segment per sequence only (no staged states; the host guarantees it).
+template <bool BF16, bool STATE_ONLY, int NWG = 2>
+__global__ void __launch_bounds__(128 * NWG, STATE_ONLY ? 2 : 1) fused_v2_kernel(const Args a) {
 #ifdef LEET_FUSED_V2_DEVICE
-  using L = V2Layout<STATE_ONLY, NWG, STAGES>;
+  using L = V2Layout<STATE_ONLY, NWG>;
   static_assert(NWG == 2 || !STATE_ONLY, "the narrow kernel has no state pass");
   constexpr int DVB = 64 * NWG;  // value columns per CTA
   extern __shared__ __align__(1024) unsigned char smem_raw[];
@@ -506,12 +504,12 @@ __global__ void __launch_bounds__(128 * NWG, (STATE_ONLY || STAGES == 2) ? 2 : 1
   const uint16_t* gv = static_cast<const uint16_t*>(a.v) + row0 * a.d + (int64_t)dvb * DVB;
   uint16_t* go = static_cast<uint16_t*>(a.o) + row0 * a.d + (int64_t)dvb * DVB + 64 * wg;
 
-  // the first STAGES - 1 chunks' tiles load while the state is set up
+  // the first kV2Stages - 1 chunks' tiles load while the state is set up
   if constexpr (!STATE_ONLY) v2_prologue<false, L, false>(base, gq, gk, gv, a.d, seglen, nch, tid, 0, 0);
 
   // state S^T: element (dv = 64wg + 16w4 + g + 8hh, rr = 8jb + 2t + e) in S[4jb + 2hh + e]
   float S[64];
-  if (STATE_ONLY || seg == 0) {
+  if (STATE_ONLY || seg == 0 || NWG == 1) {
 #pragma unroll
     for (int jb = 0; jb < 16; ++jb)
 #pragma unroll

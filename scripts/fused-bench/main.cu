@@ -184,7 +184,6 @@ static void apply_env(const char* list) {
   unsetenv("LEET_FUSED_L2HINTS");
   unsetenv("LEET_CUDA_WGMMA_NARROW");
   unsetenv("LEET_CUDA_WGMMA_DV");
-  unsetenv("LEET_FUSED_PAIR");
   unsetenv("LEET_FUSED_V3X");
   std::string all(list), item;
   size_t i = 0;
@@ -349,15 +348,6 @@ static int check(const char* path) {
       {"v3x f32exact 1x2x777 r128 d128 seg192 st", F32, EX, 1, 2, 777, 128, 128, {}, true, true, 192, 1e-5},
       {"v3x f32exact 1x4x4096 r128 d128 heur", F32, EX, 1, 4, 4096, 128, 128, {}, false, true, 0, 1e-5},
       {"v1 f32exact 1x4x4096 r128 d128 heur", F32, EX, 1, 4, 4096, 128, 128, {}, false, true, 0, 1e-5, false, 0, "LEET_FUSED_V3X=0"},
-      // paired narrow output kernel (LEET_FUSED_PAIR=1): inline prefix, scan, d-blocks, tails
-      {"v2p f16 1x2x4100 r128 d128 seg1024 st", F16, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 0, "LEET_FUSED_PAIR=1"},
-      {"v2p bf16 3x2x300 r128 d384 seg128 st", BF, TF, 3, 2, 300, 128, 384, {}, true, true, 128, 1e-2, false, 0, "LEET_FUSED_PAIR=1"},
-      {"v2p bf16 1x2x1000 r128 d128 seg64 st (scan)", BF, TF, 1, 2, 1000, 128, 128, {}, true, true, 64, 1e-2, false, 0, "LEET_FUSED_PAIR=1"},
-      {"v2p f16 2x2x333 r128 d128 heur", F16, TF, 2, 2, 333, 128, 128, {}, false, false, 0, 2e-3, false, 0, "LEET_FUSED_PAIR=1"},
-      {"v2p f16 1x1x1 r128 d128 st", F16, TF, 1, 1, 1, 128, 128, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_PAIR=1"},
-      {"v2p bf16 1x3x65 r128 d128 seg64 st", BF, TF, 1, 3, 65, 128, 128, {}, true, true, 64, 1e-2, false, 0, "LEET_FUSED_PAIR=1"},
-      {"v2p f16 1x2x2000 r128 d256 seg256 ksub2 st", F16, TF, 1, 2, 2000, 128, 256, {}, true, true, 256, 2e-3, false, 2, "LEET_FUSED_PAIR=1"},
-      {"v2p f16 1x32x16384 r128 d128 heur st", F16, TF, 1, 32, 16384, 128, 128, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_PAIR=1"},
   };
   FILE* js = fopen(path, "w");
   fprintf(js, "[\n");
@@ -374,11 +364,10 @@ static int check(const char* path) {
     fprintf(stderr, "no case %s\n", label);
     exit(2);
   };
-  // the single pass and the paired kernel with fresh inputs (hand-offs, two CTAs per SM)
+  // the single pass (hand-offs) and v3x with fresh inputs
   fails += !run_case(named("v2s bf16 1x8x16384 r128 d128 seg512 fin"), 81, js, false);
   fails += !run_case(named("v2s bf16 1x8x16384 r128 d128 seg512 fin"), 82, js, false);
-  fails += !run_case(named("v2p f16 1x2x4100 r128 d128 seg1024 st"), 83, js, false);
-  fails += !run_case(named("v2p f16 1x32x16384 r128 d128 heur st"), 84, js, false);
+  fails += !run_case(named("v3x f32exact 1x2x4100 r128 d128 seg1024 st"), 83, js, false);
   fprintf(js, "\n]\n");
   fclose(js);
   unsetenv("LEET_FUSED_SEGMENT");
@@ -466,15 +455,6 @@ static void bench(const char* path) {
       {"X v1 fp32-exact 1x65536", F32, EX, 1, 65536, 0, 3.0, "LEET_FUSED_V3X=0"},
       {"X L fp32-exact 1x65536", F32, EX, 1, 65536, 0, 0, "", 65536},
       {"X B fp32-exact 1x65536 c4096", F32, EX, 1, 65536, 0, 0, "", 4096},
-      // paired narrow output kernel (LEET_FUSED_PAIR=1)
-      {"PR fp16 1x65536", F16, TF, 1, 65536, 0, 0.75, "LEET_FUSED_PAIR=1"},
-      {"PR fp16 8x8192", F16, TF, 8, 8192, 0, 0.75, "LEET_FUSED_PAIR=1"},
-      {"PR fp16 1x1024", F16, TF, 1, 1024, 0, 0.03, "LEET_FUSED_PAIR=1"},
-      {"PR bf16 1x65536", BF, TF, 1, 65536, 0, 0.75, "LEET_FUSED_PAIR=1"},
-      {"PR fp16 1x16384", F16, TF, 1, 16384, 0, 0, "LEET_FUSED_PAIR=1"},
-      {"PR fp16 1x4096", F16, TF, 1, 4096, 0, 0, "LEET_FUSED_PAIR=1"},
-      {"PR fp16 1x65536 s8192", F16, TF, 1, 65536, 8192, 0.75, "LEET_FUSED_PAIR=1"},
-      {"PR B fp16 1x65536 c4096", F16, TF, 1, 65536, 0, 0, "LEET_FUSED_PAIR=1", 4096},
       {"fp16 1x65536 (repeat)", F16, TF, 1, 65536, 0, 0.75},
       {"fp16 1x1024 (repeat)", F16, TF, 1, 1024, 0, 0.03},
   };
