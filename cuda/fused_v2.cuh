@@ -504,8 +504,16 @@ __global__ void __launch_bounds__(128 * NWG, STATE_ONLY ? 2 : 1) fused_v2_kernel
   const uint16_t* gv = static_cast<const uint16_t*>(a.v) + row0 * a.d + (int64_t)dvb * DVB;
   uint16_t* go = static_cast<uint16_t*>(a.o) + row0 * a.d + (int64_t)dvb * DVB + 64 * wg;
 
-  // the first kV2Stages - 1 chunks' tiles load while the state is set up
-  if constexpr (!STATE_ONLY) v2_prologue<false, L, false>(base, gq, gk, gv, a.d, seglen, nch, tid, 0, 0);
+  // the first two chunks' tiles load while the state is set up
+  auto issue = [&](int c) {
+    v2_issue<STATE_ONLY, L, false>(base, gq, gk, gv, a.d, seglen, c, tid, 0, 0);
+  };
+  if constexpr (!STATE_ONLY) {
+    issue(0);
+    cp_async_commit();
+    if (nch > 1) issue(1);
+    cp_async_commit();
+  }
 
   // state S^T: element (dv = 64wg + 16w4 + g + 8hh, rr = 8jb + 2t + e) in S[4jb + 2hh + e]
   float S[64];
@@ -564,8 +572,12 @@ __global__ void __launch_bounds__(128 * NWG, STATE_ONLY ? 2 : 1) fused_v2_kernel
   }
 
 
-  if constexpr (STATE_ONLY)  // (nothing to overlap: the state starts at zero)
-    v2_prologue<true, L, false>(base, gq, gk, gv, a.d, seglen, nch, tid, 0, 0);
+  if constexpr (STATE_ONLY) {  // (nothing to overlap: the state starts at zero)
+    issue(0);
+    cp_async_commit();
+    if (nch > 1) issue(1);
+    cp_async_commit();
+  }
 
   v2_walk<BF16, STATE_ONLY, L, false>(S, a.d, base, basep, ptab, pwz, gq, gk, gv, go, seglen, nch, 0, 0);
 
