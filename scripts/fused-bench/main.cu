@@ -581,14 +581,15 @@ int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "check";
   if (mode == "check") return check(argc > 2 ? argv[2] : "check.json") ? 1 : 0;
   if (mode == "bench") { bench(argc > 2 ? argv[2] : "bench.json"); return 0; }
-  if (mode == "profile" || mode == "profile32" || mode == "profile1p") {
-    // for ncu: fp16 (or fp32 TF32) 8x8192, one segment; profile1p: fp16 1x65536 (single pass)
-    const bool f32 = mode == "profile32", one = mode == "profile1p";
-    const int64_t B = one ? 1 : 8, H = 32, N = one ? 65536 : 8192, r = 128, d = 128;
+  if (mode == "profile" || mode == "profile32" || mode == "profile1p" || mode == "profilex") {
+    // for ncu: fp16 (or fp32 TF32) 8x8192, one segment; profile1p: fp16 1x65536 (single
+    // pass); profilex: fp32 exact (v3x) 1x16384, one segment of 32-column CTAs
+    const bool x = mode == "profilex", f32 = mode == "profile32" || x, one = mode == "profile1p" || x;
+    const int64_t B = one ? 1 : 8, H = 32, N = x ? 16384 : one ? 65536 : 8192, r = 128, d = 128;
     std::vector<double> rates(H);
     for (int h = 0; h < H; ++h) rates[h] = std::pow(2.0, -0.25 * (h + 1));
     AttnParams p;
-    p.dtype = f32 ? DType::F32 : DType::F16; p.precision = Precision::TF32;
+    p.dtype = f32 ? DType::F32 : DType::F16; p.precision = x ? Precision::Exact : Precision::TF32;
     p.B = B; p.H = H; p.N = N; p.r = r; p.d = d; p.decay_rate = rates.data();
     void *q, *k, *v, *o;
     const size_t n = B * H * N * r, es = f32 ? 4 : 2;
@@ -630,6 +631,6 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  fprintf(stderr, "usage: fused_bench check|bench [out.json] | profile|profile32|profile1p (for ncu) | prof1p (single-pass timeline)\n");
+  fprintf(stderr, "usage: fused_bench check|bench [out.json] | profile|profile32|profile1p|profilex (for ncu) | prof1p (single-pass timeline)\n");
   return 2;
 }
