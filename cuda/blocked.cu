@@ -8,10 +8,10 @@
 // kept in registers (shared chunk body: lightning.cu).
 // Per-chunk states live in scratch as float32 [chunks, H, r, d]. Supports packed
 // sequences (cu_seqlens): chunks never cross a sequence boundary.
-// On Hopper (sm_90a code, r = 128, d a multiple of 128, fixed-length batches, 16-bit
-// inputs or float32 at TF32) the three passes run on the warpgroup-MMA chunk body that
-// `fused` uses (launch_wgmma_schedule): the same schedule, with chunk states in
-// [dv][r] order and the scan kernel of fused_kernels.cuh.
+// On Hopper (sm_90a code, r = 128, d a multiple of 128, fixed-length batches; 16-bit
+// inputs, float32 at TF32, or float32 at Exact on the 3xTF32 body) the three passes run
+// on the warpgroup-MMA chunk body that `fused` uses (launch_wgmma_schedule): the same
+// schedule, with chunk states in [dv][r] order and the scan kernel of fused_kernels.cuh.
 // Precision: fp16/bf16 operands with float32 accumulation (limits of the 16-bit operand
 // copies: lightning.cu); float32 inputs follow p.precision (Exact = 3xTF32, TF32 = one
 // TF32 product). The scan applies gamma^len as a compensated pair (hi + lo, from a

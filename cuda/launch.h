@@ -38,7 +38,8 @@ void launch_fused(const AttnParams& p, const LaunchContext& ctx);
 // head, 128 value columns) with the running state: Lightning Attention-2. Returns false,
 // having launched nothing, where that body does not apply: not an sm_90 device running
 // the sm_90a code, r != 128, d not a multiple of 128, packed sequences, tensors not
-// 16-byte aligned, float32 at Precision::Exact, or LEET_CUDA_WGMMA=0.
+// 16-byte aligned, or LEET_CUDA_WGMMA=0. Float32 at Precision::Exact runs the 3xTF32
+// kernels (version 3x) unless LEET_FUSED_V3X=0.
 bool launch_wgmma_schedule(const AttnParams& p, const LaunchContext& ctx, int64_t seg_len);
 
 }  // namespace leet::cuda

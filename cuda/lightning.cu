@@ -6,11 +6,11 @@
 // Every decay factor has a non-positive exponent. Chunks are loaded with cp.async, two
 // stages deep where shared memory allows, so the next chunk streams in during compute.
 //
-// On Hopper (sm_90a code, r = 128, d a multiple of 128, fixed-length batches, 16-bit
-// inputs or float32 at TF32) the walk runs on the warpgroup-MMA chunk body of `fused`
-// instead (launch_wgmma_schedule, one segment per sequence): a CTA per (sequence, head,
-// 128 value columns), the running state in wgmma accumulators. LEET_CUDA_WGMMA=0 keeps
-// the kernels below.
+// On Hopper (sm_90a code, r = 128, d a multiple of 128, fixed-length batches; 16-bit
+// inputs, float32 at TF32, or float32 at Exact on the 3xTF32 body) the walk runs on the
+// warpgroup-MMA chunk body of `fused` instead (launch_wgmma_schedule, one segment per
+// sequence): a CTA per (sequence, head, value-column block), the running state in wgmma
+// accumulators. LEET_CUDA_WGMMA=0 keeps the kernels below.
 // The same chunk walker (walk_chunks, modes in common.cuh) is the building block of
 // blocked (per-segment passes), recursive (leaves and cross terms) and the state
 // helpers of vanilla: it is the chunk body, the schedules differ per method.
