@@ -142,6 +142,14 @@ __device__ __forceinline__ void reg_fence_u(uint32_t* r) {
 #pragma unroll
   for (int i = 0; i < N; ++i) asm volatile("" : "+r"(r[i])::"memory");
 }
+// The descriptor of tile + off from the tile's own (sw128_desc): the start address sits in
+// the low word's 14 low bits (shared addresses < 2^18, so adding off >> 4 never carries
+// out of them), so one 32-bit add instead of rebuilding the 64-bit descriptor.
+__device__ __forceinline__ uint64_t desc_at(uint64_t d, uint32_t off) {
+  uint64_t r;
+  asm("mov.b64 %0, {%1, %2};\n" : "=l"(r) : "r"((uint32_t)d + (off >> 4)), "r"((uint32_t)(d >> 32)));
+  return r;
+}
 #ifdef LEET_FUSED_V2_DEVICE
 // 3xTF32 D += A B = lo*hi + hi*lo + hi*hi, A = (ah, al) registers, B = (bh, bl) shared-
 // memory descriptors, in two calls: the two small terms (wg_rs_tf32_lo), then the big one
@@ -343,6 +351,10 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
     const uint32_t tV = st + L::v_in + wg * (DVW * 128);  // this wg's DVW dv rows
     const uint32_t tKlo = base + L::klo_off;
     const uint32_t tVlo = base + L::vlo_off + wg * (DVW * 128);
+    // EXACT: the tiles' descriptors, once per chunk (desc_at adds the offsets)
+    const uint64_t dK = sw128_desc(tK, 16, 1024), dKlo = sw128_desc(tKlo, 16, 1024);
+    const uint64_t dV = sw128_desc(tV, 16, 1024), dVlo = sw128_desc(tVlo, 16, 1024);
+    const uint64_t dS = sw128_desc(sS, 16, 1024);
     if constexpr (EXACT) {
       // this chunk's B operands in (hi, lo): K (output kernel) and V^T, in place
       if constexpr (KSPLIT) v3_split_tile<L::threads>(tK, tKlo, kV3Tile, tid);
@@ -400,10 +412,10 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
               const int ks = 4 * gi + u;
               const uint32_t off = (ks >> 2) * 8192 + (ks & 3) * 32;
               const uint32_t offs = (ks >> 3) * 2 * L::ssub + ((ks >> 2) & 1) * L::ssub + (ks & 3) * 32;
-              const uint64_t kh = sw128_desc(tK + off, 16, 1024), sh = sw128_desc(sS + offs, 16, 1024);
+              const uint64_t kh = desc_at(dK, off), sh = desc_at(dS, offs);
               if (pass == 0) {
-                wg_rs_tf32_lo<64>(P, qh[b][u], ql[b][u], kh, sw128_desc(tKlo + off, 16, 1024));
-                wg_rs_tf32_lo<DVW>(O, qh[b][u], ql[b][u], sh, sw128_desc(sS + L::s_lo + offs, 16, 1024));
+                wg_rs_tf32_lo<64>(P, qh[b][u], ql[b][u], kh, desc_at(dKlo, off));
+                wg_rs_tf32_lo<DVW>(O, qh[b][u], ql[b][u], sh, desc_at(dS, L::s_lo + offs));
               } else {
                 wg_rs_tf32v<64>(P, qh[b][u], kh);
                 wg_rs_tf32v<DVW>(O, qh[b][u], sh);
@@ -505,12 +517,16 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
 #pragma unroll
         for (int kk = 0; kk < 8; ++kk) {
           const uint32_t vo = (kk >> 2) * L::vsub + (kk & 3) * 32;
-          wg_rs_tf32_lo<DVW>(O, pa[kk], pl[kk], sw128_desc(tV + vo, 16, 1024), sw128_desc(tVlo + vo, 16, 1024));
+          wg_rs_tf32_lo<DVW>(O, pa[kk], pl[kk], desc_at(dV, vo), desc_at(dVlo, vo));
         }
-      }
 #pragma unroll
-      for (int kk = 0; kk < 8; ++kk)
-        wg_rs_tf32v<DVW>(O, pa[kk], sw128_desc(tV + (kk >> 2) * L::vsub + (kk & 3) * 32, 16, 1024));
+        for (int kk = 0; kk < 8; ++kk)
+          wg_rs_tf32v<DVW>(O, pa[kk], desc_at(dV, (kk >> 2) * L::vsub + (kk & 3) * 32));
+      } else {
+#pragma unroll
+        for (int kk = 0; kk < 8; ++kk)
+          wg_rs_tf32v<DVW>(O, pa[kk], sw128_desc(tV + (kk >> 2) * L::vsub + (kk & 3) * 32, 16, 1024));
+      }
       wg_commit();
       if constexpr (EXACT) {  // (keeps the P fragments until P V has read them)
         wg_wait<0>();
@@ -571,12 +587,16 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
 #pragma unroll
           for (int ks = 0; ks < 8; ++ks) {
             const uint32_t vo = (ks >> 2) * L::vsub + (ks & 3) * 32;
-            wg_rs_tf32_lo<DVW>(acc, ka[ks], kl[ks], sw128_desc(tV + vo, 16, 1024), sw128_desc(tVlo + vo, 16, 1024));
+            wg_rs_tf32_lo<DVW>(acc, ka[ks], kl[ks], desc_at(dV, vo), desc_at(dVlo, vo));
           }
-        }
 #pragma unroll
-        for (int ks = 0; ks < 8; ++ks)
-          wg_rs_tf32v<DVW>(acc, ka[ks], sw128_desc(tV + (ks >> 2) * L::vsub + (ks & 3) * 32, 16, 1024));
+          for (int ks = 0; ks < 8; ++ks)
+            wg_rs_tf32v<DVW>(acc, ka[ks], desc_at(dV, (ks >> 2) * L::vsub + (ks & 3) * 32));
+        } else {
+#pragma unroll
+          for (int ks = 0; ks < 8; ++ks)
+            wg_rs_tf32v<DVW>(acc, ka[ks], sw128_desc(tV + (ks >> 2) * L::vsub + (ks & 3) * 32, 16, 1024));
+        }
         wg_commit();
         if (!STATE_ONLY && m == 0) {
           wg_wait<1>();
