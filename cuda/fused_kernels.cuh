@@ -153,6 +153,11 @@ __device__ __forceinline__ uint32_t cvt_tf32(float x) {
   asm("cvt.rna.tf32.f32 %0, %1;\n" : "=r"(r) : "f"(x));
   return r;
 }
+// 3xTF32 split of an operand in registers: hi = x rounded to TF32, lo = the rest rounded.
+__device__ __forceinline__ void tf32_hilo(float x, uint32_t& h, uint32_t& l) {
+  h = cvt_tf32(x);
+  l = cvt_tf32(x - __uint_as_float(h));
+}
 
 // Fragment pairs (hi, lo); lo is only used by the 3xTF32 split.
 struct FragA {
@@ -180,8 +185,7 @@ __device__ __forceinline__ void mma(float* c, const FragA& a, const FragB& b) {
 template <class P>
 __device__ __forceinline__ void tf32_split(float x, uint32_t& h, uint32_t& l) {
   if constexpr (P::SPLIT == 3) {
-    h = cvt_tf32(x);
-    l = cvt_tf32(x - __uint_as_float(h));
+    tf32_hilo(x, h, l);
   } else {
     h = __float_as_uint(x);
     l = 0;
@@ -965,8 +969,6 @@ template <bool BF16> struct V2Family {
   static auto narrow_kernel() { return fused_v2_kernel<BF16, false, 1>; }
   static constexpr int narrow_smem = V2Layout<false, 1>::bytes;
   static constexpr bool has_narrow32 = false;
-  static auto narrow32_kernel() { return narrow_kernel(); }  // (unused)
-  static constexpr int narrow32_smem = 0;
 };
 struct V3Family {
   static constexpr const char* name = "v3";
@@ -977,7 +979,6 @@ struct V3Family {
   template <bool STATE> static auto kernel() { return fused_v3_kernel<STATE>; }
   template <bool STATE> static constexpr int smem() { return V3Layout<STATE>::bytes; }
   static constexpr bool has_single = false;
-  static auto single_kernel() { return fused_v3_kernel<false>; }  // (unused)
   static constexpr bool has_narrow = true;
   static auto narrow_kernel() { return fused_v3_kernel<false, 1>; }
   static constexpr int narrow_smem = V3Layout<false, 1>::bytes;
@@ -1005,11 +1006,7 @@ struct V3XFamily {
     else return V3Layout<false, 1, 32, true>::bytes;
   }
   static constexpr bool has_single = false;
-  static auto single_kernel() { return kernel<false>(); }  // (unused)
   static constexpr bool has_narrow = false, has_narrow32 = false;  // (the output kernel is narrow)
-  static auto narrow_kernel() { return kernel<false>(); }  // (unused)
-  static auto narrow32_kernel() { return kernel<false>(); }  // (unused)
-  static constexpr int narrow_smem = 0, narrow32_smem = 0;
 };
 
 inline bool env_set(const char* name) {
@@ -1084,7 +1081,6 @@ template <class Family, bool STATE> void set_smem_limit() {
 // it runs only when asked: LEET_FUSED_SINGLE=1, segment length LEET_FUSED_SINGLE_SEG
 // (default 512 from N = 4096, else 256).
 template <class Family> int64_t single_segment(const AttnParams& p) {
-  if (!Family::has_single) return 0;
   if (!env_is("LEET_FUSED_SINGLE", '1')) return 0;
   int64_t L = p.N >= 4096 ? 512 : 256;
   if (const char* e = std::getenv("LEET_FUSED_SINGLE_SEG")) {
@@ -1162,9 +1158,11 @@ template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext&
   a.layout2 = 1;
   a.num_seqs = p.B;
   const int sms = ctx.multiprocessors > 0 ? ctx.multiprocessors : 132;
-  if (const int64_t Ls = L_forced > 0 ? 0 : single_segment<Family>(p)) {
-    run_single<Family>(p, ctx, a, Ls);
-    return;
+  if constexpr (Family::has_single) {
+    if (const int64_t Ls = L_forced > 0 ? 0 : single_segment<Family>(p)) {
+      run_single<Family>(p, ctx, a, Ls);
+      return;
+    }
   }
   const int64_t L = L_forced > 0 ? ceil_div(L_forced, kC) * kC
                                  : choose_segment(p, sms, a.ndvb * Family::out_split, 1, Family::chunk_us, Family::state_share);
@@ -1178,26 +1176,34 @@ template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext&
   // walk's chunk steps are latency-bound, so CTAs with less work per step walk faster.
   // LEET_CUDA_WGMMA_NARROW=0 keeps the two-warpgroup kernel; LEET_CUDA_WGMMA_DV=64|32
   // forces a width.
-  if (Family::has_narrow && L_forced > 0 && !staged && p.B * p.H * a.ndvb < sms &&
-      !env_is("LEET_CUDA_WGMMA_NARROW", '0')) {
-    bool w32 = Family::has_narrow32 && p.B * p.H * ceil_div(p.d, 32) <= sms;
-    if (const char* env = std::getenv("LEET_CUDA_WGMMA_DV")) {
-      if (std::atoi(env) == 64) w32 = false;
-      if (std::atoi(env) == 32) w32 = Family::has_narrow32;
+  if constexpr (Family::has_narrow) {
+    if (L_forced > 0 && !staged && p.B * p.H * a.ndvb < sms && !env_is("LEET_CUDA_WGMMA_NARROW", '0')) {
+      bool w32 = false;
+      auto kernel = Family::narrow_kernel();
+      int smem = Family::narrow_smem;
+      if constexpr (Family::has_narrow32) {
+        w32 = p.B * p.H * ceil_div(p.d, 32) <= sms;
+        if (const char* env = std::getenv("LEET_CUDA_WGMMA_DV")) {
+          if (std::atoi(env) == 64) w32 = false;
+          if (std::atoi(env) == 32) w32 = true;
+        }
+        if (w32) {
+          kernel = Family::narrow32_kernel();
+          smem = Family::narrow32_smem;
+        }
+      }
+      a.ndvb = (int)ceil_div(p.d, w32 ? 32 : 64);
+      static bool attr[2] = {false, false};
+      if (!attr[w32]) {
+        check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, smem),
+              "narrow kernel attribute");
+        attr[w32] = true;
+      }
+      const int64_t grid = total_segs * p.H * a.ndvb;
+      kernel<<<(unsigned)grid, 128, smem, ctx.stream>>>(a);
+      check(cudaGetLastError(), (std::string(Family::name) + " narrow output kernel launch").c_str());
+      return;
     }
-    a.ndvb = (int)ceil_div(p.d, w32 ? 32 : 64);
-    const auto kernel = w32 ? Family::narrow32_kernel() : Family::narrow_kernel();
-    const int smem = w32 ? Family::narrow32_smem : Family::narrow_smem;
-    static bool attr[2] = {false, false};
-    if (!attr[w32]) {
-      check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, smem),
-            "narrow kernel attribute");
-      attr[w32] = true;
-    }
-    const int64_t grid = total_segs * p.H * a.ndvb;
-    kernel<<<(unsigned)grid, 128, smem, ctx.stream>>>(a);
-    check(cudaGetLastError(), (std::string(Family::name) + " narrow output kernel launch").c_str());
-    return;
   }
   // Up to kInlineSegs segments per sequence the output kernel sums the raw states itself
   // (O(nseg^2) reads of 64 KiB, small): no scan launch. The state pass may split each

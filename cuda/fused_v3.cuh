@@ -116,11 +116,6 @@ __device__ __forceinline__ uint32_t v3_off(int row, int col, int sub) {
                     (col & 3) * 4);
 }
 
-// 3xTF32 split of an A operand in registers: hi = x rounded to TF32, lo = the rest rounded.
-__device__ __forceinline__ void tf32_hilo(float x, uint32_t& h, uint32_t& l) {
-  h = cvt_tf32(x);
-  l = cvt_tf32(x - __uint_as_float(h));
-}
 // 3xTF32 split of a shared-memory B operand, in place: the tile keeps x rounded to TF32 and
 // `lo` (same layout) gets the exact remainder x - hi, which the tensor core reads to its
 // top 11 bits (|lo| <= 2^-12 |x|, so the part dropped is below 2^-22 |x|). hi + lo == x.
@@ -355,6 +350,24 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
     const uint64_t dK = sw128_desc(tK, 16, 1024), dKlo = sw128_desc(tKlo, 16, 1024);
     const uint64_t dV = sw128_desc(tV, 16, 1024), dVlo = sw128_desc(tVlo, 16, 1024);
     const uint64_t dS = sw128_desc(sS, 16, 1024);
+    // D += A V^T's 8 k-steps (P V and the state update): A = a (, al: EXACT, every small
+    // term before the big ones), B = this warpgroup's V^T (, V^T_lo)
+    auto times_vt = [&](float* D, const uint32_t (&a)[8][4], const uint32_t (&al)[8][4]) {
+      if constexpr (EXACT) {
+#pragma unroll
+        for (int ks = 0; ks < 8; ++ks) {
+          const uint32_t vo = (ks >> 2) * L::vsub + (ks & 3) * 32;
+          wg_rs_tf32_lo<DVW>(D, a[ks], al[ks], desc_at(dV, vo), desc_at(dVlo, vo));
+        }
+#pragma unroll
+        for (int ks = 0; ks < 8; ++ks)
+          wg_rs_tf32v<DVW>(D, a[ks], desc_at(dV, (ks >> 2) * L::vsub + (ks & 3) * 32));
+      } else {
+#pragma unroll
+        for (int ks = 0; ks < 8; ++ks)
+          wg_rs_tf32v<DVW>(D, a[ks], sw128_desc(tV + (ks >> 2) * L::vsub + (ks & 3) * 32, 16, 1024));
+      }
+    };
     if constexpr (EXACT) {
       // this chunk's B operands in (hi, lo): K (output kernel) and V^T, in place
       if constexpr (KSPLIT) v3_split_tile<L::threads>(tK, tKlo, kV3Tile, tid);
@@ -513,20 +526,7 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
       // 4. O += P V
       reg_fence<NS>(O);
       wg_fence();
-      if constexpr (EXACT) {
-#pragma unroll
-        for (int kk = 0; kk < 8; ++kk) {
-          const uint32_t vo = (kk >> 2) * L::vsub + (kk & 3) * 32;
-          wg_rs_tf32_lo<DVW>(O, pa[kk], pl[kk], desc_at(dV, vo), desc_at(dVlo, vo));
-        }
-#pragma unroll
-        for (int kk = 0; kk < 8; ++kk)
-          wg_rs_tf32v<DVW>(O, pa[kk], desc_at(dV, (kk >> 2) * L::vsub + (kk & 3) * 32));
-      } else {
-#pragma unroll
-        for (int kk = 0; kk < 8; ++kk)
-          wg_rs_tf32v<DVW>(O, pa[kk], sw128_desc(tV + (kk >> 2) * L::vsub + (kk & 3) * 32, 16, 1024));
-      }
+      times_vt(O, pa, pl);
       wg_commit();
       if constexpr (EXACT) {  // (keeps the P fragments until P V has read them)
         wg_wait<0>();
@@ -583,20 +583,7 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
         }
         reg_fence<NS>(acc);
         wg_fence();
-        if constexpr (EXACT) {
-#pragma unroll
-          for (int ks = 0; ks < 8; ++ks) {
-            const uint32_t vo = (ks >> 2) * L::vsub + (ks & 3) * 32;
-            wg_rs_tf32_lo<DVW>(acc, ka[ks], kl[ks], desc_at(dV, vo), desc_at(dVlo, vo));
-          }
-#pragma unroll
-          for (int ks = 0; ks < 8; ++ks)
-            wg_rs_tf32v<DVW>(acc, ka[ks], desc_at(dV, (ks >> 2) * L::vsub + (ks & 3) * 32));
-        } else {
-#pragma unroll
-          for (int ks = 0; ks < 8; ++ks)
-            wg_rs_tf32v<DVW>(acc, ka[ks], sw128_desc(tV + (ks >> 2) * L::vsub + (ks & 3) * 32, 16, 1024));
-        }
+        times_vt(acc, ka, kl);
         wg_commit();
         if (!STATE_ONLY && m == 0) {
           wg_wait<1>();
