@@ -73,6 +73,7 @@ struct Args {
   int64_t H, N, r, d;
   const float* rate;
   float scale;
+  double scale_d = 1.0;  // the scale in float64 (version 4)
   const int64_t* cu;   // device cu_seqlens or null
   int64_t* seg_base;   // device [num_seqs+1] (varlen) or null
   int64_t num_seqs;
@@ -828,6 +829,7 @@ __global__ void fused_seg_base_kernel(const int64_t* cu, int64_t n, int64_t L, i
 
 #include "fused_v2.cuh"
 #include "fused_v3.cuh"
+#include "fused_v4.cuh"
 
 // ---- host side ---------------------------------------------------------------------------
 inline void check(cudaError_t e, const char* what) {
@@ -840,8 +842,11 @@ inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 // Segment length: a multiple of the chunk, from a small cost model (docs/fused-design.md):
 // the output pass costs ~ waves * segment length, the state pass ~0.4 of that, plus each
 // staged segment's state traffic and the two extra launches. Ties go to longer segments.
+// ndvb: output CTAs per (segment, head); state_div: output CTAs per state CTA (version 4:
+// two 64-column output CTAs per 128-column state block); state_us: the cost of staging
+// one state (written, summed or scanned, read back).
 int64_t choose_segment(const AttnParams& p, int sms, int ndvb, int nrb, double chunk_us = 2.5,
-                       double state_factor = 0.4) {
+                       double state_factor = 0.4, int state_div = 1, double state_us = 0.1) {
   if (const char* env = std::getenv("LEET_FUSED_SEGMENT")) {
     const int64_t v = std::atoll(env);
     if (v > 0) return ceil_div(v, kC) * kC;
@@ -853,10 +858,9 @@ int64_t choose_segment(const AttnParams& p, int sms, int ndvb, int nrb, double c
   for (int64_t L = kC;; L *= 2) {
     const int64_t segs = seqs * ceil_div(avg, L);  // approximate for varlen
     const int64_t tilesB = segs * p.H * ndvb;
-    const int64_t tilesA = (segs - seqs) * p.H * ndvb * nrb;
+    const int64_t tilesA = (segs - seqs) * p.H * ndvb * nrb / state_div;
     const double wavesB = (double)ceil_div(tilesB, sms);
     const double wavesA = (double)ceil_div(tilesA, sms);
-    const double state_us = 0.1;  // rough per-state cost
     const double tl = (double)std::min<int64_t>(L, avg);
     const double cost = (wavesB * nrb + state_factor * wavesA) * tl / kC * chunk_us +
                         (double)tilesA * state_us * 4 / sms + (tilesA ? 6.0 : 0.0);
@@ -955,6 +959,8 @@ void run(const AttnParams& p, const LaunchContext& ctx) {
 // everywhere; LEET_FUSED_V3=0 keeps float32 on version 1.
 template <bool BF16> struct V2Family {
   static constexpr const char* name = "v2";
+  static constexpr int state_div = 1;  // (see V4Family)
+  static constexpr double state_us = 0.1;
   static constexpr int threads = kV2Threads;
   // the output kernel's threads and CTAs per 128-column state block
   static constexpr int out_threads = kV2Threads, out_split = 1;
@@ -972,6 +978,8 @@ template <bool BF16> struct V2Family {
 };
 struct V3Family {
   static constexpr const char* name = "v3";
+  static constexpr int state_div = 1;  // (see V4Family)
+  static constexpr double state_us = 0.1;
   static constexpr int threads = kV3Threads;
   static constexpr int out_threads = kV3Threads, out_split = 1;
   // twice v2's bytes per chunk; the state pass runs 1 CTA/SM
@@ -993,6 +1001,8 @@ struct V3Family {
 // also reads staged states.
 struct V3XFamily {
   static constexpr const char* name = "v3x";
+  static constexpr int state_div = 1;  // (see V4Family)
+  static constexpr double state_us = 0.1;
   static constexpr int threads = kV3Threads;
   static constexpr int out_threads = 128, out_split = 4;
   // per 32-column chunk step (segment cost model, with out_split CTAs per block)
@@ -1007,6 +1017,26 @@ struct V3XFamily {
   }
   static constexpr bool has_single = false;
   static constexpr bool has_narrow = false, has_narrow32 = false;  // (the output kernel is narrow)
+};
+
+// Float32 at "exact" precision on the float64 tensor cores (fused_v4.cuh): every product
+// and sum in float64, so the error is the float32 rounding of the result. Output CTAs of 64
+// value columns (two per 128-column state block), 8 warps; state CTAs of 128 columns.
+struct V4Family {
+  static constexpr const char* name = "v4";
+  static constexpr int threads = kV4Threads;
+  static constexpr int out_threads = kV4Threads, out_split = 2;
+  // per 64-token step of a 64-column output CTA (two 32-token chunks: H100, ncu); a
+  // 128-column state CTA's step costs 0.64 of it, and there is one per two output CTAs
+  static constexpr double chunk_us = 10.6, state_share = 0.64;
+  // Staging a state costs ~4 us here (measured: 1x65536 in segments of 256 was 0.7 ms
+  // slower than in segments of 8192, H100)
+  static constexpr int state_div = 2;
+  static constexpr double state_us = 4.0;
+  template <bool STATE> static auto kernel() { return fused_v4_kernel<STATE>; }
+  template <bool STATE> static constexpr int smem() { return V4Layout<STATE>::bytes; }
+  static constexpr bool has_single = false;
+  static constexpr bool has_narrow = false, has_narrow32 = false;
 };
 
 inline bool env_set(const char* name) {
@@ -1054,6 +1084,14 @@ inline bool v3_eligible(const AttnParams& p) {
   if (const char* env = std::getenv("LEET_FUSED_V3"))
     if (env[0] == '0') return false;
   return hopper_code_loaded<V3Family>();
+}
+
+// Float32 "exact" on the float64 tensor cores (version 4; LEET_FUSED_V4=0: the 3xTF32
+// kernels below).
+inline bool v4_eligible(const AttnParams& p) {
+  if (p.dtype != DType::F32 || p.precision != Precision::Exact || !wgmma_shape_ok(p)) return false;
+  if (env_is("LEET_FUSED_V4", '0')) return false;
+  return hopper_code_loaded<V4Family>();
 }
 
 // Float32 "exact" on the 3xTF32 wgmma kernels (LEET_FUSED_V3X=0: version 1's mma.sync ones).
@@ -1151,6 +1189,7 @@ template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext&
   a.H = p.H; a.N = p.N; a.r = p.r; a.d = p.d;
   a.rate = ctx.decay_rate;
   a.scale = (float)p.scale;
+  a.scale_d = p.scale;
   a.init = p.initial_state;
   a.fin = p.final_state;
   a.nrb = 1;
@@ -1165,7 +1204,8 @@ template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext&
     }
   }
   const int64_t L = L_forced > 0 ? ceil_div(L_forced, kC) * kC
-                                 : choose_segment(p, sms, a.ndvb * Family::out_split, 1, Family::chunk_us, Family::state_share);
+                                 : choose_segment(p, sms, a.ndvb * Family::out_split, 1, Family::chunk_us,
+                                                  Family::state_share, Family::state_div, Family::state_us);
   a.Lseg = L;
   a.nseg_fixed = ceil_div(p.N, L);
   const int64_t total_segs = p.B * a.nseg_fixed;
@@ -1285,6 +1325,10 @@ inline bool run_schedule(const AttnParams& p, const LaunchContext& ctx, int64_t 
     run_wgmma<V3Family>(p, ctx, seg_len);
     return true;
   }
+  if (v4_eligible(p)) {
+    run_wgmma<V4Family>(p, ctx, seg_len);
+    return true;
+  }
   if (v3x_eligible(p)) {
     run_wgmma<V3XFamily>(p, ctx, seg_len);
     return true;
@@ -1301,6 +1345,10 @@ inline void run_fused(const AttnParams& p, const LaunchContext& ctx) {
   }
   if (v3_eligible(p)) {
     run_wgmma<V3Family>(p, ctx);
+    return;
+  }
+  if (v4_eligible(p)) {
+    run_wgmma<V4Family>(p, ctx);
     return;
   }
   if (v3x_eligible(p)) {

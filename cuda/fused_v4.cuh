@@ -1,0 +1,342 @@
+// Version 4 of method `fused` on CUDA: float32 at "exact" precision on the FP64 tensor
+// cores (mma.sync m16n8k16 .f64, sm_90), r == 128, d a multiple of 128, fixed-length
+// batches. Included from fused_kernels.cuh after fused_v3.cuh (reuses Args, WgPlace,
+// wg_slot and the host side). Design and measurements: docs/fused-design.md, "Fifth
+// session".
+//
+// Why float64: 3xTF32 (version 3x) represents each float32 operand to 2^-22 and the
+// tensor cores' float32 accumulation truncates, so its error stays several times that of
+// a float32 recurrence. Float32 inputs are exact in float64, so here every product and
+// every sum (the state included) is float64; the only roundings to float32 are the
+// output, the staged segment states and the final state.
+//
+// Chunks of 32 tokens. Per chunk, Q, K and V arrive by cp.async as float32 in a staging
+// area, are converted once to float64 tiles (rows of 128 or DV doubles, 16-byte pairs
+// XOR-swizzled by row: every fragment load below is free of bank conflicts), and then:
+//   state   S^T[dv][r] stays in registers as mma accumulators, float64.
+//   P       = Q K^T (six 16x8 tiles under the diagonal, warps 0..5), masked and scaled
+//             by scale g^(i-j), into shared memory.
+//   O^T     = S^T Q^T: A = the S^T accumulators themselves (the k order inside each
+//             16-slot step is r = 2t, 2t+1, 8+2t, 9+2t, the accumulator's own order),
+//             B = Q pairs (two 16-byte loads). Each warp sums half of r; the two halves
+//             meet through shared memory, each warp keeping 16 of the 32 tokens.
+//   O^T     = diag(scale g^(i+1)) O^T + V^T P^T, stored as float32.
+//   S^T     = g^Lc S^T + (V diag g^(Lc-1-j))^T K.
+// Output CTA: 8 warps, 64 value columns (two per 128-column state block); warp w owns
+// S^T rows dv 16(w&3).., r half w>>2. State CTA: 8 warps, 128 columns, warp w owns dv
+// rows 16w.. and all of r (128 accumulator registers).
+#pragma once
+
+constexpr int kV4C = 32;  // chunk (tokens)
+constexpr int kV4Threads = 256;
+
+template <bool STATE_ONLY>
+struct V4Layout {
+  static constexpr int DV = STATE_ONLY ? 128 : 64;  // value columns per CTA
+  // float32 staging (cp.async targets, plain rows): Q [32][128] (output kernel), K
+  // [32][128], V [32][DV]
+  static constexpr int stk = STATE_ONLY ? 0 : 16384;
+  static constexpr int stv = stk + 16384;
+  static constexpr int st_end = stv + kV4C * DV * 4;
+  // float64 tiles (swizzled rows): Q (output kernel), K, V
+  static constexpr int q64 = st_end;
+  static constexpr int k64 = q64 + (STATE_ONLY ? 0 : kV4C * 128 * 8);
+  static constexpr int v64 = k64 + kV4C * 128 * 8;
+  // P [32][36] doubles; the r-half partial sums exchanged between warps w and w^4
+  static constexpr int pld = 36;
+  static constexpr int p64 = v64 + kV4C * DV * 8;
+  static constexpr int x64 = p64 + (STATE_ONLY ? 0 : kV4C * pld * 8);
+  // tables: dec[n + 32] = g^n, pd[n + 32] = scale g^n (0 for n < 0), n = -32..32
+  static constexpr int tab = x64 + (STATE_ONLY ? 0 : 8 * 8 * 32 * 8);
+  static constexpr int bytes = tab + 2 * 65 * 8 + 1024;
+};
+static_assert(V4Layout<false>::bytes <= 232448, "v4 output kernel shared memory");
+static_assert(V4Layout<true>::bytes <= 232448, "v4 state kernel shared memory");
+
+// Byte offset of double (row j, col c) in a float64 tile with rows of `rw` doubles: the
+// 16-byte pair c/2 is XORed with h(j) = 4(j & 1) + (j & 2), which spreads the four rows
+// j..j+3 of a k-step (and two neighbouring rows of a 16-byte pair load) over all banks.
+__device__ __forceinline__ uint32_t v4_off(int j, int c, int rw) {
+  const int h = ((j & 1) << 2) | (j & 2);
+  return (uint32_t)(j * rw * 8 + ((((c >> 1) ^ h)) << 4) + (c & 1) * 8);
+}
+
+#ifdef LEET_FUSED_V2_DEVICE
+// D += A B, m16n8k16, float64 (A 16x16 row, B 16x8 col); fragment element e of a thread
+// (g = lane / 4, t = lane % 4): A[g + 8(e & 1)][t + 4(e >> 1)], B[t + 4e][g],
+// D[g + 8(e >> 1)][2t + (e & 1)]
+__device__ __forceinline__ void dmma(double (&d)[4], const double (&a)[8], const double (&b)[4]) {
+  asm("mma.sync.aligned.m16n8k16.row.col.f64.f64.f64.f64 {%0,%1,%2,%3}, {%4,%5,%6,%7,%8,%9,%10,%11}, "
+      "{%12,%13,%14,%15}, {%0,%1,%2,%3};\n"
+      : "+d"(d[0]), "+d"(d[1]), "+d"(d[2]), "+d"(d[3])
+      : "d"(a[0]), "d"(a[1]), "d"(a[2]), "d"(a[3]), "d"(a[4]), "d"(a[5]), "d"(a[6]), "d"(a[7]),
+        "d"(b[0]), "d"(b[1]), "d"(b[2]), "d"(b[3]));
+}
+#endif
+
+// ROWS x COLS float32 rows (row stride ld) -> plain staging rows; rows >= rows_valid zero
+template <int COLS>
+__device__ __forceinline__ void v4_stage(uint32_t dst, const float* g, int64_t ld, int rows_valid, int tid) {
+  constexpr int CPR = COLS / 4;  // 16-byte pieces per row
+#pragma unroll
+  for (int i = 0; i < kV4C * CPR / kV4Threads; ++i) {
+    const int idx = tid + kV4Threads * i;
+    const int row = idx / CPR, ch = idx % CPR;
+    const bool ok = row < rows_valid;
+    cp_async16_z(dst + (uint32_t)idx * 16, g + (ok ? (int64_t)row * ld : 0) + ch * 4, ok ? 16 : 0);
+  }
+}
+// staging rows of COLS floats -> float64 tile (v4_off layout)
+template <int COLS>
+__device__ __forceinline__ void v4_widen(const unsigned char* stg, unsigned char* dst, int tid) {
+  constexpr int CPR = COLS / 4;
+#pragma unroll
+  for (int i = 0; i < kV4C * CPR / kV4Threads; ++i) {
+    const int idx = tid + kV4Threads * i;
+    const int row = idx / CPR, c = (idx % CPR) * 4;
+    const float4 x = *reinterpret_cast<const float4*>(stg + idx * 16);
+    *reinterpret_cast<double2*>(dst + v4_off(row, c, COLS)) = make_double2(x.x, x.y);
+    *reinterpret_cast<double2*>(dst + v4_off(row, c + 2, COLS)) = make_double2(x.z, x.w);
+  }
+}
+
+template <bool STATE_ONLY>
+__global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
+#ifdef LEET_FUSED_V2_DEVICE
+  using L = V4Layout<STATE_ONLY>;
+  constexpr int DV = L::DV;
+  constexpr int NT = STATE_ONLY ? 16 : 8;  // n8 tiles of r per warp
+  extern __shared__ __align__(1024) unsigned char smem_raw[];
+  const uint32_t raw = smem_u32(smem_raw);
+  const uint32_t base = (raw + 1023u) & ~1023u;
+  unsigned char* const sp = smem_raw + (base - raw);
+  const double* const dec = reinterpret_cast<const double*>(sp + L::tab) + 32;
+  const double* const pd = dec + 65;
+
+  const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
+  const int g = lane >> 2, t = lane & 3;
+  // output kernel: dv rows 16 dm.., r half rh; state kernel: dv rows 16 warp.., all of r
+  const int dm = STATE_ONLY ? warp : (warp & 3), rh = STATE_ONLY ? 0 : (warp >> 2);
+
+  const WgPlace<STATE_ONLY> P(a);
+  if (P.idle) return;
+  const int dvb = P.dvb, seglen = P.seglen;
+  const int nch = (seglen + kV4C - 1) / kV4C;
+  const int64_t h = P.h, nseg = P.nseg, gs = P.gs, seq = P.seq, seg = P.seg, start = P.start;
+  const double rate = (double)a.rate[h];
+  for (int i = tid; i < 130; i += kV4Threads) {
+    const int n = (i % 65) - 32;
+    const double x = n >= 0 ? exp(-rate * (double)n) : 0.0;
+    reinterpret_cast<double*>(sp + L::tab)[i] = i < 65 ? x : a.scale_d * x;
+  }
+
+  const int64_t row0 = (seq * a.H + h) * a.N + start;
+  const float* gq = static_cast<const float*>(a.q) + row0 * 128;
+  const float* gk = static_cast<const float*>(a.k) + row0 * 128;
+  const float* gv = static_cast<const float*>(a.v) + row0 * a.d + (int64_t)dvb * DV;
+  auto issue = [&](int c) {
+    const int rows = min(kV4C, seglen - c * kV4C);
+    if constexpr (!STATE_ONLY) v4_stage<128>(base, gq + (int64_t)c * kV4C * 128, 128, rows, tid);
+    v4_stage<128>(base + L::stk, gk + (int64_t)c * kV4C * 128, 128, rows, tid);
+    v4_stage<DV>(base + L::stv, gv + (int64_t)c * kV4C * a.d, a.d, rows, tid);
+  };
+  issue(0);
+  cp_async_commit();
+
+  // S^T: element (dv = 16 dm + g + 8(e >> 1), r = 64 rh + 8 nt + 2t + (e & 1)) in S[nt][e]
+  // (dv local to the CTA's DV columns)
+  double S[NT][4];
+  auto rr_of = [&](int nt, int e) { return 64 * rh + 8 * nt + 2 * t + (e & 1); };
+  auto dv_of = [&](int e) { return 16 * dm + g + 8 * (e >> 1); };
+  auto init_load = [&]() {
+#pragma unroll
+    for (int nt = 0; nt < NT; ++nt)
+#pragma unroll
+      for (int e = 0; e < 4; ++e)
+        S[nt][e] = (!STATE_ONLY && a.init)
+                       ? (double)a.init[((seq * a.H + h) * 128 + rr_of(nt, e)) * a.d + dvb * DV + dv_of(e)]
+                       : 0.0;
+  };
+  auto add_slot = [&](const float* src, double decL) {  // S = decL S + slot ([dv][r] floats)
+#pragma unroll
+    for (int nt = 0; nt < NT; ++nt)
+#pragma unroll
+      for (int e2 = 0; e2 < 2; ++e2) {
+        const float2 x = __ldcg(reinterpret_cast<const float2*>(src + dv_of(2 * e2) * 128 + rr_of(nt, 0)));
+        S[nt][2 * e2] = fma(decL, S[nt][2 * e2], (double)x.x);
+        S[nt][2 * e2 + 1] = fma(decL, S[nt][2 * e2 + 1], (double)x.y);
+      }
+  };
+  if (STATE_ONLY || seg == 0) {
+    init_load();
+  } else {
+    asm volatile("griddepcontrol.wait;\n" ::: "memory");
+    if (a.prefix_inline) {
+      init_load();
+      const double decL = exp(-rate * (double)(a.Lseg / a.ksub));
+      const int64_t base_slot = seq * nseg * a.ksub;
+      for (int64_t s = 0; s < seg * a.ksub; ++s) add_slot(wg_slot(a, base_slot + s, h, dvb), decL);
+    } else {
+#pragma unroll
+      for (int nt = 0; nt < NT; ++nt)
+#pragma unroll
+        for (int e = 0; e < 4; ++e) S[nt][e] = 0.0;
+      add_slot(wg_slot(a, gs - 1, h, dvb), 0.0);
+    }
+  }
+
+  const unsigned char* const sQ = sp + L::q64;
+  const unsigned char* const sK = sp + L::k64;
+  const unsigned char* const sV = sp + L::v64;
+  double* const sP = reinterpret_cast<double*>(sp + L::p64);
+  double* const sX = reinterpret_cast<double*>(sp + L::x64);
+  float* go = static_cast<float*>(a.o) + row0 * a.d + (int64_t)dvb * DV;
+
+  // Per chunk: widen the staged tiles, start the next chunk's copies, then P, O^T's r-half
+  // partial, the halves' sum, P V and the store, and the state update. Three barriers.
+  for (int c = 0; c < nch; ++c) {
+    cp_async_wait<0>();
+    __syncthreads();
+    if constexpr (!STATE_ONLY) v4_widen<128>(sp, sp + L::q64, tid);
+    v4_widen<128>(sp + L::stk, sp + L::k64, tid);
+    v4_widen<DV>(sp + L::stv, sp + L::v64, tid);
+    __syncthreads();
+    if (c + 1 < nch) issue(c + 1);
+    cp_async_commit();
+    const int Lc = min(kV4C, seglen - c * kV4C);
+
+    if constexpr (!STATE_ONLY) {
+      // P = Q K^T, tile (mt, nt) of warp w < 6: (0,0) (0,1) (1,0) (1,1) (1,2) (1,3); k in
+      // pair order (r = 16ks + 2t, 2t+1, 8+2t, 9+2t), the same for both operands
+      if (warp < 6) {
+        const int mt = warp < 2 ? 0 : 1, nt = warp < 2 ? warp : warp - 2;
+        double p[4] = {0.0, 0.0, 0.0, 0.0};
+#pragma unroll
+        for (int ks = 0; ks < 8; ++ks) {
+          double A[8], B[4];
+#pragma unroll
+          for (int hh = 0; hh < 2; ++hh) {
+            const int row = 16 * mt + g + 8 * hh;
+            const double2 x0 = *reinterpret_cast<const double2*>(sQ + v4_off(row, 16 * ks + 2 * t, 128));
+            const double2 x1 = *reinterpret_cast<const double2*>(sQ + v4_off(row, 16 * ks + 8 + 2 * t, 128));
+            A[hh] = x0.x; A[hh + 2] = x0.y; A[hh + 4] = x1.x; A[hh + 6] = x1.y;
+          }
+          const double2 y0 = *reinterpret_cast<const double2*>(sK + v4_off(8 * nt + g, 16 * ks + 2 * t, 128));
+          const double2 y1 = *reinterpret_cast<const double2*>(sK + v4_off(8 * nt + g, 16 * ks + 8 + 2 * t, 128));
+          B[0] = y0.x; B[1] = y0.y; B[2] = y1.x; B[3] = y1.y;
+          dmma(p, A, B);
+        }
+#pragma unroll
+        for (int hh = 0; hh < 2; ++hh) {
+          const int i = 16 * mt + g + 8 * hh, j = 8 * nt + 2 * t;
+          *reinterpret_cast<double2*>(sP + i * L::pld + j) =
+              make_double2(p[2 * hh] * pd[i - j], p[2 * hh + 1] * pd[i - j - 1]);
+        }
+      }
+      // O^T partial = S^T Q^T over this warp's r half: tokens 8 nt.. (4 tiles)
+      double O[4][4];
+#pragma unroll
+      for (int nt = 0; nt < 4; ++nt)
+#pragma unroll
+        for (int e = 0; e < 4; ++e) O[nt][e] = 0.0;
+#pragma unroll
+      for (int ks = 0; ks < 4; ++ks) {
+        // A[g + 8(e & 1)][slot t + 4(e >> 1)] = S^T[..][r = 64rh + 16ks + 8(e >> 2) + 2t + ((e >> 1) & 1)]
+        double A[8];
+#pragma unroll
+        for (int e = 0; e < 8; ++e) A[e] = S[2 * ks + (e >> 2)][((e >> 1) & 1) + 2 * (e & 1)];
+#pragma unroll
+        for (int nt = 0; nt < 4; ++nt) {
+          const int col = 64 * rh + 16 * ks + 2 * t;
+          const double2 y0 = *reinterpret_cast<const double2*>(sQ + v4_off(8 * nt + g, col, 128));
+          const double2 y1 = *reinterpret_cast<const double2*>(sQ + v4_off(8 * nt + g, col + 8, 128));
+          const double B[4] = {y0.x, y0.y, y1.x, y1.y};
+          dmma(O[nt], A, B);
+        }
+      }
+      // hand the partner (warp ^ 4) the token tiles it keeps: rh 0 keeps 0..15, rh 1 16..31
+#pragma unroll
+      for (int u = 0; u < 2; ++u)
+#pragma unroll
+        for (int e = 0; e < 4; ++e) sX[(warp * 8 + 4 * u + e) * 32 + lane] = rh ? O[u][e] : O[2 + u][e];
+      __syncthreads();
+      const int partner = warp ^ 4;
+      double Y[2][4];
+#pragma unroll
+      for (int u = 0; u < 2; ++u)
+#pragma unroll
+        for (int e = 0; e < 4; ++e) {
+          const int tok = 8 * (2 * rh + u) + 2 * t + (e & 1);
+          Y[u][e] = ((rh ? O[2 + u][e] : O[u][e]) + sX[(partner * 8 + 4 * u + e) * 32 + lane]) * pd[tok + 1];
+        }
+      // + V^T P^T: k = j over 16 (rh 0) or 32 (rh 1) tokens
+#pragma unroll
+      for (int ks = 0; ks < 2; ++ks) {
+        if (ks > rh) break;
+        double A[8];
+#pragma unroll
+        for (int e = 0; e < 8; ++e)
+          A[e] = *reinterpret_cast<const double*>(sV + v4_off(16 * ks + t + 4 * (e >> 1), 16 * dm + g + 8 * (e & 1), DV));
+#pragma unroll
+        for (int u = 0; u < 2; ++u) {
+          const int i = 8 * (2 * rh + u) + g;
+          double B[4];
+#pragma unroll
+          for (int e = 0; e < 4; ++e) B[e] = sP[i * L::pld + 16 * ks + t + 4 * e];
+          dmma(Y[u], A, B);
+        }
+      }
+#pragma unroll
+      for (int u = 0; u < 2; ++u)
+#pragma unroll
+        for (int e = 0; e < 4; ++e) {
+          const int tok = 8 * (2 * rh + u) + 2 * t + (e & 1);
+          if (tok < Lc) go[(int64_t)(c * kV4C + tok) * a.d + dv_of(e)] = (float)Y[u][e];
+        }
+    }
+
+    // S^T = g^Lc S^T + (V diag g^(Lc-1-j))^T K
+    const double dL = dec[Lc];
+#pragma unroll
+    for (int nt = 0; nt < NT; ++nt)
+#pragma unroll
+      for (int e = 0; e < 4; ++e) S[nt][e] *= dL;
+#pragma unroll
+    for (int ks = 0; ks < 2; ++ks) {
+      double A[8];
+#pragma unroll
+      for (int e = 0; e < 8; ++e) {
+        const int j = 16 * ks + t + 4 * (e >> 1);
+        A[e] = *reinterpret_cast<const double*>(sV + v4_off(j, 16 * dm + g + 8 * (e & 1), DV)) * dec[Lc - 1 - j];
+      }
+#pragma unroll
+      for (int nt = 0; nt < NT; ++nt) {
+        double B[4];
+#pragma unroll
+        for (int e = 0; e < 4; ++e)
+          B[e] = *reinterpret_cast<const double*>(sK + v4_off(16 * ks + t + 4 * e, 64 * rh + 8 * nt + g, 128));
+        dmma(S[nt], A, B);
+      }
+    }
+  }
+  cp_async_wait<0>();
+
+  if constexpr (STATE_ONLY) {
+    float* dst = a.states + (int64_t)blockIdx.x * kTile;
+#pragma unroll
+    for (int nt = 0; nt < NT; ++nt)
+#pragma unroll
+      for (int e2 = 0; e2 < 2; ++e2)
+        __stcg(reinterpret_cast<float2*>(dst + dv_of(2 * e2) * 128 + rr_of(nt, 0)),
+               make_float2((float)S[nt][2 * e2], (float)S[nt][2 * e2 + 1]));
+  } else if (seg == nseg - 1 && a.fin) {
+#pragma unroll
+    for (int nt = 0; nt < NT; ++nt)
+#pragma unroll
+      for (int e = 0; e < 4; ++e)
+        a.fin[((seq * a.H + h) * 128 + rr_of(nt, e)) * a.d + dvb * DV + dv_of(e)] = (float)S[nt][e];
+  }
+#else
+  __trap();
+#endif
+}
