@@ -21,6 +21,11 @@ export function cudaUnavailableReason(): string {
   return c.available ? "" : c.reason ?? "unknown reason";
 }
 
+/** The compute capability of the device the CUDA backend runs on (device 0), if any. */
+export function cudaComputeCapability(): string | undefined {
+  return nativeInfo().cuda.devices[0]?.computeCapability;
+}
+
 /** Default CPU worker threads: every core this process may use. */
 export function defaultThreads(): number {
   return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;

@@ -6,7 +6,7 @@ export { methods, getMethod, methodIds, type MethodInfo, type ProblemShape, type
 export { info, type Info } from "./info";
 export { referenceAttention, type ReferenceOptions, type ReferenceResult } from "./reference";
 export { resolveDecayRates, type DecayOptions } from "./decay";
-export { chooseMethod, type AutoChoice } from "./auto";
+export { chooseMethod, type AutoChoice, type AutoContext } from "./auto";
 export { timeAttention, copyBandwidth, median, type TimeOptions, type Timing } from "./timing";
 export { ArgumentError } from "./validate";
 export { createDecoder, Decoder, type DecoderOptions } from "./decoder";

@@ -35,6 +35,17 @@ describe("auto", () => {
     expect(chooseMethod(shape, "float32", "cuda", "tf32").method).toBe("fused");
     expect(chooseMethod(shape, "float32", "cuda").reason).toMatch(/recurrence/);
   });
+  it("takes fused for exact float32 on CUDA only where its float64 tensor-core kernels run", () => {
+    const shape = { B: 1, H: 32, N: 65536, r: 128, d: 256 };
+    const hopper = { computeCapability: "9.0" };
+    expect(chooseMethod(shape, "float32", "cuda", "exact", hopper).method).toBe("fused");
+    expect(chooseMethod(shape, "float32", "cuda", "exact", hopper).reason).toMatch(/float64/);
+    expect(chooseMethod(shape, "float32", "cuda", "exact", { computeCapability: "8.0" }).method).toBe("recurrent");
+    expect(chooseMethod({ ...shape, r: 64 }, "float32", "cuda", "exact", hopper).method).toBe("recurrent");
+    expect(chooseMethod({ ...shape, d: 192 }, "float32", "cuda", "exact", hopper).method).toBe("recurrent");
+    expect(chooseMethod(shape, "float32", "cuda", "exact", { ...hopper, packed: true }).method).toBe("recurrent");
+    expect(chooseMethod(shape, "float32", "cuda", "exact").method).toBe("recurrent");
+  });
 });
 
 describe.skipIf(!info().backends.cuda.available)("precision on CUDA", () => {
