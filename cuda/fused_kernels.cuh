@@ -842,11 +842,36 @@ inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 // Segment length: a multiple of the chunk, from a small cost model (docs/fused-design.md):
 // the output pass costs ~ waves * segment length, the state pass ~0.4 of that, plus each
 // staged segment's state traffic and the two extra launches. Ties go to longer segments.
-// ndvb: output CTAs per (segment, head); state_div: output CTAs per state CTA (version 4:
-// two 64-column output CTAs per 128-column state block); state_us: the cost of staging
-// one state (written, summed or scanned, read back).
-int64_t choose_segment(const AttnParams& p, int sms, int ndvb, int nrb, double chunk_us = 2.5,
-                       double state_factor = 0.4, int state_div = 1, double state_us = 0.1) {
+// The cost model's constants (defaults: version 1). chunk_us: one output CTA's 64-token
+// step; state_factor: a state CTA's step relative to that; state_div: output CTAs per state
+// CTA (version 4: two 64-column output CTAs per 128-column state block); state_us: staging
+// one state (written, summed or scanned, read back); ksub: split each segment's state walk
+// into sub-segments when that fills the GPU better (auto_ksub).
+struct SegModel {
+  double chunk_us = 2.5, state_factor = 0.4, state_us = 0.1;
+  int state_div = 1;
+  bool ksub = false;
+};
+
+// Sub-segments per segment for a state pass of `ctas` CTAs (one per segment and block):
+// the k in 1, 2, 4, 8 that dividing L by it allows and that minimises the pass's time,
+// waves(ctas k) / k (ties to the smaller k: fewer states for the output CTAs to sum).
+inline int64_t auto_ksub(int64_t ctas, int64_t L, int sms) {
+  int64_t best = 1;
+  double best_t = (double)ceil_div(ctas, sms);
+  for (int64_t k = 2; k <= 8; k *= 2) {
+    if (L % (k * kC)) break;
+    const double t = (double)ceil_div(ctas * k, sms) / (double)k;
+    if (t < best_t * 0.999) {
+      best_t = t;
+      best = k;
+    }
+  }
+  return best;
+}
+
+// ndvb: output CTAs per (segment, head).
+int64_t choose_segment(const AttnParams& p, int sms, int ndvb, int nrb, const SegModel& m = SegModel{}) {
   if (const char* env = std::getenv("LEET_FUSED_SEGMENT")) {
     const int64_t v = std::atoll(env);
     if (v > 0) return ceil_div(v, kC) * kC;
@@ -856,14 +881,15 @@ int64_t choose_segment(const AttnParams& p, int sms, int ndvb, int nrb, double c
   double best = 1e300;
   int64_t bestL = kC;
   for (int64_t L = kC;; L *= 2) {
-    const int64_t segs = seqs * ceil_div(avg, L);  // approximate for varlen
+    const int64_t nseg = ceil_div(avg, L), segs = seqs * nseg;  // approximate for varlen
     const int64_t tilesB = segs * p.H * ndvb;
-    const int64_t tilesA = (segs - seqs) * p.H * ndvb * nrb / state_div;
+    const int64_t tilesA = (segs - seqs) * p.H * ndvb * nrb / m.state_div;
+    const int64_t k = m.ksub && nseg <= 8 ? auto_ksub(tilesA, L, sms) : 1;
     const double wavesB = (double)ceil_div(tilesB, sms);
-    const double wavesA = (double)ceil_div(tilesA, sms);
+    const double wavesA = (double)ceil_div(tilesA * k, sms) / (double)k;
     const double tl = (double)std::min<int64_t>(L, avg);
-    const double cost = (wavesB * nrb + state_factor * wavesA) * tl / kC * chunk_us +
-                        (double)tilesA * state_us * 4 / sms + (tilesA ? 6.0 : 0.0);
+    const double cost = (wavesB * nrb + m.state_factor * wavesA) * tl / kC * m.chunk_us +
+                        (double)tilesA * k * m.state_us * 4 / sms + (tilesA ? 6.0 : 0.0);
     if (cost <= best * 1.0001) {
       best = std::min(best, cost);
       bestL = L;
@@ -959,13 +985,11 @@ void run(const AttnParams& p, const LaunchContext& ctx) {
 // everywhere; LEET_FUSED_V3=0 keeps float32 on version 1.
 template <bool BF16> struct V2Family {
   static constexpr const char* name = "v2";
-  static constexpr int state_div = 1;  // (see V4Family)
-  static constexpr double state_us = 0.1;
   static constexpr int threads = kV2Threads;
   // the output kernel's threads and CTAs per 128-column state block
   static constexpr int out_threads = kV2Threads, out_split = 1;
   // per-chunk cost ~1.5 us; the state pass runs 2 CTAs/SM at about a third of that
-  static constexpr double chunk_us = 1.5, state_share = 0.2;
+  static SegModel seg_model() { return {1.5, 0.2}; }
   template <bool STATE> static auto kernel() { return fused_v2_kernel<BF16, STATE>; }
   template <bool STATE> static constexpr int smem() { return V2Layout<STATE>::bytes; }
   static constexpr bool has_single = true;
@@ -978,12 +1002,10 @@ template <bool BF16> struct V2Family {
 };
 struct V3Family {
   static constexpr const char* name = "v3";
-  static constexpr int state_div = 1;  // (see V4Family)
-  static constexpr double state_us = 0.1;
   static constexpr int threads = kV3Threads;
   static constexpr int out_threads = kV3Threads, out_split = 1;
   // twice v2's bytes per chunk; the state pass runs 1 CTA/SM
-  static constexpr double chunk_us = 3.0, state_share = 0.3;
+  static SegModel seg_model() { return {3.0, 0.3}; }
   template <bool STATE> static auto kernel() { return fused_v3_kernel<STATE>; }
   template <bool STATE> static constexpr int smem() { return V3Layout<STATE>::bytes; }
   static constexpr bool has_single = false;
@@ -1001,12 +1023,10 @@ struct V3Family {
 // also reads staged states.
 struct V3XFamily {
   static constexpr const char* name = "v3x";
-  static constexpr int state_div = 1;  // (see V4Family)
-  static constexpr double state_us = 0.1;
   static constexpr int threads = kV3Threads;
   static constexpr int out_threads = 128, out_split = 4;
   // per 32-column chunk step (segment cost model, with out_split CTAs per block)
-  static constexpr double chunk_us = 4.5, state_share = 0.5;
+  static SegModel seg_model() { return {4.5, 0.5}; }
   template <bool STATE> static auto kernel() {
     if constexpr (STATE) return fused_v3_kernel<true, 2, 64, true>;
     else return fused_v3_kernel<false, 1, 32, true>;
@@ -1026,13 +1046,12 @@ struct V4Family {
   static constexpr const char* name = "v4";
   static constexpr int threads = kV4Threads;
   static constexpr int out_threads = kV4Threads, out_split = 2;
-  // per 64-token step of a 64-column output CTA (two 32-token chunks: H100, ncu); a
-  // 128-column state CTA's step costs 0.64 of it, and there is one per two output CTAs
-  static constexpr double chunk_us = 10.6, state_share = 0.64;
-  // Staging a state costs ~4 us here (measured: 1x65536 in segments of 256 was 0.7 ms
-  // slower than in segments of 8192, H100)
-  static constexpr int state_div = 2;
-  static constexpr double state_us = 4.0;
+  // Per 64-token step of a 64-column output CTA (two 32-token chunks: H100, ncu) 10.6 us; a
+  // 128-column state CTA's step costs 0.64 of it, and there is one per two output CTAs.
+  // Staging a state costs ~4 us (1x65536 in segments of 256 measured 0.7 ms slower than
+  // in segments of 8192, H100). The state walk is split into sub-segments where that
+  // fills the GPU (1x65536: two segments, four state CTAs per head, 6.03 against 6.87 ms).
+  static SegModel seg_model() { return {10.6, 0.64, 4.0, 2, true}; }
   template <bool STATE> static auto kernel() { return fused_v4_kernel<STATE>; }
   template <bool STATE> static constexpr int smem() { return V4Layout<STATE>::bytes; }
   static constexpr bool has_single = false;
@@ -1204,8 +1223,7 @@ template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext&
     }
   }
   const int64_t L = L_forced > 0 ? ceil_div(L_forced, kC) * kC
-                                 : choose_segment(p, sms, a.ndvb * Family::out_split, 1, Family::chunk_us,
-                                                  Family::state_share, Family::state_div, Family::state_us);
+                                 : choose_segment(p, sms, a.ndvb * Family::out_split, 1, Family::seg_model());
   a.Lseg = L;
   a.nseg_fixed = ceil_div(p.N, L);
   const int64_t total_segs = p.B * a.nseg_fixed;
@@ -1256,6 +1274,8 @@ template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext&
     if (const char* env = std::getenv("LEET_FUSED_KSUB")) {
       const int64_t k = std::atoll(env);
       if (k > 1 && L % (k * kC) == 0) a.ksub = k;
+    } else if (Family::seg_model().ksub) {
+      a.ksub = auto_ksub((a.nseg_fixed - 1) * p.B * p.H * a.ndvb, L, sms);
     }
   }
   if (staged) {

@@ -207,10 +207,11 @@ __global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
 
     if constexpr (!STATE_ONLY) {
       // P = Q K^T, tile (mt, nt) of warp w < 6: (0,0) (0,1) (1,0) (1,1) (1,2) (1,3); k in
-      // pair order (r = 16ks + 2t, 2t+1, 8+2t, 9+2t), the same for both operands
+      // pair order (r = 16ks + 2t, 2t+1, 8+2t, 9+2t), the same for both operands; two
+      // accumulators (even and odd k-steps) halve the dependency chain
       if (warp < 6) {
         const int mt = warp < 2 ? 0 : 1, nt = warp < 2 ? warp : warp - 2;
-        double p[4] = {0.0, 0.0, 0.0, 0.0};
+        double p[2][4] = {{0.0, 0.0, 0.0, 0.0}, {0.0, 0.0, 0.0, 0.0}};
 #pragma unroll
         for (int ks = 0; ks < 8; ++ks) {
           double A[8], B[4];
@@ -224,13 +225,13 @@ __global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
           const double2 y0 = *reinterpret_cast<const double2*>(sK + v4_off(8 * nt + g, 16 * ks + 2 * t, 128));
           const double2 y1 = *reinterpret_cast<const double2*>(sK + v4_off(8 * nt + g, 16 * ks + 8 + 2 * t, 128));
           B[0] = y0.x; B[1] = y0.y; B[2] = y1.x; B[3] = y1.y;
-          dmma(p, A, B);
+          dmma(p[ks & 1], A, B);
         }
 #pragma unroll
         for (int hh = 0; hh < 2; ++hh) {
           const int i = 16 * mt + g + 8 * hh, j = 8 * nt + 2 * t;
-          *reinterpret_cast<double2*>(sP + i * L::pld + j) =
-              make_double2(p[2 * hh] * pd[i - j], p[2 * hh + 1] * pd[i - j - 1]);
+          *reinterpret_cast<double2*>(sP + i * L::pld + j) = make_double2(
+              (p[0][2 * hh] + p[1][2 * hh]) * pd[i - j], (p[0][2 * hh + 1] + p[1][2 * hh + 1]) * pd[i - j - 1]);
         }
       }
       // O^T partial = S^T Q^T over this warp's r half: tokens 8 nt.. (4 tiles)
