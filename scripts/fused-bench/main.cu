@@ -444,6 +444,15 @@ static void bench(const char* path) {
       {"fp32-tf32 1x65536", F32, TF, 1, 65536, 0, 1.5}, {"fp32-exact 1x65536", F32, EX, 1, 65536, 0, 3.0},
       {"fp32-tf32 8x8192", F32, TF, 8, 8192, 0, 0},  {"fp32-tf32 1x1024", F32, TF, 1, 1024, 0, 0},
       {"fp16 1x16384", F16, TF, 1, 16384, 0, 0},     {"fp16 1x4096", F16, TF, 1, 4096, 0, 0},
+      // the state walk split into sub-segments (LEET_FUSED_KSUB; version 4 picks it itself)
+      {"K fp32-tf32 1x65536 ksub2", F32, TF, 1, 65536, 0, 1.5, "LEET_FUSED_KSUB=2"},
+      {"K fp32-tf32 1x65536 ksub4", F32, TF, 1, 65536, 0, 1.5, "LEET_FUSED_KSUB=4"},
+      {"K fp32-tf32 1x65536 seg32768 ksub4", F32, TF, 1, 65536, 32768, 1.5, "LEET_FUSED_KSUB=4"},
+      {"K fp16 1x65536 ksub2", F16, TF, 1, 65536, 0, 0.75, "LEET_FUSED_KSUB=2"},
+      {"K fp16 1x65536 ksub4", F16, TF, 1, 65536, 0, 0.75, "LEET_FUSED_KSUB=4"},
+      {"K fp16 1x65536 seg32768 ksub4", F16, TF, 1, 65536, 32768, 0.75, "LEET_FUSED_KSUB=4"},
+      {"K fp32-tf32 1x16384 ksub4", F32, TF, 1, 16384, 0, 0, "LEET_FUSED_KSUB=4"},
+      {"K fp16 1x16384 ksub4", F16, TF, 1, 16384, 0, 0, "LEET_FUSED_KSUB=4"},
       // the single pass (opt-in, LEET_FUSED_SINGLE=1): segment length and L2 hints
       {"1P fp16 1x65536 s512", F16, TF, 1, 65536, 0, 0.75, "LEET_FUSED_SINGLE=1"},
       {"1P fp16 1x65536 s256", F16, TF, 1, 65536, 0, 0.75, "LEET_FUSED_SINGLE=1 LEET_FUSED_SINGLE_SEG=256"},
