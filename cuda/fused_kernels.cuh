@@ -997,7 +997,7 @@ template <bool BF16> struct V2Family {
   // one warpgroup (64 value columns) per CTA, one segment per sequence
   static constexpr bool has_narrow = true;
   static auto narrow_kernel() { return fused_v2_kernel<BF16, false, 1>; }
-  static constexpr int narrow_smem = V2Layout<false, 1>::bytes;
+  static constexpr int narrow_smem = V2Layout<false, 1>::bytes, narrow_dv = 64, narrow_threads = 128;
   static constexpr bool has_narrow32 = false;
 };
 struct V3Family {
@@ -1011,7 +1011,7 @@ struct V3Family {
   static constexpr bool has_single = false;
   static constexpr bool has_narrow = true;
   static auto narrow_kernel() { return fused_v3_kernel<false, 1>; }
-  static constexpr int narrow_smem = V3Layout<false, 1>::bytes;
+  static constexpr int narrow_smem = V3Layout<false, 1>::bytes, narrow_dv = 64, narrow_threads = 128;
   // 32 value columns per CTA (m64n32 wgmma): four CTAs per (sequence, head, 128 columns)
   static constexpr bool has_narrow32 = true;
   static auto narrow32_kernel() { return fused_v3_kernel<false, 1, 32>; }
@@ -1055,7 +1055,10 @@ struct V4Family {
   template <bool STATE> static auto kernel() { return fused_v4_kernel<STATE>; }
   template <bool STATE> static constexpr int smem() { return V4Layout<STATE>::bytes; }
   static constexpr bool has_single = false;
-  static constexpr bool has_narrow = false, has_narrow32 = false;
+  // lightning's one walk per sequence: 32-column output CTAs (four per 128 columns)
+  static constexpr bool has_narrow = true, has_narrow32 = false;
+  static auto narrow_kernel() { return fused_v4_kernel<false, 32>; }
+  static constexpr int narrow_smem = V4Layout<false, 32>::bytes, narrow_dv = 32, narrow_threads = kV4Threads;
 };
 
 inline bool env_set(const char* name) {
@@ -1230,8 +1233,9 @@ template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext&
   const bool staged = a.nseg_fixed > 1;
   // One walk per sequence (lightning's schedule) with fewer (sequence, head, 128-column)
   // walks than SMs: a narrow kernel, one warpgroup per 64 value columns (float32 TF32: per
-  // 32 columns where those CTAs still fit in one wave), two or four times the CTAs. Each
-  // walk's chunk steps are latency-bound, so CTAs with less work per step walk faster.
+  // 32 columns where those CTAs still fit in one wave; float32 exact: 32-column CTAs of
+  // 8 warps), two or four times the CTAs. Each walk's chunk steps are latency-bound, so
+  // CTAs with less work per step walk faster.
   // LEET_CUDA_WGMMA_NARROW=0 keeps the two-warpgroup kernel; LEET_CUDA_WGMMA_DV=64|32
   // forces a width.
   if constexpr (Family::has_narrow) {
@@ -1250,7 +1254,7 @@ template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext&
           smem = Family::narrow32_smem;
         }
       }
-      a.ndvb = (int)ceil_div(p.d, w32 ? 32 : 64);
+      a.ndvb = (int)ceil_div(p.d, w32 ? 32 : Family::narrow_dv);
       static bool attr[2] = {false, false};
       if (!attr[w32]) {
         check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, smem),
@@ -1258,7 +1262,7 @@ template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext&
         attr[w32] = true;
       }
       const int64_t grid = total_segs * p.H * a.ndvb;
-      kernel<<<(unsigned)grid, 128, smem, ctx.stream>>>(a);
+      kernel<<<(unsigned)grid, Family::narrow_threads, smem, ctx.stream>>>(a);
       check(cudaGetLastError(), (std::string(Family::name) + " narrow output kernel launch").c_str());
       return;
     }

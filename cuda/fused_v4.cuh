@@ -18,21 +18,28 @@
 //             by scale g^(i-j), into shared memory.
 //   O^T     = S^T Q^T: A = the S^T accumulators themselves (the k order inside each
 //             16-slot step is r = 2t, 2t+1, 8+2t, 9+2t, the accumulator's own order),
-//             B = Q pairs (two 16-byte loads). Each warp sums half of r; the two halves
-//             meet through shared memory, each warp keeping 16 of the 32 tokens.
+//             B = Q pairs (two 16-byte loads). Each warp sums a slice of r; the slices
+//             meet through shared memory, each warp keeping some of the 32 tokens.
 //   O^T     = diag(scale g^(i+1)) O^T + V^T P^T, stored as float32.
 //   S^T     = g^Lc S^T + (V diag g^(Lc-1-j))^T K.
 // Output CTA: 8 warps, 64 value columns (two per 128-column state block); warp w owns
-// S^T rows dv 16(w&3).., r half w>>2. State CTA: 8 warps, 128 columns, warp w owns dv
-// rows 16w.. and all of r (128 accumulator registers).
+// S^T rows dv 16(w&3).., r half w>>2. The 32-column variant (lightning's one walk per
+// sequence at small B H) splits r in four: warp w owns dv 16(w&1).., r quarter w>>1, and
+// keeps one token tile of 8 after the exchange. State CTA: 8 warps, 128 columns, warp w
+// owns dv rows 16w.. and all of r (128 accumulator registers).
 #pragma once
 
 constexpr int kV4C = 32;  // chunk (tokens)
 constexpr int kV4Threads = 256;
 
-template <bool STATE_ONLY>
+// DVO: the output kernel's value columns per CTA: 64 (fused, blocked: two CTAs per
+// 128-column state block), or 32 (lightning's one walk per sequence when B H is small: four
+// CTAs per 128 columns, twice the CTAs for the same walks).
+template <bool STATE_ONLY, int DVO = 64>
 struct V4Layout {
-  static constexpr int DV = STATE_ONLY ? 128 : 64;  // value columns per CTA
+  static constexpr int DV = STATE_ONLY ? 128 : DVO;  // value columns per CTA
+  static constexpr int RS = STATE_ONLY ? 1 : 128 / DV;  // r slices (warps per dv rows)
+  static constexpr int XT = 4 - 4 / RS;                 // token tiles a warp hands on
   // float32 staging (cp.async targets, plain rows): Q [32][128] (output kernel), K
   // [32][128], V [32][DV]
   static constexpr int stk = STATE_ONLY ? 0 : 16384;
@@ -42,15 +49,16 @@ struct V4Layout {
   static constexpr int q64 = st_end;
   static constexpr int k64 = q64 + (STATE_ONLY ? 0 : kV4C * 128 * 8);
   static constexpr int v64 = k64 + kV4C * 128 * 8;
-  // P [32][36] doubles; the r-half partial sums exchanged between warps w and w^4
+  // P [32][36] doubles; the r-slice partial sums of O^T exchanged between warps
   static constexpr int pld = 36;
   static constexpr int p64 = v64 + kV4C * DV * 8;
   static constexpr int x64 = p64 + (STATE_ONLY ? 0 : kV4C * pld * 8);
   // tables: dec[n + 32] = g^n, pd[n + 32] = scale g^n (0 for n < 0), n = -32..32
-  static constexpr int tab = x64 + (STATE_ONLY ? 0 : 8 * 8 * 32 * 8);
+  static constexpr int tab = x64 + (STATE_ONLY ? 0 : 8 * XT * 4 * 32 * 8);
   static constexpr int bytes = tab + 2 * 65 * 8 + 1024;
 };
 static_assert(V4Layout<false>::bytes <= 232448, "v4 output kernel shared memory");
+static_assert(V4Layout<false, 32>::bytes <= 232448, "v4 32-column output kernel shared memory");
 static_assert(V4Layout<true>::bytes <= 232448, "v4 state kernel shared memory");
 
 // Byte offset of double (row j, col c) in a float64 tile with rows of `rw` doubles: the
@@ -100,12 +108,17 @@ __device__ __forceinline__ void v4_widen(const unsigned char* stg, unsigned char
   }
 }
 
-template <bool STATE_ONLY>
+template <bool STATE_ONLY, int DVO = 64>
 __global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
 #ifdef LEET_FUSED_V2_DEVICE
-  using L = V4Layout<STATE_ONLY>;
+  using L = V4Layout<STATE_ONLY, DVO>;
   constexpr int DV = L::DV;
-  constexpr int NT = STATE_ONLY ? 16 : 8;  // n8 tiles of r per warp
+  constexpr int DMW = DV / 16;       // warps across the value rows (8 = all warps: state kernel)
+  constexpr int RS = L::RS;          // r slices: 2 (64 columns), 4 (32), 1 (state kernel)
+  constexpr int RW = 128 / RS;       // r per slice
+  constexpr int NT = RW / 8;         // n8 tiles of r per warp
+  constexpr int TK = 4 / RS;         // token tiles (of 8) a warp keeps after the exchange
+  constexpr int XT = L::XT;
   extern __shared__ __align__(1024) unsigned char smem_raw[];
   const uint32_t raw = smem_u32(smem_raw);
   const uint32_t base = (raw + 1023u) & ~1023u;
@@ -115,8 +128,8 @@ __global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
 
   const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
   const int g = lane >> 2, t = lane & 3;
-  // output kernel: dv rows 16 dm.., r half rh; state kernel: dv rows 16 warp.., all of r
-  const int dm = STATE_ONLY ? warp : (warp & 3), rh = STATE_ONLY ? 0 : (warp >> 2);
+  // warp w: dv rows 16 dm.. (dm = w % DMW), r slice rs = w / DMW
+  const int dm = warp % DMW, rs = warp / DMW;
 
   const WgPlace<STATE_ONLY> P(a);
   if (P.idle) return;
@@ -143,10 +156,10 @@ __global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
   issue(0);
   cp_async_commit();
 
-  // S^T: element (dv = 16 dm + g + 8(e >> 1), r = 64 rh + 8 nt + 2t + (e & 1)) in S[nt][e]
+  // S^T: element (dv = 16 dm + g + 8(e >> 1), r = RW rs + 8 nt + 2t + (e & 1)) in S[nt][e]
   // (dv local to the CTA's DV columns)
   double S[NT][4];
-  auto rr_of = [&](int nt, int e) { return 64 * rh + 8 * nt + 2 * t + (e & 1); };
+  auto rr_of = [&](int nt, int e) { return RW * rs + 8 * nt + 2 * t + (e & 1); };
   auto dv_of = [&](int e) { return 16 * dm + g + 8 * (e >> 1); };
   auto init_load = [&]() {
 #pragma unroll
@@ -234,64 +247,74 @@ __global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
               (p[0][2 * hh] + p[1][2 * hh]) * pd[i - j], (p[0][2 * hh + 1] + p[1][2 * hh + 1]) * pd[i - j - 1]);
         }
       }
-      // O^T partial = S^T Q^T over this warp's r half: tokens 8 nt.. (4 tiles)
+      // O^T partial = S^T Q^T over this warp's r slice: tokens 8 nt.. (4 tiles)
       double O[4][4];
 #pragma unroll
       for (int nt = 0; nt < 4; ++nt)
 #pragma unroll
         for (int e = 0; e < 4; ++e) O[nt][e] = 0.0;
 #pragma unroll
-      for (int ks = 0; ks < 4; ++ks) {
-        // A[g + 8(e & 1)][slot t + 4(e >> 1)] = S^T[..][r = 64rh + 16ks + 8(e >> 2) + 2t + ((e >> 1) & 1)]
+      for (int ks = 0; ks < RW / 16; ++ks) {
+        // A[g + 8(e & 1)][slot t + 4(e >> 1)] = S^T[..][r = RW rs + 16ks + 8(e >> 2) + 2t + ((e >> 1) & 1)]
         double A[8];
 #pragma unroll
         for (int e = 0; e < 8; ++e) A[e] = S[2 * ks + (e >> 2)][((e >> 1) & 1) + 2 * (e & 1)];
 #pragma unroll
         for (int nt = 0; nt < 4; ++nt) {
-          const int col = 64 * rh + 16 * ks + 2 * t;
+          const int col = RW * rs + 16 * ks + 2 * t;
           const double2 y0 = *reinterpret_cast<const double2*>(sQ + v4_off(8 * nt + g, col, 128));
           const double2 y1 = *reinterpret_cast<const double2*>(sQ + v4_off(8 * nt + g, col + 8, 128));
           const double B[4] = {y0.x, y0.y, y1.x, y1.y};
           dmma(O[nt], A, B);
         }
       }
-      // hand the partner (warp ^ 4) the token tiles it keeps: rh 0 keeps 0..15, rh 1 16..31
+      // The slices meet: warp (dm, rs) keeps token tiles TK rs .. TK rs + TK - 1 and hands
+      // every other tile to the warp of the same dm that keeps it (XT slots per warp, the
+      // tiles it does not keep, in order).
 #pragma unroll
-      for (int u = 0; u < 2; ++u)
+      for (int nt = 0; nt < 4; ++nt)
+        if (nt / TK != rs) {
+          const int slot = nt < TK * rs ? nt : nt - TK;
 #pragma unroll
-        for (int e = 0; e < 4; ++e) sX[(warp * 8 + 4 * u + e) * 32 + lane] = rh ? O[u][e] : O[2 + u][e];
-      __syncthreads();
-      const int partner = warp ^ 4;
-      double Y[2][4];
-#pragma unroll
-      for (int u = 0; u < 2; ++u)
-#pragma unroll
-        for (int e = 0; e < 4; ++e) {
-          const int tok = 8 * (2 * rh + u) + 2 * t + (e & 1);
-          Y[u][e] = ((rh ? O[2 + u][e] : O[u][e]) + sX[(partner * 8 + 4 * u + e) * 32 + lane]) * pd[tok + 1];
+          for (int e = 0; e < 4; ++e) sX[((warp * XT + slot) * 4 + e) * 32 + lane] = O[nt][e];
         }
-      // + V^T P^T: k = j over 16 (rh 0) or 32 (rh 1) tokens
+      __syncthreads();
+      double Y[TK][4];
+#pragma unroll
+      for (int nt = 0; nt < 4; ++nt)
+        if (nt / TK == rs) {
+#pragma unroll
+          for (int e = 0; e < 4; ++e) {
+            double y = O[nt][e];
+#pragma unroll
+            for (int q = 0; q < RS; ++q)
+              if (q != rs) y += sX[(((dm + DMW * q) * XT + (nt < TK * q ? nt : nt - TK)) * 4 + e) * 32 + lane];
+            Y[nt % TK][e] = y * pd[8 * nt + 2 * t + (e & 1) + 1];
+          }
+        }
+      // + V^T P^T over the tokens j <= the kept tiles' last
 #pragma unroll
       for (int ks = 0; ks < 2; ++ks) {
-        if (ks > rh) break;
+        if (2 * ks > TK * rs + TK - 1) break;
         double A[8];
 #pragma unroll
         for (int e = 0; e < 8; ++e)
           A[e] = *reinterpret_cast<const double*>(sV + v4_off(16 * ks + t + 4 * (e >> 1), 16 * dm + g + 8 * (e & 1), DV));
 #pragma unroll
-        for (int u = 0; u < 2; ++u) {
-          const int i = 8 * (2 * rh + u) + g;
+        for (int u = 0; u < TK; ++u) {
+          const int nt = TK * rs + u;
+          if (2 * ks > nt) continue;
           double B[4];
 #pragma unroll
-          for (int e = 0; e < 4; ++e) B[e] = sP[i * L::pld + 16 * ks + t + 4 * e];
+          for (int e = 0; e < 4; ++e) B[e] = sP[(8 * nt + g) * L::pld + 16 * ks + t + 4 * e];
           dmma(Y[u], A, B);
         }
       }
 #pragma unroll
-      for (int u = 0; u < 2; ++u)
+      for (int u = 0; u < TK; ++u)
 #pragma unroll
         for (int e = 0; e < 4; ++e) {
-          const int tok = 8 * (2 * rh + u) + 2 * t + (e & 1);
+          const int tok = 8 * (TK * rs + u) + 2 * t + (e & 1);
           if (tok < Lc) go[(int64_t)(c * kV4C + tok) * a.d + dv_of(e)] = (float)Y[u][e];
         }
     }
@@ -315,7 +338,7 @@ __global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
         double B[4];
 #pragma unroll
         for (int e = 0; e < 4; ++e)
-          B[e] = *reinterpret_cast<const double*>(sK + v4_off(16 * ks + t + 4 * e, 64 * rh + 8 * nt + g, 128));
+          B[e] = *reinterpret_cast<const double*>(sK + v4_off(16 * ks + t + 4 * e, RW * rs + 8 * nt + g, 128));
         dmma(S[nt], A, B);
       }
     }

@@ -495,6 +495,8 @@ static void bench(const char* path) {
       {"X fp32-exact 1x1024 seg512 ksub2", F32, EX, 1, 1024, 512, 0, "LEET_FUSED_KSUB=2"},
       {"X fp32-exact 1x1024 seg256", F32, EX, 1, 1024, 256, 0},
       {"X L fp32-exact 1x65536", F32, EX, 1, 65536, 0, 0, "", 65536},
+      {"X L fp32-exact 1x16384", F32, EX, 1, 16384, 0, 0, "", 16384},
+      {"X L fp32-exact 1x1024", F32, EX, 1, 1024, 0, 0, "", 1024},
       {"X B fp32-exact 1x65536 c4096", F32, EX, 1, 65536, 0, 0, "", 4096},
       {"fp16 1x65536 (repeat)", F16, TF, 1, 65536, 0, 0.75},
       {"fp16 1x1024 (repeat)", F16, TF, 1, 1024, 0, 0.03},
