@@ -94,19 +94,28 @@ __device__ __forceinline__ void v4_stage(uint32_t dst, const float* g, int64_t l
     cp_async16_z(dst + (uint32_t)idx * 16, g + (ok ? (int64_t)row * ld : 0) + ch * 4, ok ? 16 : 0);
   }
 }
-// staging rows of COLS floats -> float64 tile (v4_off layout)
+// Staging rows of COLS floats -> float64 tile (v4_off layout), in two halves so that a
+// caller can issue every load of a chunk before any store: the compiler cannot move a
+// shared-memory load above a store that may alias it, and one load, four conversions and
+// two stores in a row measured as a latency-bound chain.
 template <int COLS>
-__device__ __forceinline__ void v4_widen(const unsigned char* stg, unsigned char* dst, int tid) {
-  constexpr int CPR = COLS / 4;
+struct V4Widen {
+  static constexpr int CPR = COLS / 4, N = kV4C * CPR / kV4Threads;  // float4 per thread
+  float4 x[N];
+  __device__ __forceinline__ void load(const unsigned char* stg, int tid) {
 #pragma unroll
-  for (int i = 0; i < kV4C * CPR / kV4Threads; ++i) {
-    const int idx = tid + kV4Threads * i;
-    const int row = idx / CPR, c = (idx % CPR) * 4;
-    const float4 x = *reinterpret_cast<const float4*>(stg + idx * 16);
-    *reinterpret_cast<double2*>(dst + v4_off(row, c, COLS)) = make_double2(x.x, x.y);
-    *reinterpret_cast<double2*>(dst + v4_off(row, c + 2, COLS)) = make_double2(x.z, x.w);
+    for (int i = 0; i < N; ++i) x[i] = *reinterpret_cast<const float4*>(stg + (tid + kV4Threads * i) * 16);
   }
-}
+  __device__ __forceinline__ void store(unsigned char* dst, int tid) const {
+#pragma unroll
+    for (int i = 0; i < N; ++i) {
+      const int idx = tid + kV4Threads * i;
+      const int row = idx / CPR, c = (idx % CPR) * 4;
+      *reinterpret_cast<double2*>(dst + v4_off(row, c, COLS)) = make_double2(x[i].x, x[i].y);
+      *reinterpret_cast<double2*>(dst + v4_off(row, c + 2, COLS)) = make_double2(x[i].z, x[i].w);
+    }
+  }
+};
 
 template <bool STATE_ONLY, int DVO = 64>
 __global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
@@ -210,9 +219,16 @@ __global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
   for (int c = 0; c < nch; ++c) {
     cp_async_wait<0>();
     __syncthreads();
-    if constexpr (!STATE_ONLY) v4_widen<128>(sp, sp + L::q64, tid);
-    v4_widen<128>(sp + L::stk, sp + L::k64, tid);
-    v4_widen<DV>(sp + L::stv, sp + L::v64, tid);
+    {
+      V4Widen<128> wq, wk;
+      V4Widen<DV> wv;
+      if constexpr (!STATE_ONLY) wq.load(sp, tid);
+      wk.load(sp + L::stk, tid);
+      wv.load(sp + L::stv, tid);
+      if constexpr (!STATE_ONLY) wq.store(sp + L::q64, tid);
+      wk.store(sp + L::k64, tid);
+      wv.store(sp + L::v64, tid);
+    }
     __syncthreads();
     if (c + 1 < nch) issue(c + 1);
     cp_async_commit();

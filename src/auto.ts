@@ -37,8 +37,8 @@ export function chooseMethod(
     if (dtype === "float32" && (precision ?? "exact") === "exact") {
       // docs/fused-design.md, "Fifth session": on Hopper at r = 128, d % 128 == 0, fused
       // runs every product and sum in float64 (error 2.6e-8 against the recurrence's
-      // 9.4e-8) and is faster (bench/h100-2026-11-26-j: 5.95 against 10.66 ms at 1x65536,
-      // 5.07 against 6.77 at 8x8192, 0.107 against 0.172 at 1x1024). Elsewhere its exact
+      // 9.4e-8) and is faster (bench/h100-2026-11-26-k: 5.75 against 10.58 ms at 1x65536,
+      // 4.91 against 6.72 at 8x8192, 0.105 against 0.171 at 1x1024). Elsewhere its exact
       // path is 3xTF32, 2-5x less accurate than the recurrence, so auto keeps that.
       const hopper = (context.computeCapability ?? "").startsWith("9.");
       if (hopper && shape.r === 128 && shape.d % 128 === 0 && !context.packed) {
