@@ -25,7 +25,9 @@
 // Version 2 (fused_v2.cuh, wgmma on sm_90a) replaces all of this for 16-bit inputs with
 // r == 128 and d % 128 == 0 without varlen on Hopper (v2_eligible); the kernels above stay
 // the path for every other case and for non-Hopper devices. Version 3 (fused_v3.cuh)
-// does the same for float32 inputs at Precision::TF32 (v3_eligible); Exact stays here.
+// does the same for float32 inputs at Precision::TF32 (v3_eligible), and version 4
+// (fused_v4.cuh, the float64 tensor cores) for Precision::Exact (v4_eligible; version 3x,
+// 3xTF32 on wgmma, with LEET_FUSED_V4=0). Exact stays here everywhere else.
 #pragma once
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
@@ -839,10 +841,7 @@ inline void check(cudaError_t e, const char* what) {
 
 inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-// Segment length: a multiple of the chunk, from a small cost model (docs/fused-design.md):
-// the output pass costs ~ waves * segment length, the state pass ~0.4 of that, plus each
-// staged segment's state traffic and the two extra launches. Ties go to longer segments.
-// The cost model's constants (defaults: version 1). chunk_us: one output CTA's 64-token
+// The segment cost model's constants (defaults: version 1). chunk_us: one output CTA's 64-token
 // step; state_factor: a state CTA's step relative to that; state_div: output CTAs per state
 // CTA (version 4: two 64-column output CTAs per 128-column state block); state_us: staging
 // one state (written, summed or scanned, read back); ksub: split each segment's state walk
@@ -870,7 +869,10 @@ inline int64_t auto_ksub(int64_t ctas, int64_t L, int sms) {
   return best;
 }
 
-// ndvb: output CTAs per (segment, head).
+// Segment length: a multiple of the chunk, from a small cost model (docs/fused-design.md):
+// the output pass costs ~ waves * segment length, the state pass ~state_factor of that,
+// plus each staged segment's state traffic and the two extra launches. Ties go to longer
+// segments. ndvb: output CTAs per (segment, head).
 int64_t choose_segment(const AttnParams& p, int sms, int ndvb, int nrb, const SegModel& m = SegModel{}) {
   if (const char* env = std::getenv("LEET_FUSED_SEGMENT")) {
     const int64_t v = std::atoll(env);
