@@ -214,8 +214,8 @@ __global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
   double* const sX = reinterpret_cast<double*>(sp + L::x64);
   float* go = static_cast<float*>(a.o) + row0 * a.d + (int64_t)dvb * DV;
 
-  // Per chunk: widen the staged tiles, start the next chunk's copies, then P, O^T's r-half
-  // partial, the halves' sum, P V and the store, and the state update. Three barriers.
+  // Per chunk: widen the staged tiles, start the next chunk's copies, then P, O^T's r-slice
+  // partials, their sum, P V and the store, and the state update. Three barriers.
   for (int c = 0; c < nch; ++c) {
     cp_async_wait<0>();
     __syncthreads();
