@@ -626,7 +626,8 @@ int main(int argc, char** argv) {
   if (mode == "bench") { bench(argc > 2 ? argv[2] : "bench.json"); return 0; }
   if (mode == "profile" || mode == "profile32" || mode == "profile1p" || mode == "profilex") {
     // for ncu: fp16 (or fp32 TF32) 8x8192, one segment; profile1p: fp16 1x65536 (single
-    // pass); profilex: fp32 exact (v3x) 1x16384, one segment of 32-column CTAs
+    // pass); profilex: fp32 exact 1x16384 (version 4; LEET_FUSED_V4=0: v3x), the segment
+    // model's length (LEET_FUSED_SEGMENT to set one)
     const bool x = mode == "profilex", f32 = mode == "profile32" || x, one = mode == "profile1p" || x;
     const int64_t B = one ? 1 : 8, H = 32, N = x ? 16384 : one ? 65536 : 8192, r = 128, d = 128;
     std::vector<double> rates(H);
