@@ -11,11 +11,14 @@
 // output, the staged segment states and the final state.
 //
 // Chunks of 32 tokens. Per chunk, Q, K and V arrive by cp.async as float32 in a staging
-// area, are converted once to float64 tiles (rows of 128 or DV doubles, 16-byte pairs
-// XOR-swizzled by row: every fragment load below is free of bank conflicts), and then:
+// area, are converted once to float64 tiles, and then (every fragment load below is free
+// of bank conflicts, and every 16-byte load lands in the registers the mma reads):
+//   tiles   Q and V: rows of 128 or DV doubles, 16-byte pairs XOR-swizzled by row.
+//           K: token pairs, (K[j][r], K[j + 8][r]) in one 16 bytes (v4k_off), which is
+//           both an A fragment's row pair (P^T) and a B fragment's k pair (state update).
 //   state   S^T[dv][r] stays in registers as mma accumulators, float64.
-//   P       = Q K^T (six 16x8 tiles under the diagonal, warps 0..5), masked and scaled
-//             by scale g^(i-j), into shared memory.
+//   P^T     = K Q^T (six 16x8 tiles on or above the diagonal, warps 0..5), masked and
+//             scaled by scale g^(i-j), into shared memory as P[i][j].
 //   O^T     = S^T Q^T: A = the S^T accumulators themselves (the k order inside each
 //             16-slot step is r = 2t, 2t+1, 8+2t, 9+2t, the accumulator's own order),
 //             B = Q pairs (two 16-byte loads). Each warp sums a slice of r; the slices
@@ -69,6 +72,16 @@ __device__ __forceinline__ uint32_t v4_off(int j, int c, int rw) {
   return (uint32_t)(j * rw * 8 + ((((c >> 1) ^ h)) << 4) + (c & 1) * 8);
 }
 
+// The K tile: 16 token pairs jp (tokens j = 16(jp >> 3) + (jp & 7) and j + 8) x 128 r,
+// one 16-byte unit (K[j][r], K[j + 8][r]) each; unit r of pair jp sits at r ^ f(jp & 3),
+// f = 0, 5, 2, 7. That keeps the three access patterns conflict-free: two neighbouring
+// pairs x four even r (P^T's A), four pairs x two neighbouring r (the state update's B),
+// and four pairs x two r four apart (the widening's stores).
+__device__ __forceinline__ int v4k_f(int jp) { return ((jp & 1) ? 5 : 0) ^ ((jp & 2) ? 2 : 0); }
+__device__ __forceinline__ uint32_t v4k_off(int jp, int r) {
+  return (uint32_t)((jp * 128 + (r ^ v4k_f(jp))) << 4);
+}
+
 #ifdef LEET_FUSED_V2_DEVICE
 // D += A B, m16n8k16, float64 (A 16x16 row, B 16x8 col); fragment element e of a thread
 // (g = lane / 4, t = lane % 4): A[g + 8(e & 1)][t + 4(e >> 1)], B[t + 4e][g],
@@ -82,8 +95,11 @@ __device__ __forceinline__ void dmma(double (&d)[4], const double (&a)[8], const
 }
 #endif
 
-// ROWS x COLS float32 rows (row stride ld) -> plain staging rows; rows >= rows_valid zero
-template <int COLS>
+// ROWS x COLS float32 rows (row stride ld) -> staging rows; rows >= rows_valid zero. With
+// SWZ (the K staging) 16-byte piece ch of row j sits at ch ^ 2(j & 3), so that
+// V4WidenK's loads (four rows j..j+3 x two neighbouring pieces per 8 lanes) are
+// conflict-free.
+template <int COLS, bool SWZ = false>
 __device__ __forceinline__ void v4_stage(uint32_t dst, const float* g, int64_t ld, int rows_valid, int tid) {
   constexpr int CPR = COLS / 4;  // 16-byte pieces per row
 #pragma unroll
@@ -91,7 +107,8 @@ __device__ __forceinline__ void v4_stage(uint32_t dst, const float* g, int64_t l
     const int idx = tid + kV4Threads * i;
     const int row = idx / CPR, ch = idx % CPR;
     const bool ok = row < rows_valid;
-    cp_async16_z(dst + (uint32_t)idx * 16, g + (ok ? (int64_t)row * ld : 0) + ch * 4, ok ? 16 : 0);
+    const int pos = row * CPR + (SWZ ? ch ^ ((row & 3) << 1) : ch);
+    cp_async16_z(dst + (uint32_t)pos * 16, g + (ok ? (int64_t)row * ld : 0) + ch * 4, ok ? 16 : 0);
   }
 }
 // Staging rows of COLS floats -> float64 tile (v4_off layout), in two halves so that a
@@ -113,6 +130,37 @@ struct V4Widen {
       const int row = idx / CPR, c = (idx % CPR) * 4;
       *reinterpret_cast<double2*>(dst + v4_off(row, c, COLS)) = make_double2(x[i].x, x[i].y);
       *reinterpret_cast<double2*>(dst + v4_off(row, c + 2, COLS)) = make_double2(x[i].z, x[i].w);
+    }
+  }
+};
+
+// The K staging ([32][128] floats, v4_stage<128, true>) -> the token-pair tile
+// (v4k_off). Thread (warp w, lane l) takes token pairs jp = (l & 3) | 4((w >> 2) & 1) | 8i,
+// i = 0, 1, and 16-byte piece (four r) c4 = ((l >> 2) & 1) | 2(l >> 3) | 8(w & 3): loads
+// rows j and j + 8 there and stores four units.
+struct V4WidenK {
+  float4 x[2][2];  // [i][row j, row j + 8]
+  __device__ __forceinline__ static int jp_of(int tid, int i) { return (tid & 3) | (((tid >> 7) & 1) << 2) | (i << 3); }
+  __device__ __forceinline__ static int c4_of(int tid) { return ((tid >> 2) & 1) | (((tid >> 3) & 3) << 1) | (((tid >> 5) & 3) << 3); }
+  __device__ __forceinline__ void load(const unsigned char* stg, int tid) {
+    const int c4 = c4_of(tid);
+#pragma unroll
+    for (int i = 0; i < 2; ++i) {
+      const int jp = jp_of(tid, i), j = 16 * (jp >> 3) + (jp & 7);
+      const int pc = c4 ^ ((j & 3) << 1);  // (j + 8) & 3 == j & 3
+      x[i][0] = *reinterpret_cast<const float4*>(stg + (j * 32 + pc) * 16);
+      x[i][1] = *reinterpret_cast<const float4*>(stg + ((j + 8) * 32 + pc) * 16);
+    }
+  }
+  __device__ __forceinline__ void store(unsigned char* dst, int tid) const {
+    const int r = 4 * c4_of(tid);
+#pragma unroll
+    for (int i = 0; i < 2; ++i) {
+      const int jp = jp_of(tid, i);
+      *reinterpret_cast<double2*>(dst + v4k_off(jp, r)) = make_double2(x[i][0].x, x[i][1].x);
+      *reinterpret_cast<double2*>(dst + v4k_off(jp, r + 1)) = make_double2(x[i][0].y, x[i][1].y);
+      *reinterpret_cast<double2*>(dst + v4k_off(jp, r + 2)) = make_double2(x[i][0].z, x[i][1].z);
+      *reinterpret_cast<double2*>(dst + v4k_off(jp, r + 3)) = make_double2(x[i][0].w, x[i][1].w);
     }
   }
 };
@@ -159,7 +207,7 @@ __global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
   auto issue = [&](int c) {
     const int rows = min(kV4C, seglen - c * kV4C);
     if constexpr (!STATE_ONLY) v4_stage<128>(base, gq + (int64_t)c * kV4C * 128, 128, rows, tid);
-    v4_stage<128>(base + L::stk, gk + (int64_t)c * kV4C * 128, 128, rows, tid);
+    v4_stage<128, true>(base + L::stk, gk + (int64_t)c * kV4C * 128, 128, rows, tid);
     v4_stage<DV>(base + L::stv, gv + (int64_t)c * kV4C * a.d, a.d, rows, tid);
   };
   issue(0);
@@ -220,7 +268,8 @@ __global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
     cp_async_wait<0>();
     __syncthreads();
     {
-      V4Widen<128> wq, wk;
+      V4Widen<128> wq;
+      V4WidenK wk;
       V4Widen<DV> wv;
       if constexpr (!STATE_ONLY) wq.load(sp, tid);
       wk.load(sp + L::stk, tid);
@@ -235,32 +284,33 @@ __global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
     const int Lc = min(kV4C, seglen - c * kV4C);
 
     if constexpr (!STATE_ONLY) {
-      // P = Q K^T, tile (mt, nt) of warp w < 6: (0,0) (0,1) (1,0) (1,1) (1,2) (1,3); k in
-      // pair order (r = 16ks + 2t, 2t+1, 8+2t, 9+2t), the same for both operands; two
-      // accumulators (even and odd k-steps) halve the dependency chain
+      // P^T = K Q^T, tile (mj, ni) of warp w < 6: (0,0) (0,1) (0,2) (0,3) (1,2) (1,3) (rows
+      // j, columns i). k in pair order (r = 16ks + 2t, 2t+1, 8+2t, 9+2t): A is four
+      // token-pair units of K, B two r pairs of Q. Two accumulators (even and odd k-steps)
+      // halve the dependency chain. Stored as P[i][j].
       if (warp < 6) {
-        const int mt = warp < 2 ? 0 : 1, nt = warp < 2 ? warp : warp - 2;
+        const int mj = warp < 4 ? 0 : 1, ni = warp < 4 ? warp : warp - 2;
         double p[2][4] = {{0.0, 0.0, 0.0, 0.0}, {0.0, 0.0, 0.0, 0.0}};
+        // units (pair 8 mj + g, r = 2t and 2t + 1); r + 8n keeps r's position in the unit
+        // order (f < 8), so the other k-steps are these plus 128 n bytes
+        const uint32_t ka[2] = {v4k_off(8 * mj + g, 2 * t), v4k_off(8 * mj + g, 2 * t + 1)};
 #pragma unroll
         for (int ks = 0; ks < 8; ++ks) {
           double A[8], B[4];
 #pragma unroll
-          for (int hh = 0; hh < 2; ++hh) {
-            const int row = 16 * mt + g + 8 * hh;
-            const double2 x0 = *reinterpret_cast<const double2*>(sQ + v4_off(row, 16 * ks + 2 * t, 128));
-            const double2 x1 = *reinterpret_cast<const double2*>(sQ + v4_off(row, 16 * ks + 8 + 2 * t, 128));
-            A[hh] = x0.x; A[hh + 2] = x0.y; A[hh + 4] = x1.x; A[hh + 6] = x1.y;
+          for (int u = 0; u < 4; ++u) {  // r = 16ks + 8(u >> 1) + 2t + (u & 1)
+            const double2 x = *reinterpret_cast<const double2*>(sK + ka[u & 1] + (16 * ks + 8 * (u >> 1)) * 16);
+            A[2 * u] = x.x; A[2 * u + 1] = x.y;
           }
-          const double2 y0 = *reinterpret_cast<const double2*>(sK + v4_off(8 * nt + g, 16 * ks + 2 * t, 128));
-          const double2 y1 = *reinterpret_cast<const double2*>(sK + v4_off(8 * nt + g, 16 * ks + 8 + 2 * t, 128));
+          const double2 y0 = *reinterpret_cast<const double2*>(sQ + v4_off(8 * ni + g, 16 * ks + 2 * t, 128));
+          const double2 y1 = *reinterpret_cast<const double2*>(sQ + v4_off(8 * ni + g, 16 * ks + 8 + 2 * t, 128));
           B[0] = y0.x; B[1] = y0.y; B[2] = y1.x; B[3] = y1.y;
           dmma(p[ks & 1], A, B);
         }
 #pragma unroll
-        for (int hh = 0; hh < 2; ++hh) {
-          const int i = 16 * mt + g + 8 * hh, j = 8 * nt + 2 * t;
-          *reinterpret_cast<double2*>(sP + i * L::pld + j) = make_double2(
-              (p[0][2 * hh] + p[1][2 * hh]) * pd[i - j], (p[0][2 * hh + 1] + p[1][2 * hh + 1]) * pd[i - j - 1]);
+        for (int e = 0; e < 4; ++e) {
+          const int j = 16 * mj + g + 8 * (e >> 1), i = 8 * ni + 2 * t + (e & 1);
+          sP[i * L::pld + j] = (p[0][e] + p[1][e]) * pd[i - j];
         }
       }
       // O^T partial = S^T Q^T over this warp's r slice: tokens 8 nt.. (4 tiles)
@@ -335,8 +385,12 @@ __global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
         }
     }
 
-    // S^T = g^Lc S^T + (V diag g^(Lc-1-j))^T K
+    // S^T = g^Lc S^T + (V diag g^(Lc-1-j))^T K. Token order inside each 16-slot step:
+    // slots t, t+4, t+8, t+12 are tokens t, t+8, t+4, t+12, so that B's (b0, b1) and
+    // (b2, b3) are K token-pair units.
     const double dL = dec[Lc];
+    // unit (pair t, r = RW rs + g); pair 8 ks + t + 4q, r + 8 nt: plus ((8ks + 4q) 128 + 8nt) 16
+    const uint32_t kb = v4k_off(t, g) + RW * rs * 16;
 #pragma unroll
     for (int nt = 0; nt < NT; ++nt)
 #pragma unroll
@@ -346,15 +400,14 @@ __global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
       double A[8];
 #pragma unroll
       for (int e = 0; e < 8; ++e) {
-        const int j = 16 * ks + t + 4 * (e >> 1);
+        const int j = 16 * ks + t + 8 * ((e >> 1) & 1) + 4 * (e >> 2);
         A[e] = *reinterpret_cast<const double*>(sV + v4_off(j, 16 * dm + g + 8 * (e & 1), DV)) * dec[Lc - 1 - j];
       }
 #pragma unroll
       for (int nt = 0; nt < NT; ++nt) {
-        double B[4];
-#pragma unroll
-        for (int e = 0; e < 4; ++e)
-          B[e] = *reinterpret_cast<const double*>(sK + v4_off(16 * ks + t + 4 * e, RW * rs + 8 * nt + g, 128));
+        const double2 y0 = *reinterpret_cast<const double2*>(sK + kb + (8 * ks * 128 + 8 * nt) * 16);
+        const double2 y1 = *reinterpret_cast<const double2*>(sK + kb + ((8 * ks + 4) * 128 + 8 * nt) * 16);
+        const double B[4] = {y0.x, y0.y, y1.x, y1.y};
         dmma(S[nt], A, B);
       }
     }
