@@ -1043,11 +1043,12 @@ struct V3XFamily {
 
 // Float32 at "exact" precision on the float64 tensor cores (fused_v4.cuh): every product
 // and sum in float64, so the error is the float32 rounding of the result. Output CTAs of 64
-// value columns (two per 128-column state block), 8 warps; state CTAs of 128 columns.
+// value columns (two per 128-column state block), state CTAs of 128 columns; each with 8
+// mma warps and a producer warpgroup.
 struct V4Family {
   static constexpr const char* name = "v4";
-  static constexpr int threads = kV4Threads;
-  static constexpr int out_threads = kV4Threads, out_split = 2;
+  static constexpr int threads = kV4CtaThreads;
+  static constexpr int out_threads = kV4CtaThreads, out_split = 2;
   // Per 64-token step of a 64-column output CTA (two 32-token chunks: H100, ncu) 10.6 us; a
   // 128-column state CTA's step costs 0.64 of it, and there is one per two output CTAs.
   // Staging a state costs ~4 us (1x65536 in segments of 256 measured 0.7 ms slower than
@@ -1060,7 +1061,7 @@ struct V4Family {
   // lightning's one walk per sequence: 32-column output CTAs (four per 128 columns)
   static constexpr bool has_narrow = true, has_narrow32 = false;
   static auto narrow_kernel() { return fused_v4_kernel<false, 32>; }
-  static constexpr int narrow_smem = V4Layout<false, 32>::bytes, narrow_dv = 32, narrow_threads = kV4Threads;
+  static constexpr int narrow_smem = V4Layout<false, 32>::bytes, narrow_dv = 32, narrow_threads = kV4CtaThreads;
 };
 
 inline bool env_set(const char* name) {

@@ -33,7 +33,15 @@
 #pragma once
 
 constexpr int kV4C = 32;  // chunk (tokens)
-constexpr int kV4Threads = 256;
+constexpr int kV4Threads = 256;  // the mma warps
+// Each CTA also has a producer warpgroup: it stages each chunk by cp.async and widens it
+// into one of two float64 tile buffers while the eight mma warps work on the other. Each
+// scheduler then holds three warps; setmaxnreg moves registers from the producer (40) to
+// the mma warps (232) within the CTA's 168 per thread: 2 x 232 + 40 = 3 x 168.
+constexpr int kV4ProdThreads = 128;
+constexpr int kV4CtaThreads = kV4Threads + kV4ProdThreads;
+constexpr int kV4ProdRegs = 40, kV4MmaRegs = 232;
+static_assert(2 * kV4MmaRegs + kV4ProdRegs <= 3 * ((65536 / kV4CtaThreads) & ~7), "setmaxnreg within the CTA's registers");
 
 // DVO: the output kernel's value columns per CTA: 64 (fused, blocked: two CTAs per
 // 128-column state block), or 32 (lightning's one walk per sequence when B H is small: four
@@ -43,22 +51,27 @@ struct V4Layout {
   static constexpr int DV = STATE_ONLY ? 128 : DVO;  // value columns per CTA
   static constexpr int RS = STATE_ONLY ? 1 : 128 / DV;  // r slices (warps per dv rows)
   static constexpr int XT = 4 - 4 / RS;                 // token tiles a warp hands on
-  // float32 staging (cp.async targets, plain rows): Q [32][128] (output kernel), K
-  // [32][128], V [32][DV]
+  // float32 staging (cp.async targets, rows): Q [32][128] (output kernel), K [32][128]
+  // (pieces swizzled, v4_stage), V [32][DV]
   static constexpr int stk = STATE_ONLY ? 0 : 16384;
   static constexpr int stv = stk + 16384;
   static constexpr int st_end = stv + kV4C * DV * 4;
-  // float64 tiles (swizzled rows): Q (output kernel), K, V
-  static constexpr int q64 = st_end;
-  static constexpr int k64 = q64 + (STATE_ONLY ? 0 : kV4C * 128 * 8);
-  static constexpr int v64 = k64 + kV4C * 128 * 8;
-  // P [32][36] doubles; the r-slice partial sums of O^T exchanged between warps
+  // float64 tiles, two buffers of `buf` bytes at t64: Q (output kernel; swizzled rows), K
+  // (token pairs), V (swizzled rows)
+  static constexpr int qo = 0;
+  static constexpr int ko = STATE_ONLY ? 0 : kV4C * 128 * 8;
+  static constexpr int vo = ko + kV4C * 128 * 8;
+  static constexpr int buf = vo + kV4C * DV * 8;
+  static constexpr int t64 = st_end;
+  // P [32][36] doubles (P[i][j], j <= i; the unused P[0..15][16..31] holds the second
+  // k-halves of P[16..31][16..31], row i - 16); the r-slice partial sums of O^T exchanged
+  // between warps
   static constexpr int pld = 36;
-  static constexpr int p64 = v64 + kV4C * DV * 8;
+  static constexpr int p64 = t64 + 2 * buf;
   static constexpr int x64 = p64 + (STATE_ONLY ? 0 : kV4C * pld * 8);
   // tables: dec[n + 32] = g^n, pd[n + 32] = scale g^n (0 for n < 0), n = -32..32
   static constexpr int tab = x64 + (STATE_ONLY ? 0 : 8 * XT * 4 * 32 * 8);
-  static constexpr int bytes = tab + 2 * 65 * 8 + 1024;
+  static constexpr int bytes = tab + 2 * 65 * 8 + 16;  // + alignment to 16 bytes
 };
 static_assert(V4Layout<false>::bytes <= 232448, "v4 output kernel shared memory");
 static_assert(V4Layout<false, 32>::bytes <= 232448, "v4 32-column output kernel shared memory");
@@ -95,78 +108,143 @@ __device__ __forceinline__ void dmma(double (&d)[4], const double (&a)[8], const
 }
 #endif
 
-// ROWS x COLS float32 rows (row stride ld) -> staging rows; rows >= rows_valid zero. With
-// SWZ (the K staging) 16-byte piece ch of row j sits at ch ^ 2(j & 3), so that
-// V4WidenK's loads (four rows j..j+3 x two neighbouring pieces per 8 lanes) are
-// conflict-free.
-template <int COLS, bool SWZ = false>
+// ROWS x COLS float32 rows (row stride ld) -> staging rows, by T threads; rows >=
+// rows_valid zero. With SWZ (the K staging) 16-byte piece ch of row j sits at
+// ch ^ 2(j & 3), so that V4WidenK's loads are conflict-free.
+template <int COLS, bool SWZ, int T>
 __device__ __forceinline__ void v4_stage(uint32_t dst, const float* g, int64_t ld, int rows_valid, int tid) {
   constexpr int CPR = COLS / 4;  // 16-byte pieces per row
-#pragma unroll
-  for (int i = 0; i < kV4C * CPR / kV4Threads; ++i) {
-    const int idx = tid + kV4Threads * i;
-    const int row = idx / CPR, ch = idx % CPR;
+  static_assert(T % CPR == 0, "whole rows per pass");
+  const int ch = tid % CPR;
+#pragma unroll 1
+  for (int i = 0; i < kV4C * CPR / T; ++i) {
+    const int row = tid / CPR + i * (T / CPR);
     const bool ok = row < rows_valid;
     const int pos = row * CPR + (SWZ ? ch ^ ((row & 3) << 1) : ch);
     cp_async16_z(dst + (uint32_t)pos * 16, g + (ok ? (int64_t)row * ld : 0) + ch * 4, ok ? 16 : 0);
   }
 }
-// Staging rows of COLS floats -> float64 tile (v4_off layout), in two halves so that a
-// caller can issue every load of a chunk before any store: the compiler cannot move a
-// shared-memory load above a store that may alias it, and one load, four conversions and
-// two stores in a row measured as a latency-bound chain.
-template <int COLS>
-struct V4Widen {
-  static constexpr int CPR = COLS / 4, N = kV4C * CPR / kV4Threads;  // float4 per thread
-  float4 x[N];
-  __device__ __forceinline__ void load(const unsigned char* stg, int tid) {
+
+// float32 -> float64 by bit arithmetic (integer pipes, where the F2F conversion shares the
+// float64 pipe with the DMMAs). Exact for normal numbers; v4_special flags the others
+// (zero, subnormal, infinity, NaN), which take the conversion instruction.
+__device__ __forceinline__ double v4_f2d_bits(float f) {
+  const uint32_t u = __float_as_uint(f);
+  const uint32_t hi = ((uint32_t)((int32_t)u >> 3) & 0x8fffffffu) + 0x38000000u;
+  return __hiloint2double((int)hi, (int)(u << 29));
+}
+__device__ __forceinline__ bool v4_special(float4 x) {
+  auto sp = [](float f) { return (__float_as_uint(f) & 0x7fffffffu) - 0x00800000u >= 0x7f000000u; };
+  return sp(x.x) | sp(x.y) | sp(x.z) | sp(x.w);
+}
+#ifndef LEET_V4_IWIDEN
+#define LEET_V4_IWIDEN 0
+#endif
+// Calls st(cv) with a float -> double conversion: the bit arithmetic when LEET_V4_IWIDEN
+// is set and no lane of the warp holds a special value in x[0..N), else the instruction.
+template <int N, class ST>
+__device__ __forceinline__ void v4_convert(const float4* x, ST st) {
+  if constexpr (LEET_V4_IWIDEN) {
+    bool sp = false;
 #pragma unroll
-    for (int i = 0; i < N; ++i) x[i] = *reinterpret_cast<const float4*>(stg + (tid + kV4Threads * i) * 16);
+    for (int i = 0; i < N; ++i) sp |= v4_special(x[i]);
+    if (!__any_sync(0xffffffffu, sp)) {
+      st([](float f) { return v4_f2d_bits(f); });
+      return;
+    }
   }
-  __device__ __forceinline__ void store(unsigned char* dst, int tid) const {
+  st([](float f) { return (double)f; });
+}
+
+// Staging rows of COLS floats -> float64 tile (v4_off layout). T threads share the
+// kV4C * COLS / 4 pieces (piece p = tid + T i: row p / (COLS/4), four columns); a call
+// moves N pieces per thread from piece index i0 on. All N loads come before any store:
+// the compiler cannot move a shared-memory load above a store that may alias it, and one
+// load, four conversions and two stores in a row measured as a latency-bound chain.
+// Lanes whose column c has bit 4 set store their second pair first, so each group of 8
+// lanes writes all 32 banks. A thread's rows are 4k apart, so their swizzle is the same
+// and every address is one of two per-thread bases plus a constant.
+template <int COLS, int T, int N>
+struct V4Widen {
+  static constexpr int CPR = COLS / 4, RPP = T / CPR;  // rows per pass
+  static_assert(T % CPR == 0 && RPP % 4 == 0, "whole rows per pass, the same swizzle");
+  float4 x[N];
+  __device__ __forceinline__ void load(const unsigned char* stg, int tid, int i0) {
+#pragma unroll
+    for (int i = 0; i < N; ++i) x[i] = *reinterpret_cast<const float4*>(stg + (tid + T * (i0 + i)) * 16);
+  }
+  __device__ __forceinline__ void store(unsigned char* dst, int tid, int i0) const {
+    const int row = tid / CPR, c = (tid % CPR) * 4, sw = (c >> 4) & 1;
+    unsigned char* const d0 = dst + v4_off(row, c + 2 * sw, COLS);
+    unsigned char* const d1 = dst + v4_off(row, c + 2 - 2 * sw, COLS);
+    v4_convert<N>(x, [&](auto cv) {
+#pragma unroll
+      for (int i = 0; i < N; ++i) {
+        const int off = (i0 + i) * RPP * COLS * 8;
+        const float2 first = sw ? make_float2(x[i].z, x[i].w) : make_float2(x[i].x, x[i].y);
+        const float2 second = sw ? make_float2(x[i].x, x[i].y) : make_float2(x[i].z, x[i].w);
+        *reinterpret_cast<double2*>(d0 + off) = make_double2(cv(first.x), cv(first.y));
+        *reinterpret_cast<double2*>(d1 + off) = make_double2(cv(second.x), cv(second.y));
+      }
+    });
+  }
+};
+
+// The K staging ([32][128] floats, v4_stage<128, true, T>) -> the token-pair tile
+// (v4k_off). Piece p (0..511) = tid + T i: token pair jp = (p & 3) | 4(p >> 7), 16-byte
+// piece (four r) c4 = ((p >> 2) & 7) | 8((p >> 5) & 3). It loads rows j and j + 8 there
+// and stores four units. Each group of 8 lanes covers four pairs x two pieces: all banks,
+// loads and stores. A thread's pairs share jp & 3 (their swizzle): one load base and four
+// store bases plus constants.
+template <int T, int N>
+struct V4WidenK {
+  static_assert(T % 128 == 0, "piece bits 0..6 from the thread");
+  float4 x[N][2];  // [piece][row j, row j + 8]
+  // piece tid + T i: q = p >> 7 = (tid >> 7) + i T / 128 (0..3), jp = (tid & 3) + 4q, and
+  // row j = 16 (jp >> 3) + (jp & 7) = (tid & 3) + 4 (q & 1) + 16 (q >> 1)
+  __device__ __forceinline__ static int q_of(int tid, int i) { return (tid >> 7) + i * (T / 128); }
+  __device__ __forceinline__ static int c4_of(int tid) { return ((tid >> 2) & 7) | (((tid >> 5) & 3) << 3); }
+  __device__ __forceinline__ void load(const unsigned char* stg, int tid, int i0) {
+    const int j0 = tid & 3;
+    const unsigned char* const s0 = stg + (j0 * 32 + (c4_of(tid) ^ (j0 << 1))) * 16;  // (j + 8) & 3 == j & 3 == j0
 #pragma unroll
     for (int i = 0; i < N; ++i) {
-      const int idx = tid + kV4Threads * i;
-      const int row = idx / CPR, c = (idx % CPR) * 4;
-      *reinterpret_cast<double2*>(dst + v4_off(row, c, COLS)) = make_double2(x[i].x, x[i].y);
-      *reinterpret_cast<double2*>(dst + v4_off(row, c + 2, COLS)) = make_double2(x[i].z, x[i].w);
+      const int q = q_of(tid, i0 + i), dj = 4 * (q & 1) + 16 * (q >> 1);
+      x[i][0] = *reinterpret_cast<const float4*>(s0 + dj * 512);
+      x[i][1] = *reinterpret_cast<const float4*>(s0 + (dj + 8) * 512);
     }
+  }
+  __device__ __forceinline__ void store(unsigned char* dst, int tid, int i0) const {
+    const int r = 4 * c4_of(tid), jp0 = tid & 3;
+    unsigned char* const d[4] = {dst + v4k_off(jp0, r), dst + v4k_off(jp0, r + 1), dst + v4k_off(jp0, r + 2),
+                                 dst + v4k_off(jp0, r + 3)};
+    v4_convert<2 * N>(&x[0][0], [&](auto cv) {
+#pragma unroll
+      for (int i = 0; i < N; ++i) {
+        const int off = q_of(tid, i0 + i) * 4 * 128 * 16;  // jp + 4q: same swizzle
+        const float4 &u = x[i][0], &w = x[i][1];
+        *reinterpret_cast<double2*>(d[0] + off) = make_double2(cv(u.x), cv(w.x));
+        *reinterpret_cast<double2*>(d[1] + off) = make_double2(cv(u.y), cv(w.y));
+        *reinterpret_cast<double2*>(d[2] + off) = make_double2(cv(u.z), cv(w.z));
+        *reinterpret_cast<double2*>(d[3] + off) = make_double2(cv(u.w), cv(w.w));
+      }
+    });
   }
 };
 
-// The K staging ([32][128] floats, v4_stage<128, true>) -> the token-pair tile
-// (v4k_off). Thread (warp w, lane l) takes token pairs jp = (l & 3) | 4((w >> 2) & 1) | 8i,
-// i = 0, 1, and 16-byte piece (four r) c4 = ((l >> 2) & 1) | 2(l >> 3) | 8(w & 3): loads
-// rows j and j + 8 there and stores four units.
-struct V4WidenK {
-  float4 x[2][2];  // [i][row j, row j + 8]
-  __device__ __forceinline__ static int jp_of(int tid, int i) { return (tid & 3) | (((tid >> 7) & 1) << 2) | (i << 3); }
-  __device__ __forceinline__ static int c4_of(int tid) { return ((tid >> 2) & 1) | (((tid >> 3) & 3) << 1) | (((tid >> 5) & 3) << 3); }
-  __device__ __forceinline__ void load(const unsigned char* stg, int tid) {
-    const int c4 = c4_of(tid);
-#pragma unroll
-    for (int i = 0; i < 2; ++i) {
-      const int jp = jp_of(tid, i), j = 16 * (jp >> 3) + (jp & 7);
-      const int pc = c4 ^ ((j & 3) << 1);  // (j + 8) & 3 == j & 3
-      x[i][0] = *reinterpret_cast<const float4*>(stg + (j * 32 + pc) * 16);
-      x[i][1] = *reinterpret_cast<const float4*>(stg + ((j + 8) * 32 + pc) * 16);
-    }
-  }
-  __device__ __forceinline__ void store(unsigned char* dst, int tid) const {
-    const int r = 4 * c4_of(tid);
-#pragma unroll
-    for (int i = 0; i < 2; ++i) {
-      const int jp = jp_of(tid, i);
-      *reinterpret_cast<double2*>(dst + v4k_off(jp, r)) = make_double2(x[i][0].x, x[i][1].x);
-      *reinterpret_cast<double2*>(dst + v4k_off(jp, r + 1)) = make_double2(x[i][0].y, x[i][1].y);
-      *reinterpret_cast<double2*>(dst + v4k_off(jp, r + 2)) = make_double2(x[i][0].z, x[i][1].z);
-      *reinterpret_cast<double2*>(dst + v4k_off(jp, r + 3)) = make_double2(x[i][0].w, x[i][1].w);
-    }
-  }
-};
+__device__ __forceinline__ void v4_bar_sync(int id, int n) {
+  asm volatile("bar.sync %0, %1;\n" ::"r"(id), "r"(n) : "memory");
+}
+__device__ __forceinline__ void v4_bar_arrive(int id, int n) {
+  asm volatile("bar.arrive %0, %1;\n" ::"r"(id), "r"(n) : "memory");
+}
+// Named barriers of the output kernels: chunk in buffer b ready (kV4Full + b; producer
+// arrives, mma warps wait), buffer b free again (kV4Empty + b; mma warps arrive, producer
+// waits), the mma warps' exchange (kV4Xch) and the producer's own (kV4Prod).
+constexpr int kV4Full = 1, kV4Empty = 3, kV4Xch = 5, kV4Prod = 6;
 
 template <bool STATE_ONLY, int DVO = 64>
-__global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
+__global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a) {
 #ifdef LEET_FUSED_V2_DEVICE
   using L = V4Layout<STATE_ONLY, DVO>;
   constexpr int DV = L::DV;
@@ -178,7 +256,7 @@ __global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
   constexpr int XT = L::XT;
   extern __shared__ __align__(1024) unsigned char smem_raw[];
   const uint32_t raw = smem_u32(smem_raw);
-  const uint32_t base = (raw + 1023u) & ~1023u;
+  const uint32_t base = (raw + 15u) & ~15u;
   unsigned char* const sp = smem_raw + (base - raw);
   const double* const dec = reinterpret_cast<const double*>(sp + L::tab) + 32;
   const double* const pd = dec + 65;
@@ -204,14 +282,59 @@ __global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
   const float* gq = static_cast<const float*>(a.q) + row0 * 128;
   const float* gk = static_cast<const float*>(a.k) + row0 * 128;
   const float* gv = static_cast<const float*>(a.v) + row0 * a.d + (int64_t)dvb * DV;
-  auto issue = [&](int c) {
+  // Staging of chunk c by T threads (thread i of them: ti)
+  auto issue = [&](auto T_, int c, int ti) {
+    constexpr int T = decltype(T_)::value;
     const int rows = min(kV4C, seglen - c * kV4C);
-    if constexpr (!STATE_ONLY) v4_stage<128>(base, gq + (int64_t)c * kV4C * 128, 128, rows, tid);
-    v4_stage<128, true>(base + L::stk, gk + (int64_t)c * kV4C * 128, 128, rows, tid);
-    v4_stage<DV>(base + L::stv, gv + (int64_t)c * kV4C * a.d, a.d, rows, tid);
+    if constexpr (!STATE_ONLY) v4_stage<128, false, T>(base, gq + (int64_t)c * kV4C * 128, 128, rows, ti);
+    v4_stage<128, true, T>(base + L::stk, gk + (int64_t)c * kV4C * 128, 128, rows, ti);
+    v4_stage<DV, false, T>(base + L::stv, gv + (int64_t)c * kV4C * a.d, a.d, rows, ti);
+    cp_async_commit();
   };
-  issue(0);
-  cp_async_commit();
+  using Producer = std::integral_constant<int, kV4ProdThreads>;
+
+  // The producer warpgroup: chunk c is staged, widened into buffer c & 1 once the mma warps
+  // are done with chunk c - 2 there, and announced; then chunk c + 1 is staged.
+  if (warp >= 8) {
+    asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\n" ::"n"(kV4ProdRegs));
+    constexpr int T = kV4ProdThreads;
+    constexpr int NV = DV / 16, BV = NV < 4 ? NV : 4;  // V pieces per thread, per batch
+    const int ti = tid & (T - 1);  // tid - kV4Threads
+    issue(Producer{}, 0, ti);
+    for (int c = 0; c < nch; ++c) {
+      const int b = c & 1;
+      cp_async_wait<0>();
+      v4_bar_sync(kV4Prod, T);
+      if (c >= 2) v4_bar_sync(kV4Empty + b, kV4CtaThreads);
+      unsigned char* const dst = sp + L::t64 + b * L::buf;
+      if constexpr (!STATE_ONLY) {
+#pragma unroll
+        for (int i = 0; i < 8; i += 4) {  // Q: 8 pieces per thread
+          V4Widen<128, T, 4> w;
+          w.load(sp, ti, i);
+          w.store(dst + L::qo, ti, i);
+        }
+      }
+#pragma unroll
+      for (int i = 0; i < 4; i += 2) {  // K: 4 (each two rows)
+        V4WidenK<T, 2> w;
+        w.load(sp + L::stk, ti, i);
+        w.store(dst + L::ko, ti, i);
+      }
+#pragma unroll
+      for (int i = 0; i < NV; i += BV) {
+        V4Widen<DV, T, BV> w;
+        w.load(sp + L::stv, ti, i);
+        w.store(dst + L::vo, ti, i);
+      }
+      v4_bar_sync(kV4Prod, T);
+      if (c + 1 < nch) issue(Producer{}, c + 1, ti);
+      v4_bar_arrive(kV4Full + b, kV4CtaThreads);
+    }
+    cp_async_wait<0>();
+    return;
+  }
+  asm volatile("setmaxnreg.inc.sync.aligned.u32 %0;\n" ::"n"(kV4MmaRegs));
 
   // S^T: element (dv = 16 dm + g + 8(e >> 1), r = RW rs + 8 nt + 2t + (e & 1)) in S[nt][e]
   // (dv local to the CTA's DV columns)
@@ -255,47 +378,35 @@ __global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
     }
   }
 
-  const unsigned char* const sQ = sp + L::q64;
-  const unsigned char* const sK = sp + L::k64;
-  const unsigned char* const sV = sp + L::v64;
   double* const sP = reinterpret_cast<double*>(sp + L::p64);
   double* const sX = reinterpret_cast<double*>(sp + L::x64);
   float* go = static_cast<float*>(a.o) + row0 * a.d + (int64_t)dvb * DV;
 
-  // Per chunk: widen the staged tiles, start the next chunk's copies, then P, O^T's r-slice
-  // partials, their sum, P V and the store, and the state update. Three barriers.
+  // Per chunk: wait for the producer, then P, O^T's r-slice partials, their sum, P V and
+  // the store, and the state update; then hand the buffer back.
   for (int c = 0; c < nch; ++c) {
-    cp_async_wait<0>();
-    __syncthreads();
-    {
-      V4Widen<128> wq;
-      V4WidenK wk;
-      V4Widen<DV> wv;
-      if constexpr (!STATE_ONLY) wq.load(sp, tid);
-      wk.load(sp + L::stk, tid);
-      wv.load(sp + L::stv, tid);
-      if constexpr (!STATE_ONLY) wq.store(sp + L::q64, tid);
-      wk.store(sp + L::k64, tid);
-      wv.store(sp + L::v64, tid);
-    }
-    __syncthreads();
-    if (c + 1 < nch) issue(c + 1);
-    cp_async_commit();
+    const int b = c & 1;
+    const unsigned char* const sQ = sp + L::t64 + b * L::buf + L::qo;
+    const unsigned char* const sK = sp + L::t64 + b * L::buf + L::ko;
+    const unsigned char* const sV = sp + L::t64 + b * L::buf + L::vo;
+    v4_bar_sync(kV4Full + b, kV4CtaThreads);
     const int Lc = min(kV4C, seglen - c * kV4C);
 
     if constexpr (!STATE_ONLY) {
-      // P^T = K Q^T, tile (mj, ni) of warp w < 6: (0,0) (0,1) (0,2) (0,3) (1,2) (1,3) (rows
-      // j, columns i). k in pair order (r = 16ks + 2t, 2t+1, 8+2t, 9+2t): A is four
-      // token-pair units of K, B two r pairs of Q. Two accumulators (even and odd k-steps)
-      // halve the dependency chain. Stored as P[i][j].
-      if (warp < 6) {
-        const int mj = warp < 4 ? 0 : 1, ni = warp < 4 ? warp : warp - 2;
+      // P^T = K Q^T in six 16x8 tiles (rows j, columns i), 48 DMMA spread evenly over the
+      // four schedulers (warps w and w + 4 share one): warps 0..3 take tiles (0, w) whole,
+      // warps 4..7 half the k-steps of (1, 2 + ((w - 4) >> 1)); the odd warps' halves go 16
+      // rows up (P[i - 16][j]) and are added where P V reads them. k in pair order (r = 16ks + 2t, 2t+1, 8+2t,
+      // 9+2t): A is four token-pair units of K, B two r pairs of Q. Two accumulators
+      // (alternate k-steps) halve the dependency chain. Stored as P[i][j].
+      {
+        const bool part = warp >= 4;
+        const int mj = part ? 1 : 0, ni = part ? 2 + ((warp - 4) >> 1) : warp;
         double p[2][4] = {{0.0, 0.0, 0.0, 0.0}, {0.0, 0.0, 0.0, 0.0}};
         // units (pair 8 mj + g, r = 2t and 2t + 1); r + 8n keeps r's position in the unit
         // order (f < 8), so the other k-steps are these plus 128 n bytes
         const uint32_t ka[2] = {v4k_off(8 * mj + g, 2 * t), v4k_off(8 * mj + g, 2 * t + 1)};
-#pragma unroll
-        for (int ks = 0; ks < 8; ++ks) {
+        auto kstep = [&](int ks) {
           double A[8], B[4];
 #pragma unroll
           for (int u = 0; u < 4; ++u) {  // r = 16ks + 8(u >> 1) + 2t + (u & 1)
@@ -306,11 +417,20 @@ __global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
           const double2 y1 = *reinterpret_cast<const double2*>(sQ + v4_off(8 * ni + g, 16 * ks + 8 + 2 * t, 128));
           B[0] = y0.x; B[1] = y0.y; B[2] = y1.x; B[3] = y1.y;
           dmma(p[ks & 1], A, B);
+        };
+        if (!part) {
+#pragma unroll
+          for (int ks = 0; ks < 8; ++ks) kstep(ks);
+        } else {
+          const int ks0 = 4 * (warp & 1);
+#pragma unroll
+          for (int ks = 0; ks < 4; ++ks) kstep(ks0 + ks);
         }
+        double* const dst = part && (warp & 1) ? sP - 16 * L::pld : sP;
 #pragma unroll
         for (int e = 0; e < 4; ++e) {
           const int j = 16 * mj + g + 8 * (e >> 1), i = 8 * ni + 2 * t + (e & 1);
-          sP[i * L::pld + j] = (p[0][e] + p[1][e]) * pd[i - j];
+          dst[i * L::pld + j] = (p[0][e] + p[1][e]) * pd[i - j];
         }
       }
       // O^T partial = S^T Q^T over this warp's r slice: tokens 8 nt.. (4 tiles)
@@ -344,7 +464,7 @@ __global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
 #pragma unroll
           for (int e = 0; e < 4; ++e) sX[((warp * XT + slot) * 4 + e) * 32 + lane] = O[nt][e];
         }
-      __syncthreads();
+      v4_bar_sync(kV4Xch, kV4Threads);
       double Y[TK][4];
 #pragma unroll
       for (int nt = 0; nt < 4; ++nt)
@@ -372,7 +492,10 @@ __global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
           if (2 * ks > nt) continue;
           double B[4];
 #pragma unroll
-          for (int e = 0; e < 4; ++e) B[e] = sP[(8 * nt + g) * L::pld + 16 * ks + t + 4 * e];
+          for (int e = 0; e < 4; ++e) {
+            B[e] = sP[(8 * nt + g) * L::pld + 16 * ks + t + 4 * e];
+            if (ks == 1) B[e] += sP[(8 * nt + g - 16) * L::pld + 16 + t + 4 * e];  // nt >= 2 here
+          }
           dmma(Y[u], A, B);
         }
       }
@@ -411,8 +534,9 @@ __global__ void __launch_bounds__(kV4Threads, 1) fused_v4_kernel(const Args a) {
         dmma(S[nt], A, B);
       }
     }
+    // buffer b is free for chunk c + 2
+    if (c + 2 < nch) v4_bar_arrive(kV4Empty + b, kV4CtaThreads);
   }
-  cp_async_wait<0>();
 
   if constexpr (STATE_ONLY) {
     float* dst = a.states + (int64_t)blockIdx.x * kTile;

@@ -219,6 +219,18 @@ static bool run_case(const Case& c, uint64_t seed, FILE* js, bool first) {
   float *dinit = nullptr, *dfin = nullptr;
   CK(cudaMalloc(&dq, nq * es)); CK(cudaMalloc(&dk, nq * es)); CK(cudaMalloc(&dv, nv * es)); CK(cudaMalloc(&dout, nv * es));
   fill(dq, nq, c.dt, seed * 4 + 1); fill(dk, nq, c.dt, seed * 4 + 2); fill(dv, nv, c.dt, seed * 4 + 3);
+  if (std::strstr(c.env, "FB_SPECIAL") && c.dt == DType::F32) {
+    // zeros, negative zeros and subnormals among the inputs (float -> double conversions)
+    auto poke = [](void* dp, size_t n, size_t every, float x) {
+      std::vector<float> h(n);
+      CK(cudaMemcpy(h.data(), dp, n * 4, cudaMemcpyDeviceToHost));
+      for (size_t i = 0; i < n; i += every) h[i] = (i / every) % 2 ? x : -x;
+      CK(cudaMemcpy(dp, h.data(), n * 4, cudaMemcpyHostToDevice));
+    };
+    poke(dq, nq, 7, 0.0f);
+    poke(dk, nq, 11, 3e-39f);
+    poke(dv, nv, 13, 1e-45f);
+  }
   std::vector<float> init(ns);
   for (auto& x : init) x = (float)U(rng);
   if (c.init) { CK(cudaMalloc(&dinit, ns * 4)); CK(cudaMemcpy(dinit, init.data(), ns * 4, cudaMemcpyHostToDevice)); }
@@ -231,7 +243,16 @@ static bool run_case(const Case& c, uint64_t seed, FILE* js, bool first) {
   apply_env(c.env);
   Ctx ctx; ctx.set(p);
   std::string err;
-  try { cuda::launch_fused(p, ctx.lc); } catch (const std::exception& e) { err = e.what(); }
+  // FB_SCHED=n in the case's env: the wgmma-family schedule of granularity n (n = N:
+  // lightning's one walk, the narrow kernels) in place of fused's
+  const char* sch = std::strstr(c.env, "FB_SCHED=");
+  try {
+    if (sch) {
+      if (!cuda::launch_wgmma_schedule(p, ctx.lc, std::atoll(sch + 9))) err = "schedule not taken";
+    } else {
+      cuda::launch_fused(p, ctx.lc);
+    }
+  } catch (const std::exception& e) { err = e.what(); }
   CK(cudaGetLastError());
   CK(cudaDeviceSynchronize());
   // host copies
@@ -364,6 +385,8 @@ static int check(const char* path) {
       {"v4 f32exact 1x4x4096 r128 d128 heur", F32, EX, 1, 4, 4096, 128, 128, {}, false, true, 0, 1e-5, false, 0, "", 2.0},
       {"v4 f32exact 1x3x31 r128 d128 st", F32, EX, 1, 3, 31, 128, 128, {}, true, true, 0, 1e-5, false, 0, "", 2.0},
       {"v4 f32exact 1x2x3000 r128 d128 seg512 ksub2", F32, EX, 1, 2, 3000, 128, 128, {}, true, true, 512, 1e-5, false, 2, "", 2.0},
+      {"v4 f32exact 1x2x500 zeros subnormals", F32, EX, 1, 2, 500, 128, 128, {}, true, true, 128, 1e-5, false, 0, "FB_SPECIAL=1", 2.0},
+      {"L v4 f32exact 1x2x500 32 columns", F32, EX, 1, 2, 500, 128, 128, {}, true, true, 0, 1e-5, false, 0, "FB_SCHED=500", 2.0},
   };
   FILE* js = fopen(path, "w");
   fprintf(js, "[\n");
