@@ -2,7 +2,7 @@
 // cores (mma.sync m16n8k16 .f64, sm_90), r == 128, d a multiple of 128, fixed-length
 // batches. Included from fused_kernels.cuh after fused_v3.cuh (reuses Args, WgPlace,
 // wg_slot and the host side). Design and measurements: docs/fused-design.md, "Fifth
-// session".
+// session" and "Sixth session".
 //
 // Why float64: 3xTF32 (version 3x) represents each float32 operand to 2^-22 and the
 // tensor cores' float32 accumulation truncates, so its error stays several times that of
@@ -10,26 +10,28 @@
 // every sum (the state included) is float64; the only roundings to float32 are the
 // output, the staged segment states and the final state.
 //
-// Chunks of 32 tokens. Per chunk, Q, K and V arrive by cp.async as float32 in a staging
-// area, are converted once to float64 tiles, and then (every fragment load below is free
-// of bank conflicts, and every 16-byte load lands in the registers the mma reads):
+// Chunks of 32 tokens. Each CTA has eight mma warps and a producer warpgroup. The
+// producer stages each chunk's Q, K and V by cp.async as float32 and widens them once into
+// one of two float64 tile buffers (named barriers hand the buffers back and forth), so the
+// mma warps never convert or wait on a copy. Every fragment load below is free of bank
+// conflicts, and every 16-byte load lands in the registers the mma reads:
 //   tiles   Q and V: rows of 128 or DV doubles, 16-byte pairs XOR-swizzled by row.
 //           K: token pairs, (K[j][r], K[j + 8][r]) in one 16 bytes (v4k_off), which is
 //           both an A fragment's row pair (P^T) and a B fragment's k pair (state update).
 //   state   S^T[dv][r] stays in registers as mma accumulators, float64.
-//   P^T     = K Q^T (six 16x8 tiles on or above the diagonal, warps 0..5), masked and
-//             scaled by scale g^(i-j), into shared memory as P[i][j].
+//   P^T     = K Q^T (six 16x8 tiles on or above the diagonal, 48 DMMA, 12 per scheduler),
+//             masked and scaled by scale g^(i-j), into shared memory as P[i][j].
 //   O^T     = S^T Q^T: A = the S^T accumulators themselves (the k order inside each
 //             16-slot step is r = 2t, 2t+1, 8+2t, 9+2t, the accumulator's own order),
 //             B = Q pairs (two 16-byte loads). Each warp sums a slice of r; the slices
 //             meet through shared memory, each warp keeping some of the 32 tokens.
 //   O^T     = diag(scale g^(i+1)) O^T + V^T P^T, stored as float32.
 //   S^T     = g^Lc S^T + (V diag g^(Lc-1-j))^T K.
-// Output CTA: 8 warps, 64 value columns (two per 128-column state block); warp w owns
-// S^T rows dv 16(w&3).., r half w>>2. The 32-column variant (lightning's one walk per
-// sequence at small B H) splits r in four: warp w owns dv 16(w&1).., r quarter w>>1, and
-// keeps one token tile of 8 after the exchange. State CTA: 8 warps, 128 columns, warp w
-// owns dv rows 16w.. and all of r (128 accumulator registers).
+// Output CTA: 64 value columns (two per 128-column state block); mma warp w owns S^T rows
+// dv 16(w&3).., r half w>>2. The 32-column variant (lightning's one walk per sequence at
+// small B H) splits r in four: warp w owns dv 16(w&1).., r quarter w>>1, and keeps one
+// token tile of 8 after the exchange. State CTA: 128 columns, warp w owns dv rows 16w..
+// and all of r (128 accumulator registers).
 #pragma once
 
 constexpr int kV4C = 32;  // chunk (tokens)
@@ -125,37 +127,6 @@ __device__ __forceinline__ void v4_stage(uint32_t dst, const float* g, int64_t l
   }
 }
 
-// float32 -> float64 by bit arithmetic (integer pipes, where the F2F conversion shares the
-// float64 pipe with the DMMAs). Exact for normal numbers; v4_special flags the others
-// (zero, subnormal, infinity, NaN), which take the conversion instruction.
-__device__ __forceinline__ double v4_f2d_bits(float f) {
-  const uint32_t u = __float_as_uint(f);
-  const uint32_t hi = ((uint32_t)((int32_t)u >> 3) & 0x8fffffffu) + 0x38000000u;
-  return __hiloint2double((int)hi, (int)(u << 29));
-}
-__device__ __forceinline__ bool v4_special(float4 x) {
-  auto sp = [](float f) { return (__float_as_uint(f) & 0x7fffffffu) - 0x00800000u >= 0x7f000000u; };
-  return sp(x.x) | sp(x.y) | sp(x.z) | sp(x.w);
-}
-#ifndef LEET_V4_IWIDEN
-#define LEET_V4_IWIDEN 0
-#endif
-// Calls st(cv) with a float -> double conversion: the bit arithmetic when LEET_V4_IWIDEN
-// is set and no lane of the warp holds a special value in x[0..N), else the instruction.
-template <int N, class ST>
-__device__ __forceinline__ void v4_convert(const float4* x, ST st) {
-  if constexpr (LEET_V4_IWIDEN) {
-    bool sp = false;
-#pragma unroll
-    for (int i = 0; i < N; ++i) sp |= v4_special(x[i]);
-    if (!__any_sync(0xffffffffu, sp)) {
-      st([](float f) { return v4_f2d_bits(f); });
-      return;
-    }
-  }
-  st([](float f) { return (double)f; });
-}
-
 // Staging rows of COLS floats -> float64 tile (v4_off layout). T threads share the
 // kV4C * COLS / 4 pieces (piece p = tid + T i: row p / (COLS/4), four columns); a call
 // moves N pieces per thread from piece index i0 on. All N loads come before any store:
@@ -177,16 +148,14 @@ struct V4Widen {
     const int row = tid / CPR, c = (tid % CPR) * 4, sw = (c >> 4) & 1;
     unsigned char* const d0 = dst + v4_off(row, c + 2 * sw, COLS);
     unsigned char* const d1 = dst + v4_off(row, c + 2 - 2 * sw, COLS);
-    v4_convert<N>(x, [&](auto cv) {
 #pragma unroll
-      for (int i = 0; i < N; ++i) {
-        const int off = (i0 + i) * RPP * COLS * 8;
-        const float2 first = sw ? make_float2(x[i].z, x[i].w) : make_float2(x[i].x, x[i].y);
-        const float2 second = sw ? make_float2(x[i].x, x[i].y) : make_float2(x[i].z, x[i].w);
-        *reinterpret_cast<double2*>(d0 + off) = make_double2(cv(first.x), cv(first.y));
-        *reinterpret_cast<double2*>(d1 + off) = make_double2(cv(second.x), cv(second.y));
-      }
-    });
+    for (int i = 0; i < N; ++i) {
+      const int off = (i0 + i) * RPP * COLS * 8;
+      const float2 first = sw ? make_float2(x[i].z, x[i].w) : make_float2(x[i].x, x[i].y);
+      const float2 second = sw ? make_float2(x[i].x, x[i].y) : make_float2(x[i].z, x[i].w);
+      *reinterpret_cast<double2*>(d0 + off) = make_double2(first.x, first.y);
+      *reinterpret_cast<double2*>(d1 + off) = make_double2(second.x, second.y);
+    }
   }
 };
 
@@ -218,17 +187,15 @@ struct V4WidenK {
     const int r = 4 * c4_of(tid), jp0 = tid & 3;
     unsigned char* const d[4] = {dst + v4k_off(jp0, r), dst + v4k_off(jp0, r + 1), dst + v4k_off(jp0, r + 2),
                                  dst + v4k_off(jp0, r + 3)};
-    v4_convert<2 * N>(&x[0][0], [&](auto cv) {
 #pragma unroll
-      for (int i = 0; i < N; ++i) {
-        const int off = q_of(tid, i0 + i) * 4 * 128 * 16;  // jp + 4q: same swizzle
-        const float4 &u = x[i][0], &w = x[i][1];
-        *reinterpret_cast<double2*>(d[0] + off) = make_double2(cv(u.x), cv(w.x));
-        *reinterpret_cast<double2*>(d[1] + off) = make_double2(cv(u.y), cv(w.y));
-        *reinterpret_cast<double2*>(d[2] + off) = make_double2(cv(u.z), cv(w.z));
-        *reinterpret_cast<double2*>(d[3] + off) = make_double2(cv(u.w), cv(w.w));
-      }
-    });
+    for (int i = 0; i < N; ++i) {
+      const int off = q_of(tid, i0 + i) * 4 * 128 * 16;  // jp + 4q: same swizzle
+      const float4 &u = x[i][0], &w = x[i][1];
+      *reinterpret_cast<double2*>(d[0] + off) = make_double2(u.x, w.x);
+      *reinterpret_cast<double2*>(d[1] + off) = make_double2(u.y, w.y);
+      *reinterpret_cast<double2*>(d[2] + off) = make_double2(u.z, w.z);
+      *reinterpret_cast<double2*>(d[3] + off) = make_double2(u.w, w.w);
+    }
   }
 };
 
