@@ -1054,6 +1054,9 @@ struct V4Family {
   // Staging a state costs ~4 us (1x65536 in segments of 256 measured 0.7 ms slower than
   // in segments of 8192, H100). The state walk is split into sub-segments where that
   // fills the GPU (1x65536: two segments, four state CTAs per head, 6.03 against 6.87 ms).
+  // The producer-warpgroup kernels (sixth session) take 8.7 us per 64-token step; the
+  // choices this model makes were measured again with them and are still the fastest
+  // (1x65536: 5.15 ms against 5.17 with eight sub-segments and 5.53 with four segments).
   static SegModel seg_model() { return {10.6, 0.64, 4.0, 2, true}; }
   template <bool STATE> static auto kernel() { return fused_v4_kernel<STATE>; }
   template <bool STATE> static constexpr int smem() { return V4Layout<STATE>::bytes; }

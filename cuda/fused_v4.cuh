@@ -38,11 +38,11 @@ constexpr int kV4C = 32;  // chunk (tokens)
 constexpr int kV4Threads = 256;  // the mma warps
 // Each CTA also has a producer warpgroup: it stages each chunk by cp.async and widens it
 // into one of two float64 tile buffers while the eight mma warps work on the other. Each
-// scheduler then holds three warps; setmaxnreg moves registers from the producer (40) to
-// the mma warps (232) within the CTA's 168 per thread: 2 x 232 + 40 = 3 x 168.
+// scheduler then holds three warps; setmaxnreg moves registers from the producer (56) to
+// the mma warps (224) within the CTA's 168 per thread: 2 x 224 + 56 = 3 x 168.
 constexpr int kV4ProdThreads = 128;
 constexpr int kV4CtaThreads = kV4Threads + kV4ProdThreads;
-constexpr int kV4ProdRegs = 40, kV4MmaRegs = 232;
+constexpr int kV4ProdRegs = 56, kV4MmaRegs = 224;
 static_assert(2 * kV4MmaRegs + kV4ProdRegs <= 3 * ((65536 / kV4CtaThreads) & ~7), "setmaxnreg within the CTA's registers");
 
 // DVO: the output kernel's value columns per CTA: 64 (fused, blocked: two CTAs per
