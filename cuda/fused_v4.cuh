@@ -205,9 +205,10 @@ __device__ __forceinline__ void v4_bar_sync(int id, int n) {
 __device__ __forceinline__ void v4_bar_arrive(int id, int n) {
   asm volatile("bar.arrive %0, %1;\n" ::"r"(id), "r"(n) : "memory");
 }
-// Named barriers of the output kernels: chunk in buffer b ready (kV4Full + b; producer
-// arrives, mma warps wait), buffer b free again (kV4Empty + b; mma warps arrive, producer
-// waits), the mma warps' exchange (kV4Xch) and the producer's own (kV4Prod).
+// Named barriers (barrier 0, __syncthreads, is not used): chunk in buffer b ready
+// (kV4Full + b; the producer arrives, the mma warps wait), buffer b free again
+// (kV4Empty + b; the reverse), the mma warps' exchange (kV4Xch) and the producer's own
+// (kV4Prod: its staging landed, or was read).
 constexpr int kV4Full = 1, kV4Empty = 3, kV4Xch = 5, kV4Prod = 6;
 
 template <bool STATE_ONLY, int DVO = 64>
@@ -362,10 +363,11 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
     if constexpr (!STATE_ONLY) {
       // P^T = K Q^T in six 16x8 tiles (rows j, columns i), 48 DMMA spread evenly over the
       // four schedulers (warps w and w + 4 share one): warps 0..3 take tiles (0, w) whole,
-      // warps 4..7 half the k-steps of (1, 2 + ((w - 4) >> 1)); the odd warps' halves go 16
-      // rows up (P[i - 16][j]) and are added where P V reads them. k in pair order (r = 16ks + 2t, 2t+1, 8+2t,
-      // 9+2t): A is four token-pair units of K, B two r pairs of Q. Two accumulators
-      // (alternate k-steps) halve the dependency chain. Stored as P[i][j].
+      // warps 4..7 half the k-steps of (1, 2 + ((w - 4) >> 1)); the odd warps' halves go
+      // 16 rows up (P[i - 16][j]) and are added where P V reads them. k in pair order
+      // (r = 16ks + 2t, 2t+1, 8+2t, 9+2t): A is four token-pair units of K, B two r pairs
+      // of Q. Two accumulators (alternate k-steps) halve the dependency chain. Stored as
+      // P[i][j].
       {
         const bool part = warp >= 4;
         const int mj = part ? 1 : 0, ni = part ? 2 + ((warp - 4) >> 1) : warp;
