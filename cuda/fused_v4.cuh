@@ -347,6 +347,13 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
   }
 
   double* const sP = reinterpret_cast<double*>(sp + L::p64);
+  // Per-lane fragment offsets in the swizzled tiles. The swizzle h(j) depends on j & 3 and
+  // changes only the low three bits of a 16-byte pair's index, so rows 8n + g (Q) or
+  // t + 4n (V) and columns further on by multiples of 16 add constants to these:
+  //   Q (O^T's B): row g, r pairs (RW rs + 2t, +1) and (RW rs + 8 + 2t, +1);
+  //   V (A of P V and of the state update): row t, columns 16 dm + g and 16 dm + g + 8.
+  const uint32_t qs[2] = {v4_off(g, RW * rs + 2 * t, 128), v4_off(g, RW * rs + 8 + 2 * t, 128)};
+  const uint32_t vs[2] = {v4_off(t, 16 * dm + g, DV), v4_off(t, 16 * dm + g + 8, DV)};
   double* const sX = reinterpret_cast<double*>(sp + L::x64);
   float* go = static_cast<float*>(a.o) + row0 * a.d + (int64_t)dvb * DV;
 
@@ -375,6 +382,8 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
         // units (pair 8 mj + g, r = 2t and 2t + 1); r + 8n keeps r's position in the unit
         // order (f < 8), so the other k-steps are these plus 128 n bytes
         const uint32_t ka[2] = {v4k_off(8 * mj + g, 2 * t), v4k_off(8 * mj + g, 2 * t + 1)};
+        // Q row 8 ni + g, r pairs (2t, 2t+1) and (8+2t, 9+2t); k-step ks adds 128 bytes
+        const uint32_t qa[2] = {v4_off(8 * ni + g, 2 * t, 128), v4_off(8 * ni + g, 8 + 2 * t, 128)};
         auto kstep = [&](int ks) {
           double A[8], B[4];
 #pragma unroll
@@ -382,8 +391,8 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
             const double2 x = *reinterpret_cast<const double2*>(sK + ka[u & 1] + (16 * ks + 8 * (u >> 1)) * 16);
             A[2 * u] = x.x; A[2 * u + 1] = x.y;
           }
-          const double2 y0 = *reinterpret_cast<const double2*>(sQ + v4_off(8 * ni + g, 16 * ks + 2 * t, 128));
-          const double2 y1 = *reinterpret_cast<const double2*>(sQ + v4_off(8 * ni + g, 16 * ks + 8 + 2 * t, 128));
+          const double2 y0 = *reinterpret_cast<const double2*>(sQ + qa[0] + ks * 128);
+          const double2 y1 = *reinterpret_cast<const double2*>(sQ + qa[1] + ks * 128);
           B[0] = y0.x; B[1] = y0.y; B[2] = y1.x; B[3] = y1.y;
           dmma(p[ks & 1], A, B);
         };
@@ -416,9 +425,8 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
         for (int e = 0; e < 8; ++e) A[e] = S[2 * ks + (e >> 2)][((e >> 1) & 1) + 2 * (e & 1)];
 #pragma unroll
         for (int nt = 0; nt < 4; ++nt) {
-          const int col = RW * rs + 16 * ks + 2 * t;
-          const double2 y0 = *reinterpret_cast<const double2*>(sQ + v4_off(8 * nt + g, col, 128));
-          const double2 y1 = *reinterpret_cast<const double2*>(sQ + v4_off(8 * nt + g, col + 8, 128));
+          const double2 y0 = *reinterpret_cast<const double2*>(sQ + qs[0] + nt * 8192 + ks * 128);
+          const double2 y1 = *reinterpret_cast<const double2*>(sQ + qs[1] + nt * 8192 + ks * 128);
           const double B[4] = {y0.x, y0.y, y1.x, y1.y};
           dmma(O[nt], A, B);
         }
@@ -454,7 +462,7 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
         double A[8];
 #pragma unroll
         for (int e = 0; e < 8; ++e)
-          A[e] = *reinterpret_cast<const double*>(sV + v4_off(16 * ks + t + 4 * (e >> 1), 16 * dm + g + 8 * (e & 1), DV));
+          A[e] = *reinterpret_cast<const double*>(sV + vs[e & 1] + (16 * ks + 4 * (e >> 1)) * DV * 8);
 #pragma unroll
         for (int u = 0; u < TK; ++u) {
           const int nt = TK * rs + u;
@@ -493,7 +501,7 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
 #pragma unroll
       for (int e = 0; e < 8; ++e) {
         const int j = 16 * ks + t + 8 * ((e >> 1) & 1) + 4 * (e >> 2);
-        A[e] = *reinterpret_cast<const double*>(sV + v4_off(j, 16 * dm + g + 8 * (e & 1), DV)) * dec[Lc - 1 - j];
+        A[e] = *reinterpret_cast<const double*>(sV + vs[e & 1] + (j - t) * DV * 8) * dec[Lc - 1 - j];
       }
 #pragma unroll
       for (int nt = 0; nt < NT; ++nt) {
