@@ -198,6 +198,18 @@ static void apply_env(const char* list) {
   }
 }
 
+// True when `label` starts with one of the '|'-separated pieces of `list`
+// (FUSED_CASES, FUSED_ROWS).
+static bool prefix_listed(const char* list, const std::string& label) {
+  const std::string all(list);
+  for (size_t i = 0; i <= all.size();) {
+    const size_t j = std::min(all.find('|', i), all.size());
+    if (j > i && label.compare(0, j - i, all, i, j - i) == 0) return true;
+    i = j + 1;
+  }
+  return false;
+}
+
 static bool run_case(const Case& c, uint64_t seed, FILE* js, bool first) {
   AttnParams p;
   p.dtype = c.dt; p.precision = c.prec;
@@ -395,18 +407,9 @@ static int check(const char* path) {
   // repeats (for compute-sanitizer runs)
   const char* only = std::getenv("FUSED_CASES");
   if (only && only[0]) {
-    const std::string all(only);
     bool first = true;
-    for (size_t i = 0; i < cases.size(); ++i) {
-      const std::string n(cases[i].name);
-      bool want = false;
-      for (size_t a = 0; a <= all.size();) {
-        const size_t b = std::min(all.find('|', a), all.size());
-        if (b > a && n.compare(0, b - a, all, a, b - a) == 0) want = true;
-        a = b + 1;
-      }
-      if (want) { fails += !run_case(cases[i], 1000 + i, js, first); first = false; }
-    }
+    for (size_t i = 0; i < cases.size(); ++i)
+      if (prefix_listed(only, cases[i].name)) { fails += !run_case(cases[i], 1000 + i, js, first); first = false; }
     fprintf(js, "\n]\n");
     fclose(js);
     printf("check: %d failures\n", fails);
@@ -551,19 +554,8 @@ static void bench(const char* path) {
   bool firstrow = true;
   // FUSED_ROWS="a|b|...": only the rows whose label starts with one of the pieces
   const char* only = std::getenv("FUSED_ROWS");
-  auto wanted = [&](const char* label) {
-    if (!only || !only[0]) return true;
-    std::string all(only), l(label);
-    size_t i = 0;
-    while (i <= all.size()) {
-      const size_t j = std::min(all.find('|', i), all.size());
-      if (j > i && l.compare(0, j - i, all, i, j - i) == 0) return true;
-      i = j + 1;
-    }
-    return false;
-  };
   for (const Row& row : rows) {
-    if (!wanted(row.label)) continue;
+    if (only && only[0] && !prefix_listed(only, row.label)) continue;
     AttnParams p;
     p.dtype = row.dt; p.precision = row.prec; p.B = row.B; p.H = H; p.N = row.N; p.r = r; p.d = d;
     p.scale = 1.0; p.decay_rate = rates.data();
