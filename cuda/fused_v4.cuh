@@ -250,17 +250,6 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
   const float* gq = static_cast<const float*>(a.q) + row0 * 128;
   const float* gk = static_cast<const float*>(a.k) + row0 * 128;
   const float* gv = static_cast<const float*>(a.v) + row0 * a.d + (int64_t)dvb * DV;
-  // Staging of chunk c by T threads (thread i of them: ti)
-  auto issue = [&](auto T_, int c, int ti) {
-    constexpr int T = decltype(T_)::value;
-    const int rows = min(kV4C, seglen - c * kV4C);
-    if constexpr (!STATE_ONLY) v4_stage<128, false, T>(base, gq + (int64_t)c * kV4C * 128, 128, rows, ti);
-    v4_stage<128, true, T>(base + L::stk, gk + (int64_t)c * kV4C * 128, 128, rows, ti);
-    v4_stage<DV, false, T>(base + L::stv, gv + (int64_t)c * kV4C * a.d, a.d, rows, ti);
-    cp_async_commit();
-  };
-  using Producer = std::integral_constant<int, kV4ProdThreads>;
-
   // The producer warpgroup: chunk c is staged, widened into buffer c & 1 once the mma warps
   // are done with chunk c - 2 there, and announced; then chunk c + 1 is staged.
   if (warp >= 8) {
@@ -268,7 +257,14 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
     constexpr int T = kV4ProdThreads;
     constexpr int NV = DV / 16, BV = NV < 4 ? NV : 4;  // V pieces per thread, per batch
     const int ti = tid & (T - 1);  // tid - kV4Threads
-    issue(Producer{}, 0, ti);
+    auto issue = [&](int c) {  // cp.async of chunk c into the staging area
+      const int rows = min(kV4C, seglen - c * kV4C);
+      if constexpr (!STATE_ONLY) v4_stage<128, false, T>(base, gq + (int64_t)c * kV4C * 128, 128, rows, ti);
+      v4_stage<128, true, T>(base + L::stk, gk + (int64_t)c * kV4C * 128, 128, rows, ti);
+      v4_stage<DV, false, T>(base + L::stv, gv + (int64_t)c * kV4C * a.d, a.d, rows, ti);
+      cp_async_commit();
+    };
+    issue(0);
     for (int c = 0; c < nch; ++c) {
       const int b = c & 1;
       cp_async_wait<0>();
@@ -296,7 +292,7 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
         w.store(dst + L::vo, ti, i);
       }
       v4_bar_sync(kV4Prod, T);
-      if (c + 1 < nch) issue(Producer{}, c + 1, ti);
+      if (c + 1 < nch) issue(c + 1);
       v4_bar_arrive(kV4Full + b, kV4CtaThreads);
     }
     cp_async_wait<0>();
