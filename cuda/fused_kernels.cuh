@@ -26,8 +26,9 @@
 // r == 128 and d % 128 == 0 without varlen on Hopper (v2_eligible); the kernels above stay
 // the path for every other case and for non-Hopper devices. Version 3 (fused_v3.cuh)
 // does the same for float32 inputs at Precision::TF32 (v3_eligible), and version 4
-// (fused_v4.cuh, the float64 tensor cores) for Precision::Exact (v4_eligible; version 3x,
-// 3xTF32 on wgmma, with LEET_FUSED_V4=0). Exact stays here everywhere else.
+// (fused_v4.cuh, the float64 tensor cores) for Precision::Exact at every fixed-length
+// shape (v4_eligible; version 3x, 3xTF32 on wgmma, with LEET_FUSED_V4=0). Exact stays here
+// for packed sequences and on other GPUs.
 #pragma once
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
@@ -99,6 +100,8 @@ struct Args {
   float* ring = nullptr;
   int l2_hints = 1;
   unsigned long long* prof = nullptr;  // developer timing of the single pass (5 stamps per CTA)
+  int64_t rb0 = 0;     // v4: the first of the (up to) 128 r this pass covers
+  int accumulate = 0;  // v4: add this pass's output to o (r blocks after the first)
 };
 
 // ---- small PTX helpers ------------------------------------------------------------------
@@ -592,7 +595,8 @@ __global__ void __launch_bounds__(kThreads, 1) fused_out_kernel(const Args a) {
   const int g = lane >> 2, t = lane & 3;
 
   for (int rb = 0; rb < a.nrb; ++rb) {
-    const int rtile = (int)imin64(kR, a.r - (int64_t)rb * kR);
+    const int64_t r0 = a.rb0 + (int64_t)rb * kR;  // this block's first r (a.rb0: version 4's pass)
+  const int rtile = (int)imin64(kR, a.r - r0);
     float S[16][4];
     if (sg.seg == 0) {
 #pragma unroll
@@ -727,7 +731,8 @@ __global__ void __launch_bounds__(kThreads, 1) fused_state_kernel(const Args a) 
   const float rate = a.rate[h];
   if (threadIdx.x <= kC) pw[threadIdx.x] = expf(-rate * (float)threadIdx.x);
   const int dtile = (int)imin64(kDV, a.d - (int64_t)dvb * kDV);
-  const int rtile = (int)imin64(kR, a.r - (int64_t)rb * kR);
+  const int64_t r0 = a.rb0 + (int64_t)rb * kR;  // this block's first r (a.rb0: version 4's pass)
+  const int rtile = (int)imin64(kR, a.r - r0);
   const bool active = warp * 16 < dtile;
   const int64_t row0 = (sg.b * a.H + h) * a.N + sg.tok0 + start;
   const T* gk = static_cast<const T*>(a.k) + row0 * a.r + rb * kR;
@@ -787,7 +792,8 @@ __global__ void __launch_bounds__(256) fused_scan_kernel(const Args a) {
   if (nseg <= 1) return;
   const int w = e4 / (16 * 32), nt = (e4 / 32) % 16, lane = e4 % 32;
   float s[4];
-  const int rtile = (int)imin64(kR, a.r - (int64_t)rb * kR);
+  const int64_t r0 = a.rb0 + (int64_t)rb * kR;  // this block's first r (a.rb0: version 4's pass)
+  const int rtile = (int)imin64(kR, a.r - r0);
   const int dtile = (int)imin64(kDV, a.d - (int64_t)dvb * kDV);
 #pragma unroll
   for (int c = 0; c < 4; ++c) {
@@ -799,7 +805,7 @@ __global__ void __launch_bounds__(256) fused_scan_kernel(const Args a) {
       frag_rc(w, nt, lane, c, rr, dv);
     }
     s[c] = (a.init && rr < rtile && dv < dtile)
-               ? a.init[((seq * a.H + h) * a.r + rb * kR + rr) * a.d + dvb * kDV + dv]
+               ? a.init[((seq * a.H + h) * a.r + r0 + rr) * a.d + dvb * kDV + dv]
                : 0.f;
   }
   const float dec = expf(-a.rate[h] * (float)a.Lseg);  // every segment but the last is full
@@ -1044,9 +1050,11 @@ struct V3XFamily {
 // Float32 at "exact" precision on the float64 tensor cores (fused_v4.cuh): every product
 // and sum in float64, so the error is the float32 rounding of the result. Output CTAs of 64
 // value columns (two per 128-column state block), state CTAs of 128 columns; each with 8
-// mma warps and a producer warpgroup.
-struct V4Family {
-  static constexpr const char* name = "v4";
+// mma warps and a producer warpgroup. GEN: the kernels for every other fixed-length shape
+// (any r block and d, any alignment; fused_v4_kernel's GEN).
+template <bool GEN>
+struct V4FamilyT {
+  static constexpr const char* name = GEN ? "v4 (any shape)" : "v4";
   static constexpr int threads = kV4CtaThreads;
   static constexpr int out_threads = kV4CtaThreads, out_split = 2;
   // Per 64-token step of a 64-column output CTA (two 32-token chunks: H100, ncu) 10.6 us; a
@@ -1058,14 +1066,15 @@ struct V4Family {
   // choices this model makes were measured again with them and are still the fastest
   // (1x65536: 5.15 ms against 5.17 with eight sub-segments and 5.53 with four segments).
   static SegModel seg_model() { return {10.6, 0.64, 4.0, 2, true}; }
-  template <bool STATE> static auto kernel() { return fused_v4_kernel<STATE>; }
+  template <bool STATE> static auto kernel() { return fused_v4_kernel<STATE, 64, GEN>; }
   template <bool STATE> static constexpr int smem() { return V4Layout<STATE>::bytes; }
   static constexpr bool has_single = false;
   // lightning's one walk per sequence: 32-column output CTAs (four per 128 columns)
   static constexpr bool has_narrow = true, has_narrow32 = false;
-  static auto narrow_kernel() { return fused_v4_kernel<false, 32>; }
+  static auto narrow_kernel() { return fused_v4_kernel<false, 32, GEN>; }
   static constexpr int narrow_smem = V4Layout<false, 32>::bytes, narrow_dv = 32, narrow_threads = kV4CtaThreads;
 };
+using V4Family = V4FamilyT<false>;
 
 inline bool env_set(const char* name) {
   const char* env = std::getenv(name);
@@ -1115,12 +1124,13 @@ inline bool v3_eligible(const AttnParams& p) {
 }
 
 // Float32 "exact" on the float64 tensor cores (version 4; LEET_FUSED_V4=0: the 3xTF32
-// kernels below).
+// kernels below): every fixed-length shape, any alignment.
 inline bool v4_eligible(const AttnParams& p) {
-  if (p.dtype != DType::F32 || p.precision != Precision::Exact || !wgmma_shape_ok(p)) return false;
-  if (env_is("LEET_FUSED_V4", '0')) return false;
+  if (p.dtype != DType::F32 || p.precision != Precision::Exact || p.cu_seqlens) return false;
+  if (env_set("LEET_FUSED_V1") || env_is("LEET_FUSED_V4", '0')) return false;
   return hopper_code_loaded<V4Family>();
 }
+
 
 // Float32 "exact" on the 3xTF32 wgmma kernels (LEET_FUSED_V3X=0: version 1's mma.sync ones).
 inline bool v3x_eligible(const AttnParams& p) {
@@ -1210,8 +1220,9 @@ template <class Family> void run_single(const AttnParams& p, const LaunchContext
 
 // Runs the wgmma kernels. L_forced > 0: another method's schedule on this chunk body
 // (launch_wgmma_schedule): segments of exactly that length, states chained by the scan
-// kernel, never the single pass.
-template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced = 0) {
+// kernel, never the single pass. rb0 (version 4): this pass's block of r (see run_v4).
+template <class Family>
+void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced = 0, int64_t rb0 = 0) {
   Args a{};
   a.q = p.q; a.k = p.k; a.v = p.v; a.o = p.o;
   a.H = p.H; a.N = p.N; a.r = p.r; a.d = p.d;
@@ -1224,6 +1235,11 @@ template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext&
   a.ndvb = (int)ceil_div(p.d, kDV);
   a.layout2 = 1;
   a.num_seqs = p.B;
+  a.rb0 = rb0;
+  a.accumulate = rb0 > 0;
+  auto al16 = [](const void* x) { return (reinterpret_cast<uintptr_t>(x) & 15) == 0; };
+  a.fast_qk = p.r % 4 == 0 && al16(p.q) && al16(p.k);
+  a.fast_v = p.d % 4 == 0 && al16(p.v);
   const int sms = ctx.multiprocessors > 0 ? ctx.multiprocessors : 132;
   if constexpr (Family::has_single) {
     if (const int64_t Ls = L_forced > 0 ? 0 : single_segment<Family>(p)) {
@@ -1338,6 +1354,20 @@ template <class Family> void run_wgmma(const AttnParams& p, const LaunchContext&
   check(cudaGetLastError(), (name + " output kernel launch").c_str());
 }
 
+// Version 4. At r = 128, d a multiple of 128 and 16-byte aligned tensors its own kernels;
+// elsewhere the GEN ones, over r in blocks of 128: one full pass (state pass, output pass)
+// per block, the blocks' outputs added up in o, each addition in float64 before the
+// rounding. The blocks are independent: o = sum over blocks of the operator on (Q, K)
+// restricted to the block's r, and the state's rows split the same way. Stream order
+// serialises the passes.
+inline void run_v4(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced = 0) {
+  if (wgmma_shape_ok(p)) {
+    run_wgmma<V4Family>(p, ctx, L_forced);
+    return;
+  }
+  for (int64_t rb0 = 0; rb0 < p.r; rb0 += 128) run_wgmma<V4FamilyT<true>>(p, ctx, L_forced, rb0);
+}
+
 }  // namespace
 
 // The wgmma chunk body under another method's schedule (see launch.h). False: it does
@@ -1356,7 +1386,7 @@ inline bool run_schedule(const AttnParams& p, const LaunchContext& ctx, int64_t 
     return true;
   }
   if (v4_eligible(p)) {
-    run_wgmma<V4Family>(p, ctx, seg_len);
+    run_v4(p, ctx, seg_len);
     return true;
   }
   if (v3x_eligible(p)) {
@@ -1378,7 +1408,7 @@ inline void run_fused(const AttnParams& p, const LaunchContext& ctx) {
     return;
   }
   if (v4_eligible(p)) {
-    run_wgmma<V4Family>(p, ctx);
+    run_v4(p, ctx);
     return;
   }
   if (v3x_eligible(p)) {

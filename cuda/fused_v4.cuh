@@ -1,8 +1,10 @@
 // Version 4 of method `fused` on CUDA: float32 at "exact" precision on the FP64 tensor
-// cores (mma.sync m16n8k16 .f64, sm_90), r == 128, d a multiple of 128, fixed-length
-// batches. Included from fused_kernels.cuh after fused_v3.cuh (reuses Args, WgPlace,
-// wg_slot and the host side). Design and measurements: docs/fused-design.md, "Fifth
-// session" and "Sixth session".
+// cores (mma.sync m16n8k16 .f64, sm_90), fixed-length batches of any r and d. A launch
+// covers one block of up to 128 of r (a.rb0 on; fewer are zero-padded on load) and d in
+// blocks of the CTA's value columns (the last masked); r above 128 takes one pass per
+// block, each adding its part to the output (a.accumulate). Included from
+// fused_kernels.cuh after fused_v3.cuh (reuses Args, WgPlace, wg_slot and the host side).
+// Design and measurements: docs/fused-design.md, "Fifth session" to "Seventh session".
 //
 // Why float64: 3xTF32 (version 3x) represents each float32 operand to 2^-22 and the
 // tensor cores' float32 accumulation truncates, so its error stays several times that of
@@ -111,19 +113,48 @@ __device__ __forceinline__ void dmma(double (&d)[4], const double (&a)[8], const
 #endif
 
 // ROWS x COLS float32 rows (row stride ld) -> staging rows, by T threads; rows >=
-// rows_valid zero. With SWZ (the K staging) 16-byte piece ch of row j sits at
+// rows_valid and columns >= cols_valid zero (r below 128, the last value columns). vec:
+// the rows and g are 16-byte aligned, one 16-byte copy per piece; else four 4-byte copies
+// (r or d not a multiple of 4). With SWZ (the K staging) 16-byte piece ch of row j sits at
 // ch ^ 2(j & 3), so that V4WidenK's loads are conflict-free.
 template <int COLS, bool SWZ, int T>
-__device__ __forceinline__ void v4_stage(uint32_t dst, const float* g, int64_t ld, int rows_valid, int tid) {
+__device__ __forceinline__ void v4_stage(uint32_t dst, const float* g, int64_t ld, int rows_valid, int cols_valid,
+                                         bool vec, int tid) {
   constexpr int CPR = COLS / 4;  // 16-byte pieces per row
   static_assert(T % CPR == 0, "whole rows per pass");
   const int ch = tid % CPR;
-#pragma unroll 1
-  for (int i = 0; i < kV4C * CPR / T; ++i) {
+  const int cols = min(4, max(0, cols_valid - 4 * ch));  // floats of this piece inside the row
+  auto piece = [&](int i, int& n, const float*& src) {  // byte offset of pass i's piece
     const int row = tid / CPR + i * (T / CPR);
-    const bool ok = row < rows_valid;
-    const int pos = row * CPR + (SWZ ? ch ^ ((row & 3) << 1) : ch);
-    cp_async16_z(dst + (uint32_t)pos * 16, g + (ok ? (int64_t)row * ld : 0) + ch * 4, ok ? 16 : 0);
+    n = row < rows_valid ? cols : 0;
+    src = n ? g + (int64_t)row * ld + ch * 4 : g;
+    return dst + (uint32_t)(row * CPR + (SWZ ? ch ^ ((row & 3) << 1) : ch)) * 16;
+  };
+  if (vec && cols_valid >= COLS) {  // whole rows (r = 128, whole value blocks): the common case
+#pragma unroll 1
+    for (int i = 0; i < kV4C * CPR / T; ++i) {
+      const int row = tid / CPR + i * (T / CPR);
+      const bool ok = row < rows_valid;
+      const int pos = row * CPR + (SWZ ? ch ^ ((row & 3) << 1) : ch);
+      cp_async16_z(dst + (uint32_t)pos * 16, g + (ok ? (int64_t)row * ld : 0) + ch * 4, ok ? 16 : 0);
+    }
+  } else if (vec) {
+#pragma unroll 1
+    for (int i = 0; i < kV4C * CPR / T; ++i) {
+      int n;
+      const float* src;
+      const uint32_t at = piece(i, n, src);
+      cp_async16_z(at, src, 4 * n);
+    }
+  } else {
+#pragma unroll 1
+    for (int i = 0; i < kV4C * CPR / T; ++i) {
+      int n;
+      const float* src;
+      const uint32_t at = piece(i, n, src);
+#pragma unroll 1
+      for (int e = 0; e < 4; ++e) cp_async4_z(at + 4 * e, e < n ? src + e : g, e < n ? 4 : 0);
+    }
   }
 }
 
@@ -211,7 +242,10 @@ __device__ __forceinline__ void v4_bar_arrive(int id, int n) {
 // (kV4Prod: its staging landed, or was read).
 constexpr int kV4Full = 1, kV4Empty = 3, kV4Xch = 5, kV4Prod = 6;
 
-template <bool STATE_ONLY, int DVO = 64>
+// GEN: any r block (a.rb0, a.r) and d, rows of any alignment, and the r blocks after the
+// first adding to o; else r == 128, whole 128-column blocks, 16-byte aligned rows (the
+// shapes issue 6 measures, whose code GEN leaves as it was).
+template <bool STATE_ONLY, int DVO = 64, bool GEN = false>
 __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a) {
 #ifdef LEET_FUSED_V2_DEVICE
   using L = V4Layout<STATE_ONLY, DVO>;
@@ -237,6 +271,13 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
   const WgPlace<STATE_ONLY> P(a);
   if (P.idle) return;
   const int dvb = P.dvb, seglen = P.seglen;
+  // Q and K's row stride and first r; the first value column, the value columns in range
+  // (GEN: none for the second 64-column CTA of a last 128-column block at most half full),
+  // and the r of this pass's block in range
+  const int64_t ldqk = GEN ? a.r : 128, rb0 = GEN ? a.rb0 : 0;
+  const int64_t dv0 = (int64_t)dvb * DV;
+  const int dvv = GEN ? (int)imin64(DV, a.d - dv0) : DV, rv = GEN ? (int)imin64(128, a.r - rb0) : 128;
+  if (dvv <= 0) return;
   const int nch = (seglen + kV4C - 1) / kV4C;
   const int64_t h = P.h, nseg = P.nseg, gs = P.gs, seq = P.seq, seg = P.seg, start = P.start;
   const double rate = (double)a.rate[h];
@@ -247,9 +288,9 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
   }
 
   const int64_t row0 = (seq * a.H + h) * a.N + start;
-  const float* gq = static_cast<const float*>(a.q) + row0 * 128;
-  const float* gk = static_cast<const float*>(a.k) + row0 * 128;
-  const float* gv = static_cast<const float*>(a.v) + row0 * a.d + (int64_t)dvb * DV;
+  const float* gq = static_cast<const float*>(a.q) + row0 * ldqk + rb0;
+  const float* gk = static_cast<const float*>(a.k) + row0 * ldqk + rb0;
+  const float* gv = static_cast<const float*>(a.v) + row0 * a.d + dv0;
   // The producer warpgroup: chunk c is staged, widened into buffer c & 1 once the mma warps
   // are done with chunk c - 2 there, and announced; then chunk c + 1 is staged.
   if (warp >= 8) {
@@ -259,9 +300,10 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
     const int ti = tid & (T - 1);  // tid - kV4Threads
     auto issue = [&](int c) {  // cp.async of chunk c into the staging area
       const int rows = min(kV4C, seglen - c * kV4C);
-      if constexpr (!STATE_ONLY) v4_stage<128, false, T>(base, gq + (int64_t)c * kV4C * 128, 128, rows, ti);
-      v4_stage<128, true, T>(base + L::stk, gk + (int64_t)c * kV4C * 128, 128, rows, ti);
-      v4_stage<DV, false, T>(base + L::stv, gv + (int64_t)c * kV4C * a.d, a.d, rows, ti);
+      const bool vqk = !GEN || a.fast_qk, vv = !GEN || a.fast_v;
+      if constexpr (!STATE_ONLY) v4_stage<128, false, T>(base, gq + (int64_t)c * kV4C * ldqk, ldqk, rows, rv, vqk, ti);
+      v4_stage<128, true, T>(base + L::stk, gk + (int64_t)c * kV4C * ldqk, ldqk, rows, rv, vqk, ti);
+      v4_stage<DV, false, T>(base + L::stv, gv + (int64_t)c * kV4C * a.d, a.d, rows, dvv, vv, ti);
       cp_async_commit();
     };
     issue(0);
@@ -305,14 +347,21 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
   double S[NT][4];
   auto rr_of = [&](int nt, int e) { return RW * rs + 8 * nt + 2 * t + (e & 1); };
   auto dv_of = [&](int e) { return 16 * dm + g + 8 * (e >> 1); };
+  // element (r, dv) of this block in an [r][d] state (initial or final): in range, its
+  // index (the bounds again from the parameters: fewer registers live through the chunks)
+  auto in_state = [&](int nt, int e) {
+    return !GEN || (rr_of(nt, e) < a.r - a.rb0 && dv_of(e) < a.d - dvb * DV);
+  };
+  auto state_at = [&](int nt, int e) { return ((seq * a.H + h) * ldqk + rb0 + rr_of(nt, e)) * a.d + dvb * DV + dv_of(e); };
   auto init_load = [&]() {
 #pragma unroll
     for (int nt = 0; nt < NT; ++nt)
 #pragma unroll
       for (int e = 0; e < 4; ++e)
-        S[nt][e] = (!STATE_ONLY && a.init)
-                       ? (double)a.init[((seq * a.H + h) * 128 + rr_of(nt, e)) * a.d + dvb * DV + dv_of(e)]
-                       : 0.0;
+        if constexpr (GEN)
+          S[nt][e] = (!STATE_ONLY && a.init && in_state(nt, e)) ? (double)a.init[state_at(nt, e)] : 0.0;
+        else
+          S[nt][e] = (!STATE_ONLY && a.init) ? (double)a.init[state_at(nt, e)] : 0.0;
   };
   auto add_slot = [&](const float* src, double decL) {  // S = decL S + slot ([dv][r] floats)
 #pragma unroll
@@ -351,7 +400,7 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
   const uint32_t qs[2] = {v4_off(g, RW * rs + 2 * t, 128), v4_off(g, RW * rs + 8 + 2 * t, 128)};
   const uint32_t vs[2] = {v4_off(t, 16 * dm + g, DV), v4_off(t, 16 * dm + g + 8, DV)};
   double* const sX = reinterpret_cast<double*>(sp + L::x64);
-  float* go = static_cast<float*>(a.o) + row0 * a.d + (int64_t)dvb * DV;
+  float* go = static_cast<float*>(a.o) + row0 * a.d + dv0;
 
   // Per chunk: wait for the producer, then P, O^T's r-slice partials, their sum, P V and
   // the store, and the state update; then hand the buffer back.
@@ -472,13 +521,26 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
           dmma(Y[u], A, B);
         }
       }
+      if constexpr (!GEN) {
 #pragma unroll
-      for (int u = 0; u < TK; ++u)
+        for (int u = 0; u < TK; ++u)
 #pragma unroll
-        for (int e = 0; e < 4; ++e) {
-          const int tok = 8 * (TK * rs + u) + 2 * t + (e & 1);
-          if (tok < Lc) go[(int64_t)(c * kV4C + tok) * a.d + dv_of(e)] = (float)Y[u][e];
-        }
+          for (int e = 0; e < 4; ++e) {
+            const int tok = 8 * (TK * rs + u) + 2 * t + (e & 1);
+            if (tok < Lc) go[(int64_t)(c * kV4C + tok) * a.d + dv_of(e)] = (float)Y[u][e];
+          }
+      } else {
+#pragma unroll
+        for (int u = 0; u < TK; ++u)
+#pragma unroll
+          for (int e = 0; e < 4; ++e) {
+            const int tok = 8 * (TK * rs + u) + 2 * t + (e & 1);
+            if (tok < Lc && dv_of(e) < dvv) {
+              float* const y = go + (int64_t)(c * kV4C + tok) * a.d + dv_of(e);
+              *y = (float)(a.accumulate ? Y[u][e] + (double)*y : Y[u][e]);
+            }
+          }
+      }
     }
 
     // S^T = g^Lc S^T + (V diag g^(Lc-1-j))^T K. Token order inside each 16-slot step:
@@ -524,7 +586,7 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
     for (int nt = 0; nt < NT; ++nt)
 #pragma unroll
       for (int e = 0; e < 4; ++e)
-        a.fin[((seq * a.H + h) * 128 + rr_of(nt, e)) * a.d + dvb * DV + dv_of(e)] = (float)S[nt][e];
+        if (!GEN || in_state(nt, e)) a.fin[state_at(nt, e)] = (float)S[nt][e];
   }
 #else
   __trap();

@@ -17,15 +17,31 @@ export interface AutoContext {
 
 /**
  * The method "auto" runs. On CUDA, `fused` (the segmented tensor-core method). For float32
- * at "exact" precision only where its float64 tensor-core kernels run (Hopper, r = 128,
- * d a multiple of 128, not packed), which are both faster and more accurate than the
- * float32 recurrence; elsewhere `recurrent`, whose error is smaller than fused's 3xTF32
- * path. On the CPU, `recurrent` for short sequences and single-token calls (no chunk
+ * at "exact" precision on Hopper without packed sequences, fused's float64 tensor-core
+ * kernels are more accurate than the float32 recurrence at every r and d; auto takes them
+ * where they were also measured faster (fusedExactFaster), else `recurrent`. On other GPUs
+ * and for packed sequences, `recurrent`, whose error is smaller than fused's 3xTF32 path. On the CPU, `recurrent` for short sequences and single-token calls (no chunk
  * padding, state in L1), and `lightning` otherwise: within 1.5× of the fastest CPU method
  * at B=1 H=8 N=8192 r=d=64 (bench/cpu.json: 112 GFLOP/s) and, unlike the token recurrence
  * (whose float32 state error grows with N, ~1e-4 at N = 20000, γ = 0.9999), accurate to
  * ~1e-6 at any length. Packed sequences need a method that supports them on the backend.
  */
+/**
+ * Where fused's float64 kernels (exact float32, Hopper) measured faster than the float32
+ * recurrence (bench/h100-2026-11-26-p, H100, H = 32, γ = 0.99). r = 128 with d a multiple of
+ * 128: always (1x65536 5.04 against 10.67 ms, 8x8192 4.38 against 6.72). Other shapes, whose
+ * r the kernels pad to a multiple of 128: at B·H = 32 (N = 1024 and 16384) every shape
+ * measured, r = d = 32 to r = d = 256 (r = d = 32: 1.31 against 2.81 ms at N = 16384); at
+ * B·H = 256, N = 8192, where the recurrence fills the GPU, only where r >= 64 and d <= r
+ * (r = d = 64: 2.29 against 3.01 ms; r = 128, d = 64: 2.28 against 4.32; r = d = 256: 24.2
+ * against 27.7), not at r = d = 32 (2.25 against 1.41) or r = 64, d = 128 (4.56 against 3.70).
+ */
+function fusedExactFaster(shape: ProblemShape): boolean {
+  if (shape.r === 128 && shape.d % 128 === 0) return true;
+  if (shape.B * shape.H <= 32) return true;
+  return shape.r >= 64 && shape.d <= shape.r;
+}
+
 export function chooseMethod(
   shape: ProblemShape,
   dtype: DType,
@@ -35,16 +51,18 @@ export function chooseMethod(
 ): AutoChoice {
   if (backend === "cuda") {
     if (dtype === "float32" && (precision ?? "exact") === "exact") {
-      // docs/fused-design.md, "Fifth session": on Hopper at r = 128, d % 128 == 0, fused
-      // runs every product and sum in float64 (error 2.6e-8 against the recurrence's
-      // 9.4e-8) and is faster (bench/h100-2026-11-26-k: 5.75 against 10.58 ms at 1x65536,
-      // 4.91 against 6.72 at 8x8192, 0.105 against 0.171 at 1x1024). Elsewhere its exact
-      // path is 3xTF32, 2-5x less accurate than the recurrence, so auto keeps that.
+      // docs/fused-design.md, "Fifth session" and "Seventh session": on Hopper fused runs
+      // every product and sum in float64 (error 2.5-3.1e-8 against the recurrence's
+      // 0.9-2.3e-7). Elsewhere its exact path is 3xTF32, 2-5x less accurate than the
+      // recurrence, so auto keeps that.
       const hopper = (context.computeCapability ?? "").startsWith("9.");
-      if (hopper && shape.r === 128 && shape.d % 128 === 0 && !context.packed) {
-        return { method: "fused", reason: "on a Hopper GPU with exact float32 at r = 128, fused computes in float64 on tensor cores: faster and more accurate than the float32 recurrence" };
+      if (hopper && !context.packed) {
+        if (fusedExactFaster(shape)) {
+          return { method: "fused", reason: `on a Hopper GPU with exact float32 at r = ${shape.r}, d = ${shape.d}, fused computes in float64 on tensor cores: faster and more accurate than the float32 recurrence` };
+        }
+        return { method: "recurrent", reason: `on a Hopper GPU with exact float32 at B·H = ${shape.B * shape.H}, r = ${shape.r}, d = ${shape.d}, the FMA recurrence measured faster than fused's float64 kernels (fused is the more accurate: ask for it by name)` };
       }
-      return { method: "recurrent", reason: "on CUDA with exact float32 here (not Hopper, r != 128, d not a multiple of 128, or packed), the FMA recurrence is more accurate than fused's 3xTF32 path" };
+      return { method: "recurrent", reason: "on CUDA with exact float32 here (not Hopper, or packed), the FMA recurrence is more accurate than fused's 3xTF32 path" };
     }
     return { method: "fused", reason: "on CUDA, fused reads the inputs once on tensor cores and fills the GPU at every shape" };
   }

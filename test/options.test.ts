@@ -35,16 +35,26 @@ describe("auto", () => {
     expect(chooseMethod(shape, "float32", "cuda", "tf32").method).toBe("fused");
     expect(chooseMethod(shape, "float32", "cuda").reason).toMatch(/recurrence/);
   });
-  it("takes fused for exact float32 on CUDA only where its float64 tensor-core kernels run", () => {
+  it("takes fused for exact float32 on CUDA only where its float64 tensor-core kernels run and measured faster", () => {
     const shape = { B: 1, H: 32, N: 65536, r: 128, d: 256 };
     const hopper = { computeCapability: "9.0" };
     expect(chooseMethod(shape, "float32", "cuda", "exact", hopper).method).toBe("fused");
     expect(chooseMethod(shape, "float32", "cuda", "exact", hopper).reason).toMatch(/float64/);
     expect(chooseMethod(shape, "float32", "cuda", "exact", { computeCapability: "8.0" }).method).toBe("recurrent");
-    expect(chooseMethod({ ...shape, r: 64 }, "float32", "cuda", "exact", hopper).method).toBe("recurrent");
-    expect(chooseMethod({ ...shape, d: 192 }, "float32", "cuda", "exact", hopper).method).toBe("recurrent");
     expect(chooseMethod(shape, "float32", "cuda", "exact", { ...hopper, packed: true }).method).toBe("recurrent");
     expect(chooseMethod(shape, "float32", "cuda", "exact").method).toBe("recurrent");
+    // other r and d: every shape at B·H <= 32; at larger B·H only r >= 64 with d <= r
+    for (const [r, d] of [[32, 32], [64, 128], [17, 40], [256, 256]]) {
+      expect(chooseMethod({ ...shape, r, d }, "float32", "cuda", "exact", hopper).method).toBe("fused");
+    }
+    const big = { B: 8, H: 32, N: 8192 };
+    expect(chooseMethod({ ...big, r: 128, d: 128 }, "float32", "cuda", "exact", hopper).method).toBe("fused");
+    expect(chooseMethod({ ...big, r: 64, d: 64 }, "float32", "cuda", "exact", hopper).method).toBe("fused");
+    expect(chooseMethod({ ...big, r: 256, d: 96 }, "float32", "cuda", "exact", hopper).method).toBe("fused");
+    const slower = chooseMethod({ ...big, r: 64, d: 128 }, "float32", "cuda", "exact", hopper);
+    expect(slower.method).toBe("recurrent");
+    expect(slower.reason).toMatch(/measured faster/);
+    expect(chooseMethod({ ...big, r: 32, d: 32 }, "float32", "cuda", "exact", hopper).method).toBe("recurrent");
   });
 });
 

@@ -1,11 +1,12 @@
 // The tensor-core methods on the shapes where, on Hopper, they share the warpgroup-MMA
-// chunk body (r = 128, d a multiple of 128): blocked (three passes, every chunk state
-// and a scan), lightning (one walk per sequence) and fused (its own segments), each in
-// float16, bfloat16, float32 at "tf32" and float32 at "exact" (float64 tensor cores), with an initial
-// state in and the final state out, against the float64 reference. Blocked's chunk option moves its state
-// granularity (several chunks per sequence, chunks not a power of two). On other GPUs
-// the same calls take the methods' own kernels and must pass the same bounds.
-// Skipped where no GPU is usable.
+// chunk body (r = 128, d a multiple of 128; float32 "exact" at every r and d): blocked
+// (three passes, every chunk state and a scan), lightning (one walk per sequence) and
+// fused (its own segments), each in float16, bfloat16, float32 at "tf32" and float32 at
+// "exact" (float64 tensor cores), with an initial state in and the final state out,
+// against the float64 reference. Blocked's chunk option moves its state granularity
+// (several chunks per sequence, chunks not a power of two). On other GPUs the same calls
+// take the methods' own kernels and must pass the same bounds. Skipped where no GPU is
+// usable.
 import { describe, expect, it } from "vitest";
 import { decayAttention, info, referenceAttention, Tensor, type DType } from "../src";
 import { relativeError } from "./support/compare";
@@ -25,8 +26,7 @@ const BOUND: Record<string, { out: number; state: number }> = {
   "float32 exact": { out: 1e-5, state: 1e-5 },
 };
 
-function inputs(B: number, H: number, N: number, d: number, dtype: DType, seed: number) {
-  const r = 128;
+function inputs(B: number, H: number, N: number, d: number, dtype: DType, seed: number, r = 128) {
   return {
     q: Tensor.randn([B, H, N, r], { dtype, seed }),
     k: Tensor.randn([B, H, N, r], { dtype, seed: seed + 1, std: 1 / Math.sqrt(r) }),
@@ -35,8 +35,8 @@ function inputs(B: number, H: number, N: number, d: number, dtype: DType, seed: 
   };
 }
 
-async function check(method: string, dtype: DType, B: number, H: number, N: number, d: number, chunk?: number, exact = false) {
-  const { q, k, v, s0 } = inputs(B, H, N, d, dtype, 40 + N);
+async function check(method: string, dtype: DType, B: number, H: number, N: number, d: number, chunk?: number, exact = false, r = 128) {
+  const { q, k, v, s0 } = inputs(B, H, N, d, dtype, 40 + N, r);
   const decay = Array.from({ length: H }, (_, h) => [0.97, 0.3, 0.9995, 1e-3][h % 4]);
   const opts = { decay, initialState: s0, scale: 0.5 };
   const ref = referenceAttention(q, k, v, opts);
@@ -60,7 +60,7 @@ async function check(method: string, dtype: DType, B: number, H: number, N: numb
   }
 }
 
-describe.skipIf(!gpu)("tensor-core schedules at r = 128 on cuda", () => {
+describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
   for (const method of ["blocked", "lightning", "fused"] as const) {
     for (const dtype of ["float16", "bfloat16", "float32"] as const) {
       it(`${method} ${dtype}: B=2 H=2 N=333 d=256, states in and out`, async () => {
@@ -78,6 +78,20 @@ describe.skipIf(!gpu)("tensor-core schedules at r = 128 on cuda", () => {
       for (const N of [1, 65, 1000]) await check(method, "float32", 1, 3, N, 128, undefined, true);
     });
   }
+  // Exact float32 at other r and d: on Hopper still the float64 tensor cores (r padded to
+  // 128 on load, r > 128 in passes of 128 whose outputs add up, the last value columns
+  // masked; r = 17 and d = 33 rows not 16-byte aligned), so still within 2x of recurrent.
+  for (const method of ["blocked", "lightning", "fused"] as const) {
+    it(`${method} float32 (exact) at other r and d: r=17 d=33, r=64 d=64, r=256 d=96, r=200 d=250, states in and out`, async () => {
+      await check(method, "float32", 1, 2, 77, 33, undefined, true, 17);
+      await check(method, "float32", 2, 1, 333, 64, undefined, true, 64);
+      await check(method, "float32", 1, 2, 1000, 96, undefined, true, 256);
+      await check(method, "float32", 1, 1, 130, 250, undefined, true, 200);
+    });
+  }
+  it("fused float32 (exact) at r=256 d=64, N=5000: segments chained in each of the two r passes", async () => {
+    await check("fused", "float32", 1, 2, 5000, 64, undefined, true, 256);
+  });
   it("blocked float32 (exact) with chunk 192 and fused float32 (exact) at N=5000: states chained across segments", async () => {
     await check("blocked", "float32", 1, 2, 1000, 128, 192, true);
     await check("fused", "float32", 1, 2, 5000, 128, undefined, true);

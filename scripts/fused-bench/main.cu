@@ -399,6 +399,14 @@ static int check(const char* path) {
       {"v4 f32exact 1x2x3000 r128 d128 seg512 ksub2", F32, EX, 1, 2, 3000, 128, 128, {}, true, true, 512, 1e-5, false, 2, "", 2.0},
       {"v4 f32exact 1x2x500 zeros subnormals", F32, EX, 1, 2, 500, 128, 128, {}, true, true, 128, 1e-5, false, 0, "FB_SPECIAL=1", 2.0},
       {"L v4 f32exact 1x2x500 32 columns", F32, EX, 1, 2, 500, 128, 128, {}, true, true, 0, 1e-5, false, 0, "FB_SCHED=500", 2.0},
+      // version 4 at other r and d (r zero-padded to 128 on load, r > 128 in passes of 128
+      // whose outputs add up, the last value columns masked), rows not 16-byte aligned
+      {"v4 f32exact 1x2x777 r17 d33 seg192 st", F32, EX, 1, 2, 777, 17, 33, {}, true, true, 192, 1e-5, false, 0, "", 2.0},
+      {"v4 f32exact 2x2x1000 r64 d64 seg256 st", F32, EX, 2, 2, 1000, 64, 64, {}, true, true, 256, 1e-5, false, 0, "", 2.0},
+      {"v4 f32exact 1x2x2000 r256 d96 heur st", F32, EX, 1, 2, 2000, 256, 96, {}, true, true, 0, 1e-5, false, 0, "", 2.0},
+      {"v4 f32exact 1x2x1000 r200 d300 seg128 st", F32, EX, 1, 2, 1000, 200, 300, {}, true, true, 128, 1e-5, false, 0, "", 2.0},
+      {"v4 f32exact 1x1x65 r384 d8 st", F32, EX, 1, 1, 65, 384, 8, {}, true, true, 0, 1e-5, false, 0, "", 2.0},
+      {"L v4 f32exact 1x2x500 r96 d40 32 columns", F32, EX, 1, 2, 500, 96, 40, {}, true, true, 0, 1e-5, false, 0, "FB_SCHED=500", 2.0},
   };
   FILE* js = fopen(path, "w");
   fprintf(js, "[\n");
