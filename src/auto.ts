@@ -16,25 +16,15 @@ export interface AutoContext {
 }
 
 /**
- * The method "auto" runs. On CUDA, `fused` (the segmented tensor-core method). For float32
- * at "exact" precision on Hopper without packed sequences, fused's float64 tensor-core
- * kernels are more accurate than the float32 recurrence at every r and d; auto takes them
- * where they were also measured faster (fusedExactFaster), else `recurrent`. On other GPUs
- * and for packed sequences, `recurrent`, whose error is smaller than fused's 3xTF32 path. On the CPU, `recurrent` for short sequences and single-token calls (no chunk
- * padding, state in L1), and `lightning` otherwise: within 1.5× of the fastest CPU method
- * at B=1 H=8 N=8192 r=d=64 (bench/cpu.json: 112 GFLOP/s) and, unlike the token recurrence
- * (whose float32 state error grows with N, ~1e-4 at N = 20000, γ = 0.9999), accurate to
- * ~1e-6 at any length. Packed sequences need a method that supports them on the backend.
- */
-/**
  * Where fused's float64 kernels (exact float32, Hopper) measured faster than the float32
- * recurrence (bench/h100-2026-11-26-p, H100, H = 32, γ = 0.99). r = 128 with d a multiple of
- * 128: always (1x65536 5.04 against 10.67 ms, 8x8192 4.38 against 6.72). Other shapes, whose
- * r the kernels pad to a multiple of 128: at B·H = 32 (N = 1024 and 16384) every shape
- * measured, r = d = 32 to r = d = 256 (r = d = 32: 1.31 against 2.81 ms at N = 16384); at
- * B·H = 256, N = 8192, where the recurrence fills the GPU, only where r >= 64 and d <= r
- * (r = d = 64: 2.29 against 3.01 ms; r = 128, d = 64: 2.28 against 4.32; r = d = 256: 24.2
- * against 27.7), not at r = d = 32 (2.25 against 1.41) or r = 64, d = 128 (4.56 against 3.70).
+ * recurrence (bench/h100-2026-11-26-p/shapes, H100, H = 32, γ = 0.99). r = 128 with d a
+ * multiple of 128: always (run o: 1x65536 5.04 against 10.67 ms, 8x8192 4.38 against 6.72).
+ * Other shapes, whose r the kernels pad to a multiple of 128: at B·H = 32 (N = 1024 and
+ * 16384) every shape measured, r = d = 32 to r = d = 256 (r = d = 32: 1.33 against 2.81 ms
+ * at N = 16384); at B·H = 256, N = 8192, where the recurrence fills the GPU, only where
+ * r >= 64 and d <= r (r = d = 64: 2.32 against 3.01 ms; r = 128, d = 64: 2.31 against 4.32;
+ * r = d = 256: 24.3 against 27.6), not at r = d = 32 (2.30 against 1.41) or r = 64, d = 128
+ * (4.63 against 3.70).
  */
 function fusedExactFaster(shape: ProblemShape): boolean {
   if (shape.r === 128 && shape.d % 128 === 0) return true;
@@ -42,6 +32,18 @@ function fusedExactFaster(shape: ProblemShape): boolean {
   return shape.r >= 64 && shape.d <= shape.r;
 }
 
+/**
+ * The method "auto" runs. On CUDA, `fused` (the segmented tensor-core method). For float32
+ * at "exact" precision on Hopper without packed sequences, fused's float64 tensor-core
+ * kernels are more accurate than the float32 recurrence at every r and d; auto takes them
+ * where they were also measured faster (fusedExactFaster), else `recurrent`. On other GPUs
+ * and for packed sequences, `recurrent`, whose error is smaller than fused's 3xTF32 path.
+ * On the CPU, `recurrent` for short sequences and single-token calls (no chunk padding,
+ * state in L1), and `lightning` otherwise: within 1.5× of the fastest CPU method
+ * at B=1 H=8 N=8192 r=d=64 (bench/cpu.json: 112 GFLOP/s) and, unlike the token recurrence
+ * (whose float32 state error grows with N, ~1e-4 at N = 20000, γ = 0.9999), accurate to
+ * ~1e-6 at any length. Packed sequences need a method that supports them on the backend.
+ */
 export function chooseMethod(
   shape: ProblemShape,
   dtype: DType,
