@@ -595,8 +595,7 @@ __global__ void __launch_bounds__(kThreads, 1) fused_out_kernel(const Args a) {
   const int g = lane >> 2, t = lane & 3;
 
   for (int rb = 0; rb < a.nrb; ++rb) {
-    const int64_t r0 = a.rb0 + (int64_t)rb * kR;  // this block's first r (a.rb0: version 4's pass)
-  const int rtile = (int)imin64(kR, a.r - r0);
+    const int rtile = (int)imin64(kR, a.r - (int64_t)rb * kR);
     float S[16][4];
     if (sg.seg == 0) {
 #pragma unroll
@@ -731,8 +730,7 @@ __global__ void __launch_bounds__(kThreads, 1) fused_state_kernel(const Args a) 
   const float rate = a.rate[h];
   if (threadIdx.x <= kC) pw[threadIdx.x] = expf(-rate * (float)threadIdx.x);
   const int dtile = (int)imin64(kDV, a.d - (int64_t)dvb * kDV);
-  const int64_t r0 = a.rb0 + (int64_t)rb * kR;  // this block's first r (a.rb0: version 4's pass)
-  const int rtile = (int)imin64(kR, a.r - r0);
+  const int rtile = (int)imin64(kR, a.r - (int64_t)rb * kR);
   const bool active = warp * 16 < dtile;
   const int64_t row0 = (sg.b * a.H + h) * a.N + sg.tok0 + start;
   const T* gk = static_cast<const T*>(a.k) + row0 * a.r + rb * kR;
