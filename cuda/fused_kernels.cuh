@@ -26,9 +26,9 @@
 // r == 128 and d % 128 == 0 without varlen on Hopper (v2_eligible); the kernels above stay
 // the path for every other case and for non-Hopper devices. Version 3 (fused_v3.cuh)
 // does the same for float32 inputs at Precision::TF32 (v3_eligible), and version 4
-// (fused_v4.cuh, the float64 tensor cores) for Precision::Exact at every fixed-length
-// shape (v4_eligible; version 3x, 3xTF32 on wgmma, with LEET_FUSED_V4=0). Exact stays here
-// for packed sequences and on other GPUs.
+// (fused_v4.cuh, the float64 tensor cores) for Precision::Exact at every shape, packed
+// sequences included (v4_eligible; version 3x, 3xTF32 on wgmma, with LEET_FUSED_V4=0).
+// Exact stays here on other GPUs.
 #pragma once
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
@@ -1122,9 +1122,9 @@ inline bool v3_eligible(const AttnParams& p) {
 }
 
 // Float32 "exact" on the float64 tensor cores (version 4; LEET_FUSED_V4=0: the 3xTF32
-// kernels below): every fixed-length shape, any alignment.
+// kernels below): every shape, any alignment, packed sequences too.
 inline bool v4_eligible(const AttnParams& p) {
-  if (p.dtype != DType::F32 || p.precision != Precision::Exact || p.cu_seqlens) return false;
+  if (p.dtype != DType::F32 || p.precision != Precision::Exact) return false;
   if (env_set("LEET_FUSED_V1") || env_is("LEET_FUSED_V4", '0')) return false;
   return hopper_code_loaded<V4Family>();
 }
@@ -1232,7 +1232,8 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   a.nrb = 1;
   a.ndvb = (int)ceil_div(p.d, kDV);
   a.layout2 = 1;
-  a.num_seqs = p.B;
+  const int64_t seqs = num_sequences(p);  // (packed sequences: version 4's GEN kernels only)
+  a.num_seqs = seqs;
   a.rb0 = rb0;
   a.accumulate = rb0 > 0;
   auto al16 = [](const void* x) { return (reinterpret_cast<uintptr_t>(x) & 15) == 0; };
@@ -1249,8 +1250,29 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
                                  : choose_segment(p, sms, a.ndvb * Family::out_split, 1, Family::seg_model());
   a.Lseg = L;
   a.nseg_fixed = ceil_div(p.N, L);
-  const int64_t total_segs = p.B * a.nseg_fixed;
-  const bool staged = a.nseg_fixed > 1;
+  int64_t total_segs = p.B * a.nseg_fixed, max_nseg = a.nseg_fixed;
+  if (p.cu_seqlens) {  // segments per sequence; the device table comes with the scratch below
+    total_segs = max_nseg = 0;
+    for (int64_t q = 0; q < seqs; ++q) {
+      const int64_t n = ceil_div(p.cu_seqlens[q + 1] - p.cu_seqlens[q], L);
+      total_segs += n;
+      max_nseg = std::max(max_nseg, n);
+    }
+    a.cu = ctx.cu_seqlens;
+  }
+  const bool staged = max_nseg > 1;
+  // scratch: the segment table (packed sequences), then the staged states
+  const size_t b_base = p.cu_seqlens ? ((size_t)(seqs + 1) * 8 + 255) & ~(size_t)255 : 0;
+  auto scratch = [&](size_t state_bytes) {
+    char* sc = b_base + state_bytes ? static_cast<char*>(ctx.scratch(b_base + state_bytes)) : nullptr;
+    if (b_base + state_bytes && !sc) throw CudaError("fused: no scratch memory");
+    if (p.cu_seqlens) {
+      a.seg_base = reinterpret_cast<int64_t*>(sc);
+      fused_seg_base_kernel<<<1, 32, 0, ctx.stream>>>(a.cu, seqs, L, a.seg_base);
+      check(cudaGetLastError(), "segment table launch");
+    }
+    return state_bytes ? reinterpret_cast<float*>(sc + b_base) : nullptr;
+  };
   // One walk per sequence (lightning's schedule) with fewer (sequence, head, 128-column)
   // walks than SMs: a narrow kernel, one warpgroup per 64 value columns (float32 TF32: per
   // 32 columns where those CTAs still fit in one wave; float32 exact: 32-column CTAs of
@@ -1259,7 +1281,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   // LEET_CUDA_WGMMA_NARROW=0 keeps the two-warpgroup kernel; LEET_CUDA_WGMMA_DV=64|32
   // forces a width.
   if constexpr (Family::has_narrow) {
-    if (L_forced > 0 && !staged && p.B * p.H * a.ndvb < sms && !env_is("LEET_CUDA_WGMMA_NARROW", '0')) {
+    if (L_forced > 0 && !staged && seqs * p.H * a.ndvb < sms && !env_is("LEET_CUDA_WGMMA_NARROW", '0')) {
       bool w32 = false;
       auto kernel = Family::narrow_kernel();
       int smem = Family::narrow_smem;
@@ -1281,6 +1303,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
               "narrow kernel attribute");
         attr[w32] = true;
       }
+      scratch(0);
       const int64_t grid = total_segs * p.H * a.ndvb;
       kernel<<<(unsigned)grid, Family::narrow_threads, smem, ctx.stream>>>(a);
       check(cudaGetLastError(), (std::string(Family::name) + " narrow output kernel launch").c_str());
@@ -1292,7 +1315,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   // segment into ksub sub-segments (LEET_FUSED_KSUB, default 1: splitting measured slower
   // in run v2-3, since the output CTAs then sum more states on their critical path).
   constexpr int64_t kInlineSegs = 8;
-  a.prefix_inline = staged && a.nseg_fixed <= kInlineSegs && L_forced <= 0;
+  a.prefix_inline = staged && a.nseg_fixed <= kInlineSegs && L_forced <= 0 && !p.cu_seqlens;
   a.ksub = 1;
   if (a.prefix_inline) {
     if (const char* env = std::getenv("LEET_FUSED_KSUB")) {
@@ -1302,10 +1325,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
       a.ksub = auto_ksub((a.nseg_fixed - 1) * p.B * p.H * a.ndvb, L, sms);
     }
   }
-  if (staged) {
-    a.states = static_cast<float*>(ctx.scratch((size_t)total_segs * a.ksub * p.H * a.ndvb * kTile * 4));
-    if (!a.states) throw CudaError("fused: no scratch memory");
-  }
+  a.states = scratch(staged ? (size_t)total_segs * a.ksub * p.H * a.ndvb * kTile * 4 : 0);
   cudaStream_t st = ctx.stream;
   const std::string name = Family::name;
   if (staged) {
@@ -1314,7 +1334,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
     Family::template kernel<true>()<<<(unsigned)gA, Family::threads, Family::template smem<true>(), st>>>(a);
     check(cudaGetLastError(), (name + " state kernel launch").c_str());
     if (!a.prefix_inline) {
-      const int64_t chains = p.B * p.H * a.ndvb;
+      const int64_t chains = seqs * p.H * a.ndvb;
       fused_scan_kernel<<<dim3(kTile / 4 / 256, (unsigned)chains), 256, 0, st>>>(a);
       check(cudaGetLastError(), "scan kernel launch");
     }
@@ -1352,8 +1372,8 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   check(cudaGetLastError(), (name + " output kernel launch").c_str());
 }
 
-// Version 4. At r = 128, d a multiple of 128 and 16-byte aligned tensors its own kernels;
-// elsewhere the GEN ones, over r in blocks of 128: one full pass (state pass, output pass)
+// Version 4. At r = 128, d a multiple of 128, 16-byte aligned tensors and fixed length its
+// own kernels; elsewhere (packed sequences too) the GEN ones, over r in blocks of 128: one full pass (state pass, output pass)
 // per block, the blocks' outputs added up in o, each addition in float64 before the
 // rounding. The blocks are independent: o = sum over blocks of the operator on (Q, K)
 // restricted to the block's r, and the state's rows split the same way. Stream order

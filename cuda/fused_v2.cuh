@@ -207,20 +207,36 @@ __device__ __forceinline__ void v2_load_tile(uint32_t dst, const uint16_t* g, in
   }
 }
 
-// Where a version-2/3 CTA works (both kernels): value-column block dvb, head h, and the
+// Where a version-2/3/4 CTA works (both kernels): value-column block dvb, head h, and the
 // segment. Output CTAs: gs = segment (seq * nseg + seg). State CTAs: gs = sub-segment
 // (seq * nseg * ksub + u) of length Lsub = Lseg / ksub; only those before the last
 // segment are needed (the others are idle), and each writes its own slot. The state
-// pass lets its dependent launch start here, before idle CTAs return.
-template <bool STATE_ONLY>
+// pass lets its dependent launch start here, before idle CTAs return. VARLEN (version
+// 4's GEN kernels): with packed sequences (a.cu), gs is a global segment index found in
+// the segment table (decode_seg; ksub is 1 there). row0: the segment's first token's row.
+template <bool STATE_ONLY, bool VARLEN = false>
 struct WgPlace {
   int dvb, seglen, nch;
-  int64_t h, nseg, gs, seq, seg, start;
+  int64_t h, nseg, gs, seq, seg, start, row0;
   bool idle;
   __device__ __forceinline__ explicit WgPlace(const Args& a) {
     dvb = blockIdx.x % a.ndvb;
     const int64_t tmp = blockIdx.x / a.ndvb;
     h = tmp % a.H;
+    if (VARLEN && a.cu) {
+      gs = tmp / a.H;
+      const Seg sg = decode_seg(a, gs);
+      if constexpr (STATE_ONLY) asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
+      seq = sg.seq;
+      seg = sg.seg;
+      nseg = sg.nseg;
+      idle = STATE_ONLY && seg >= nseg - 1;
+      start = seg * a.Lseg;
+      seglen = (int)imin64(a.Lseg, sg.len - start);
+      nch = (seglen + kC - 1) / kC;
+      row0 = (sg.b * a.H + h) * a.N + sg.tok0 + start;
+      return;
+    }
     nseg = a.nseg_fixed;
     gs = tmp / a.H;
     const int64_t per_seq = STATE_ONLY ? nseg * a.ksub : nseg;
@@ -232,6 +248,7 @@ struct WgPlace {
     start = seg * seg_len;
     seglen = (int)imin64(seg_len, a.N - start);
     nch = (seglen + kC - 1) / kC;
+    row0 = (seq * a.H + h) * a.N + start;
   }
 };
 

@@ -1,5 +1,5 @@
 // Version 4 of method `fused` on CUDA: float32 at "exact" precision on the FP64 tensor
-// cores (mma.sync m16n8k16 .f64, sm_90), fixed-length batches of any r and d. A launch
+// cores (mma.sync m16n8k16 .f64, sm_90), any r and d, fixed-length or packed. A launch
 // covers one block of up to 128 of r (a.rb0 on; fewer are zero-padded on load) and d in
 // blocks of the CTA's value columns (the last masked); r above 128 takes one pass per
 // block, each adding its part to the output (a.accumulate). Included from
@@ -242,8 +242,9 @@ __device__ __forceinline__ void v4_bar_arrive(int id, int n) {
 // (kV4Prod: its staging landed, or was read).
 constexpr int kV4Full = 1, kV4Empty = 3, kV4Xch = 5, kV4Prod = 6;
 
-// GEN: any r block (a.rb0, a.r) and d, rows of any alignment, and the r blocks after the
-// first adding to o; else r == 128, whole 128-column blocks, 16-byte aligned rows (the
+// GEN: any r block (a.rb0, a.r) and d, rows of any alignment, the r blocks after the
+// first adding to o, and packed sequences (a.cu: the segment table, the scan, no inline
+// prefix); else r == 128, whole 128-column blocks, 16-byte aligned rows, fixed length (the
 // shapes issue 6 measures, whose code GEN leaves as it was).
 template <bool STATE_ONLY, int DVO = 64, bool GEN = false>
 __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a) {
@@ -268,7 +269,7 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
   // warp w: dv rows 16 dm.. (dm = w % DMW), r slice rs = w / DMW
   const int dm = warp % DMW, rs = warp / DMW;
 
-  const WgPlace<STATE_ONLY> P(a);
+  const WgPlace<STATE_ONLY, GEN> P(a);  // (GEN: packed sequences too)
   if (P.idle) return;
   const int dvb = P.dvb, seglen = P.seglen;
   // Q and K's row stride and first r; the first value column, the value columns in range
@@ -287,7 +288,7 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
     reinterpret_cast<double*>(sp + L::tab)[i] = i < 65 ? x : a.scale_d * x;
   }
 
-  const int64_t row0 = (seq * a.H + h) * a.N + start;
+  const int64_t row0 = GEN ? P.row0 : (seq * a.H + h) * a.N + start;
   const float* gq = static_cast<const float*>(a.q) + row0 * ldqk + rb0;
   const float* gk = static_cast<const float*>(a.k) + row0 * ldqk + rb0;
   const float* gv = static_cast<const float*>(a.v) + row0 * a.d + dv0;

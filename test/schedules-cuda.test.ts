@@ -89,6 +89,40 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
       await check(method, "float32", 1, 1, 130, 250, undefined, true, 200);
     });
   }
+  // Packed sequences (cuSeqlens): on Hopper the same float64 kernels, placed by a segment
+  // table, states chained by the scan; lightning walks each sequence as one segment.
+  for (const method of ["blocked", "lightning", "fused"] as const) {
+    it(`${method} float32 (exact), packed sequences of 5, 64, 1, 130 and 33 tokens at r=64 d=40, states in and out`, async () => {
+      const lens = [5, 64, 1, 130, 33];
+      const cu = [0];
+      for (const n of lens) cu.push(cu[cu.length - 1] + n);
+      const [H, N, r, d] = [2, cu[cu.length - 1], 64, 40];
+      const q = Tensor.randn([1, H, N, r], { seed: 61 });
+      const k = Tensor.randn([1, H, N, r], { seed: 62, std: 1 / Math.sqrt(r) });
+      const v = Tensor.randn([1, H, N, d], { seed: 63 });
+      const s0 = Tensor.randn([lens.length, H, r, d], { seed: 64 });
+      const opts = { decay: [0.97, 0.3], initialState: s0, scale: 0.5, cuSeqlens: cu, returnState: true as const, backend: "cuda" as const };
+      const ref = referenceAttention(q, k, v, opts);
+      const errors = async (m: string) => {
+        const res = await decayAttention(q, k, v, { ...opts, method: m, precision: "exact" });
+        const e = [
+          relativeError((await res.output.toHost()).toArray(), ref.output),
+          relativeError((await res.state.toHost()).toArray(), ref.state),
+        ];
+        res.output.dispose();
+        res.state.dispose();
+        return e;
+      };
+      const [out, state] = await errors(method);
+      expect(out, `output error ${out}`).toBeLessThanOrEqual(1e-5);
+      expect(state, `state error ${state}`).toBeLessThanOrEqual(1e-5);
+      if (hopper) {
+        const [recOut, recState] = await errors("recurrent");
+        expect(out, `output error ${out} against the float32 recurrence's ${recOut}`).toBeLessThanOrEqual(2 * recOut);
+        expect(state, `state error ${state} against the float32 recurrence's ${recState}`).toBeLessThanOrEqual(2 * recState);
+      }
+    });
+  }
   it("fused float32 (exact) at r=256 d=64, N=5000: segments chained in each of the two r passes", async () => {
     await check("fused", "float32", 1, 2, 5000, 64, undefined, true, 256);
   });

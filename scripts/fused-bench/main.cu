@@ -407,6 +407,11 @@ static int check(const char* path) {
       {"v4 f32exact 1x2x1000 r200 d300 seg128 st", F32, EX, 1, 2, 1000, 200, 300, {}, true, true, 128, 1e-5, false, 0, "", 2.0},
       {"v4 f32exact 1x1x65 r384 d8 st", F32, EX, 1, 1, 65, 384, 8, {}, true, true, 0, 1e-5, false, 0, "", 2.0},
       {"L v4 f32exact 1x2x500 r96 d40 32 columns", F32, EX, 1, 2, 500, 96, 40, {}, true, true, 0, 1e-5, false, 0, "FB_SCHED=500", 2.0},
+      // version 4 on packed sequences (segment table, scan; lightning's walk: one segment each)
+      {"v4 f32exact varlen 5 seqs r64 d96 seg64 st", F32, EX, 1, 2, 777, 64, 96, cu2, true, true, 64, 1e-5, false, 0, "", 2.0},
+      {"v4 f32exact varlen 4 seqs r128 d128 heur st", F32, EX, 1, 3, 1000, 128, 128, cu1, true, true, 0, 1e-5, false, 0, "", 2.0},
+      {"v4 f32exact varlen 4 seqs r200 d40 seg128 st", F32, EX, 1, 2, 1000, 200, 40, cu1, true, true, 128, 1e-5, false, 0, "", 2.0},
+      {"L v4 f32exact varlen 5 seqs r96 d40 walk", F32, EX, 1, 2, 777, 96, 40, cu2, true, true, 0, 1e-5, false, 0, "FB_SCHED=777", 2.0},
   };
   FILE* js = fopen(path, "w");
   fprintf(js, "[\n");
