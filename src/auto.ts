@@ -34,10 +34,11 @@ function fusedExactFaster(shape: ProblemShape): boolean {
 
 /**
  * The method "auto" runs. On CUDA, `fused` (the segmented tensor-core method). For float32
- * at "exact" precision on Hopper without packed sequences, fused's float64 tensor-core
- * kernels are more accurate than the float32 recurrence at every r and d; auto takes them
- * where they were also measured faster (fusedExactFaster), else `recurrent`. On other GPUs
- * and for packed sequences, `recurrent`, whose error is smaller than fused's 3xTF32 path.
+ * at "exact" precision on Hopper, fused's float64 tensor-core kernels are more accurate
+ * than the float32 recurrence at every r and d, packed sequences included; auto takes them
+ * where they were also measured faster (fusedExactFaster), else `recurrent` (packed
+ * sequences: not timed against each other, so `recurrent`, as before). On other GPUs,
+ * `recurrent`, whose error is smaller than fused's 3xTF32 path.
  * On the CPU, `recurrent` for short sequences and single-token calls (no chunk padding,
  * state in L1), and `lightning` otherwise: within 1.5× of the fastest CPU method
  * at B=1 H=8 N=8192 r=d=64 (bench/cpu.json: 112 GFLOP/s) and, unlike the token recurrence
@@ -58,13 +59,16 @@ export function chooseMethod(
       // 0.9-2.3e-7). Elsewhere its exact path is 3xTF32, 2-5x less accurate than the
       // recurrence, so auto keeps that.
       const hopper = (context.computeCapability ?? "").startsWith("9.");
-      if (hopper && !context.packed) {
+      if (hopper && context.packed) {
+        return { method: "recurrent", reason: "on a Hopper GPU with exact float32 and packed sequences, fused (float64 tensor cores) is the more accurate but was not timed against the FMA recurrence: ask for it by name" };
+      }
+      if (hopper) {
         if (fusedExactFaster(shape)) {
           return { method: "fused", reason: `on a Hopper GPU with exact float32 at r = ${shape.r}, d = ${shape.d}, fused computes in float64 on tensor cores: faster and more accurate than the float32 recurrence` };
         }
         return { method: "recurrent", reason: `on a Hopper GPU with exact float32 at B·H = ${shape.B * shape.H}, r = ${shape.r}, d = ${shape.d}, the FMA recurrence measured faster than fused's float64 kernels (fused is the more accurate: ask for it by name)` };
       }
-      return { method: "recurrent", reason: "on CUDA with exact float32 here (not Hopper, or packed), the FMA recurrence is more accurate than fused's 3xTF32 path" };
+      return { method: "recurrent", reason: "on CUDA with exact float32 on a GPU other than Hopper, the FMA recurrence is more accurate than fused's 3xTF32 path" };
     }
     return { method: "fused", reason: "on CUDA, fused reads the inputs once on tensor cores and fills the GPU at every shape" };
   }

@@ -41,7 +41,9 @@ describe("auto", () => {
     expect(chooseMethod(shape, "float32", "cuda", "exact", hopper).method).toBe("fused");
     expect(chooseMethod(shape, "float32", "cuda", "exact", hopper).reason).toMatch(/float64/);
     expect(chooseMethod(shape, "float32", "cuda", "exact", { computeCapability: "8.0" }).method).toBe("recurrent");
-    expect(chooseMethod(shape, "float32", "cuda", "exact", { ...hopper, packed: true }).method).toBe("recurrent");
+    const packed = chooseMethod(shape, "float32", "cuda", "exact", { ...hopper, packed: true });
+    expect(packed.method).toBe("recurrent");
+    expect(packed.reason).toMatch(/not timed/);
     expect(chooseMethod(shape, "float32", "cuda", "exact").method).toBe("recurrent");
     // other r and d: every shape at B·H <= 32; at larger B·H only r >= 64 with d <= r
     for (const [r, d] of [[32, 32], [64, 128], [17, 40], [256, 256]]) {
