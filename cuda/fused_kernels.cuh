@@ -1048,11 +1048,12 @@ struct V3XFamily {
 // Float32 at "exact" precision on the float64 tensor cores (fused_v4.cuh): every product
 // and sum in float64, so the error is the float32 rounding of the result. Output CTAs of 64
 // value columns (two per 128-column state block), state CTAs of 128 columns; each with 8
-// mma warps and a producer warpgroup. GEN: the kernels for every other fixed-length shape
-// (any r block and d, any alignment; fused_v4_kernel's GEN).
-template <bool GEN>
+// mma warps and a producer warpgroup. GEN: the kernels for every other shape (any r block
+// and d, any alignment, packed sequences; fused_v4_kernel's GEN); R = 64: for r blocks of
+// at most 64 (half the tiles and products of R = 128).
+template <bool GEN, int R = 128>
 struct V4FamilyT {
-  static constexpr const char* name = GEN ? "v4 (any shape)" : "v4";
+  static constexpr const char* name = GEN ? (R == 64 ? "v4 (any shape, r <= 64)" : "v4 (any shape)") : "v4";
   static constexpr int threads = kV4CtaThreads;
   static constexpr int out_threads = kV4CtaThreads, out_split = 2;
   // Per 64-token step of a 64-column output CTA (two 32-token chunks: H100, ncu) 10.6 us; a
@@ -1064,13 +1065,13 @@ struct V4FamilyT {
   // choices this model makes were measured again with them and are still the fastest
   // (1x65536: 5.15 ms against 5.17 with eight sub-segments and 5.53 with four segments).
   static SegModel seg_model() { return {10.6, 0.64, 4.0, 2, true}; }
-  template <bool STATE> static auto kernel() { return fused_v4_kernel<STATE, 64, GEN>; }
-  template <bool STATE> static constexpr int smem() { return V4Layout<STATE>::bytes; }
+  template <bool STATE> static auto kernel() { return fused_v4_kernel<STATE, 64, GEN, R>; }
+  template <bool STATE> static constexpr int smem() { return V4Layout<STATE, 64, R>::bytes; }
   static constexpr bool has_single = false;
   // lightning's one walk per sequence: 32-column output CTAs (four per 128 columns)
   static constexpr bool has_narrow = true, has_narrow32 = false;
-  static auto narrow_kernel() { return fused_v4_kernel<false, 32, GEN>; }
-  static constexpr int narrow_smem = V4Layout<false, 32>::bytes, narrow_dv = 32, narrow_threads = kV4CtaThreads;
+  static auto narrow_kernel() { return fused_v4_kernel<false, 32, GEN, R>; }
+  static constexpr int narrow_smem = V4Layout<false, 32, R>::bytes, narrow_dv = 32, narrow_threads = kV4CtaThreads;
 };
 using V4Family = V4FamilyT<false>;
 
@@ -1377,13 +1378,17 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
 // per block, the blocks' outputs added up in o, each addition in float64 before the
 // rounding. The blocks are independent: o = sum over blocks of the operator on (Q, K)
 // restricted to the block's r, and the state's rows split the same way. Stream order
-// serialises the passes.
+// serialises the passes. A block of at most 64 r (r <= 64, or what is left past the last
+// 128) takes the R = 64 kernels.
 inline void run_v4(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced = 0) {
   if (wgmma_shape_ok(p)) {
     run_wgmma<V4Family>(p, ctx, L_forced);
     return;
   }
-  for (int64_t rb0 = 0; rb0 < p.r; rb0 += 128) run_wgmma<V4FamilyT<true>>(p, ctx, L_forced, rb0);
+  for (int64_t rb0 = 0; rb0 < p.r; rb0 += 128) {
+    if (p.r - rb0 <= 64 && !env_is("LEET_FUSED_V4_R64", '0')) run_wgmma<V4FamilyT<true, 64>>(p, ctx, L_forced, rb0);
+    else run_wgmma<V4FamilyT<true>>(p, ctx, L_forced, rb0);
+  }
 }
 
 }  // namespace

@@ -49,22 +49,23 @@ static_assert(2 * kV4MmaRegs + kV4ProdRegs <= 3 * ((65536 / kV4CtaThreads) & ~7)
 
 // DVO: the output kernel's value columns per CTA: 64 (fused, blocked: two CTAs per
 // 128-column state block), or 32 (lightning's one walk per sequence when B H is small: four
-// CTAs per 128 columns, twice the CTAs for the same walks).
-template <bool STATE_ONLY, int DVO = 64>
+// CTAs per 128 columns, twice the CTAs for the same walks). R: the r a CTA holds, 128 or
+// 64 (the GEN kernels for r <= 64: half the tiles and half the products).
+template <bool STATE_ONLY, int DVO = 64, int R = 128>
 struct V4Layout {
   static constexpr int DV = STATE_ONLY ? 128 : DVO;  // value columns per CTA
   static constexpr int RS = STATE_ONLY ? 1 : 128 / DV;  // r slices (warps per dv rows)
   static constexpr int XT = 4 - 4 / RS;                 // token tiles a warp hands on
-  // float32 staging (cp.async targets, rows): Q [32][128] (output kernel), K [32][128]
+  // float32 staging (cp.async targets, rows): Q [32][R] (output kernel), K [32][R]
   // (pieces swizzled, v4_stage), V [32][DV]
-  static constexpr int stk = STATE_ONLY ? 0 : 16384;
-  static constexpr int stv = stk + 16384;
+  static constexpr int stk = STATE_ONLY ? 0 : kV4C * R * 4;
+  static constexpr int stv = stk + kV4C * R * 4;
   static constexpr int st_end = stv + kV4C * DV * 4;
   // float64 tiles, two buffers of `buf` bytes at t64: Q (output kernel; swizzled rows), K
   // (token pairs), V (swizzled rows)
   static constexpr int qo = 0;
-  static constexpr int ko = STATE_ONLY ? 0 : kV4C * 128 * 8;
-  static constexpr int vo = ko + kV4C * 128 * 8;
+  static constexpr int ko = STATE_ONLY ? 0 : kV4C * R * 8;
+  static constexpr int vo = ko + kV4C * R * 8;
   static constexpr int buf = vo + kV4C * DV * 8;
   static constexpr int t64 = st_end;
   // P [32][36] doubles (P[i][j], j <= i; the unused P[0..15][16..31] holds the second
@@ -95,8 +96,9 @@ __device__ __forceinline__ uint32_t v4_off(int j, int c, int rw) {
 // pairs x four even r (P^T's A), four pairs x two neighbouring r (the state update's B),
 // and four pairs x two r four apart (the widening's stores).
 __device__ __forceinline__ int v4k_f(int jp) { return ((jp & 1) ? 5 : 0) ^ ((jp & 2) ? 2 : 0); }
+template <int R = 128>
 __device__ __forceinline__ uint32_t v4k_off(int jp, int r) {
-  return (uint32_t)((jp * 128 + (r ^ v4k_f(jp))) << 4);
+  return (uint32_t)((jp * R + (r ^ v4k_f(jp))) << 4);
 }
 
 #ifdef LEET_FUSED_V2_DEVICE
@@ -190,37 +192,40 @@ struct V4Widen {
   }
 };
 
-// The K staging ([32][128] floats, v4_stage<128, true, T>) -> the token-pair tile
-// (v4k_off). Piece p (0..511) = tid + T i: token pair jp = (p & 3) | 4(p >> 7), 16-byte
-// piece (four r) c4 = ((p >> 2) & 7) | 8((p >> 5) & 3). It loads rows j and j + 8 there
-// and stores four units. Each group of 8 lanes covers four pairs x two pieces: all banks,
-// loads and stores. A thread's pairs share jp & 3 (their swizzle): one load base and four
-// store bases plus constants.
-template <int T, int N>
+// The K staging ([32][R] floats, v4_stage<R, true, T>) -> the token-pair tile
+// (v4k_off). Piece p (0..4R-1) = tid + T i: token pair jp = (p & 3) | 4(p >> PB), 16-byte
+// piece (four r) c4 = ((p >> 2) & 7) | 8((p >> 5) & (R/32 - 1)), PB = 7 (R = 128) or 6
+// (R = 64). It loads rows j and j + 8 there and stores four units. Each group of 8 lanes
+// covers four pairs x two pieces: all banks, loads and stores (row strides of 512 or 256
+// bytes and pairs of 2048 or 1024 are whole multiples of the 128 banked bytes). A thread's
+// pairs share jp & 3 (their swizzle): one load base and four store bases plus constants.
+template <int T, int N, int R = 128>
 struct V4WidenK {
-  static_assert(T % 128 == 0, "piece bits 0..6 from the thread");
+  static constexpr int PB = R == 128 ? 7 : 6, PR = 1 << PB;  // pieces per 4 token pairs
+  static_assert(R == 128 || R == 64, "r per CTA");
+  static_assert(T % PR == 0, "piece bits 0..PB-1 from the thread");
   float4 x[N][2];  // [piece][row j, row j + 8]
-  // piece tid + T i: q = p >> 7 = (tid >> 7) + i T / 128 (0..3), jp = (tid & 3) + 4q, and
+  // piece tid + T i: q = p >> PB = (tid >> PB) + i T / PR (0..3), jp = (tid & 3) + 4q, and
   // row j = 16 (jp >> 3) + (jp & 7) = (tid & 3) + 4 (q & 1) + 16 (q >> 1)
-  __device__ __forceinline__ static int q_of(int tid, int i) { return (tid >> 7) + i * (T / 128); }
-  __device__ __forceinline__ static int c4_of(int tid) { return ((tid >> 2) & 7) | (((tid >> 5) & 3) << 3); }
+  __device__ __forceinline__ static int q_of(int tid, int i) { return (tid >> PB) + i * (T / PR); }
+  __device__ __forceinline__ static int c4_of(int tid) { return ((tid >> 2) & 7) | (((tid >> 5) & (R / 32 - 1)) << 3); }
   __device__ __forceinline__ void load(const unsigned char* stg, int tid, int i0) {
     const int j0 = tid & 3;
-    const unsigned char* const s0 = stg + (j0 * 32 + (c4_of(tid) ^ (j0 << 1))) * 16;  // (j + 8) & 3 == j & 3 == j0
+    const unsigned char* const s0 = stg + (j0 * (R / 4) + (c4_of(tid) ^ (j0 << 1))) * 16;  // (j + 8) & 3 == j & 3 == j0
 #pragma unroll
     for (int i = 0; i < N; ++i) {
       const int q = q_of(tid, i0 + i), dj = 4 * (q & 1) + 16 * (q >> 1);
-      x[i][0] = *reinterpret_cast<const float4*>(s0 + dj * 512);
-      x[i][1] = *reinterpret_cast<const float4*>(s0 + (dj + 8) * 512);
+      x[i][0] = *reinterpret_cast<const float4*>(s0 + dj * (R * 4));
+      x[i][1] = *reinterpret_cast<const float4*>(s0 + (dj + 8) * (R * 4));
     }
   }
   __device__ __forceinline__ void store(unsigned char* dst, int tid, int i0) const {
     const int r = 4 * c4_of(tid), jp0 = tid & 3;
-    unsigned char* const d[4] = {dst + v4k_off(jp0, r), dst + v4k_off(jp0, r + 1), dst + v4k_off(jp0, r + 2),
-                                 dst + v4k_off(jp0, r + 3)};
+    unsigned char* const d[4] = {dst + v4k_off<R>(jp0, r), dst + v4k_off<R>(jp0, r + 1), dst + v4k_off<R>(jp0, r + 2),
+                                 dst + v4k_off<R>(jp0, r + 3)};
 #pragma unroll
     for (int i = 0; i < N; ++i) {
-      const int off = q_of(tid, i0 + i) * 4 * 128 * 16;  // jp + 4q: same swizzle
+      const int off = q_of(tid, i0 + i) * 4 * R * 16;  // jp + 4q: same swizzle
       const float4 &u = x[i][0], &w = x[i][1];
       *reinterpret_cast<double2*>(d[0] + off) = make_double2(u.x, w.x);
       *reinterpret_cast<double2*>(d[1] + off) = make_double2(u.y, w.y);
@@ -246,14 +251,15 @@ constexpr int kV4Full = 1, kV4Empty = 3, kV4Xch = 5, kV4Prod = 6;
 // first adding to o, and packed sequences (a.cu: the segment table, the scan, no inline
 // prefix); else r == 128, whole 128-column blocks, 16-byte aligned rows, fixed length (the
 // shapes issue 6 measures, whose code GEN leaves as it was).
-template <bool STATE_ONLY, int DVO = 64, bool GEN = false>
+template <bool STATE_ONLY, int DVO = 64, bool GEN = false, int R = 128>
 __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a) {
 #ifdef LEET_FUSED_V2_DEVICE
-  using L = V4Layout<STATE_ONLY, DVO>;
+  static_assert(R == 128 || GEN, "r below 128 per CTA: the GEN kernels only");
+  using L = V4Layout<STATE_ONLY, DVO, R>;
   constexpr int DV = L::DV;
   constexpr int DMW = DV / 16;       // warps across the value rows (8 = all warps: state kernel)
   constexpr int RS = L::RS;          // r slices: 2 (64 columns), 4 (32), 1 (state kernel)
-  constexpr int RW = 128 / RS;       // r per slice
+  constexpr int RW = R / RS;         // r per slice
   constexpr int NT = RW / 8;         // n8 tiles of r per warp
   constexpr int TK = 4 / RS;         // token tiles (of 8) a warp keeps after the exchange
   constexpr int XT = L::XT;
@@ -277,7 +283,7 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
   // and the r of this pass's block in range
   const int64_t ldqk = GEN ? a.r : 128, rb0 = GEN ? a.rb0 : 0;
   const int64_t dv0 = (int64_t)dvb * DV;
-  const int dvv = GEN ? (int)imin64(DV, a.d - dv0) : DV, rv = GEN ? (int)imin64(128, a.r - rb0) : 128;
+  const int dvv = GEN ? (int)imin64(DV, a.d - dv0) : DV, rv = GEN ? (int)imin64(R, a.r - rb0) : R;
   if (dvv <= 0) return;
   const int nch = (seglen + kV4C - 1) / kV4C;
   const int64_t h = P.h, nseg = P.nseg, gs = P.gs, seq = P.seq, seg = P.seg, start = P.start;
@@ -302,8 +308,8 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
     auto issue = [&](int c) {  // cp.async of chunk c into the staging area
       const int rows = min(kV4C, seglen - c * kV4C);
       const bool vqk = !GEN || a.fast_qk, vv = !GEN || a.fast_v;
-      if constexpr (!STATE_ONLY) v4_stage<128, false, T>(base, gq + (int64_t)c * kV4C * ldqk, ldqk, rows, rv, vqk, ti);
-      v4_stage<128, true, T>(base + L::stk, gk + (int64_t)c * kV4C * ldqk, ldqk, rows, rv, vqk, ti);
+      if constexpr (!STATE_ONLY) v4_stage<R, false, T>(base, gq + (int64_t)c * kV4C * ldqk, ldqk, rows, rv, vqk, ti);
+      v4_stage<R, true, T>(base + L::stk, gk + (int64_t)c * kV4C * ldqk, ldqk, rows, rv, vqk, ti);
       v4_stage<DV, false, T>(base + L::stv, gv + (int64_t)c * kV4C * a.d, a.d, rows, dvv, vv, ti);
       cp_async_commit();
     };
@@ -316,15 +322,15 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
       unsigned char* const dst = sp + L::t64 + b * L::buf;
       if constexpr (!STATE_ONLY) {
 #pragma unroll
-        for (int i = 0; i < 8; i += 4) {  // Q: 8 pieces per thread
-          V4Widen<128, T, 4> w;
+        for (int i = 0; i < R / 16; i += 4) {  // Q: R / 16 pieces per thread
+          V4Widen<R, T, 4> w;
           w.load(sp, ti, i);
           w.store(dst + L::qo, ti, i);
         }
       }
 #pragma unroll
-      for (int i = 0; i < 4; i += 2) {  // K: 4 (each two rows)
-        V4WidenK<T, 2> w;
+      for (int i = 0; i < R / 32; i += 2) {  // K: R / 32 (each two rows)
+        V4WidenK<T, 2, R> w;
         w.load(sp + L::stk, ti, i);
         w.store(dst + L::ko, ti, i);
       }
@@ -398,7 +404,7 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
   // t + 4n (V) and columns further on by multiples of 16 add constants to these:
   //   Q (O^T's B): row g, r pairs (RW rs + 2t, +1) and (RW rs + 8 + 2t, +1);
   //   V (A of P V and of the state update): row t, columns 16 dm + g and 16 dm + g + 8.
-  const uint32_t qs[2] = {v4_off(g, RW * rs + 2 * t, 128), v4_off(g, RW * rs + 8 + 2 * t, 128)};
+  const uint32_t qs[2] = {v4_off(g, RW * rs + 2 * t, R), v4_off(g, RW * rs + 8 + 2 * t, R)};
   const uint32_t vs[2] = {v4_off(t, 16 * dm + g, DV), v4_off(t, 16 * dm + g + 8, DV)};
   double* const sX = reinterpret_cast<double*>(sp + L::x64);
   float* go = static_cast<float*>(a.o) + row0 * a.d + dv0;
@@ -427,9 +433,9 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
         double p[2][4] = {{0.0, 0.0, 0.0, 0.0}, {0.0, 0.0, 0.0, 0.0}};
         // units (pair 8 mj + g, r = 2t and 2t + 1); r + 8n keeps r's position in the unit
         // order (f < 8), so the other k-steps are these plus 128 n bytes
-        const uint32_t ka[2] = {v4k_off(8 * mj + g, 2 * t), v4k_off(8 * mj + g, 2 * t + 1)};
+        const uint32_t ka[2] = {v4k_off<R>(8 * mj + g, 2 * t), v4k_off<R>(8 * mj + g, 2 * t + 1)};
         // Q row 8 ni + g, r pairs (2t, 2t+1) and (8+2t, 9+2t); k-step ks adds 128 bytes
-        const uint32_t qa[2] = {v4_off(8 * ni + g, 2 * t, 128), v4_off(8 * ni + g, 8 + 2 * t, 128)};
+        const uint32_t qa[2] = {v4_off(8 * ni + g, 2 * t, R), v4_off(8 * ni + g, 8 + 2 * t, R)};
         auto kstep = [&](int ks) {
           double A[8], B[4];
 #pragma unroll
@@ -444,11 +450,11 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
         };
         if (!part) {
 #pragma unroll
-          for (int ks = 0; ks < 8; ++ks) kstep(ks);
+          for (int ks = 0; ks < R / 16; ++ks) kstep(ks);
         } else {
-          const int ks0 = 4 * (warp & 1);
+          const int ks0 = (R / 32) * (warp & 1);
 #pragma unroll
-          for (int ks = 0; ks < 4; ++ks) kstep(ks0 + ks);
+          for (int ks = 0; ks < R / 32; ++ks) kstep(ks0 + ks);
         }
         double* const dst = part && (warp & 1) ? sP - 16 * L::pld : sP;
 #pragma unroll
@@ -471,8 +477,8 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
         for (int e = 0; e < 8; ++e) A[e] = S[2 * ks + (e >> 2)][((e >> 1) & 1) + 2 * (e & 1)];
 #pragma unroll
         for (int nt = 0; nt < 4; ++nt) {
-          const double2 y0 = *reinterpret_cast<const double2*>(sQ + qs[0] + nt * 8192 + ks * 128);
-          const double2 y1 = *reinterpret_cast<const double2*>(sQ + qs[1] + nt * 8192 + ks * 128);
+          const double2 y0 = *reinterpret_cast<const double2*>(sQ + qs[0] + nt * (64 * R) + ks * 128);
+          const double2 y1 = *reinterpret_cast<const double2*>(sQ + qs[1] + nt * (64 * R) + ks * 128);
           const double B[4] = {y0.x, y0.y, y1.x, y1.y};
           dmma(O[nt], A, B);
         }
@@ -548,8 +554,8 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
     // slots t, t+4, t+8, t+12 are tokens t, t+8, t+4, t+12, so that B's (b0, b1) and
     // (b2, b3) are K token-pair units.
     const double dL = dec[Lc];
-    // unit (pair t, r = RW rs + g); pair 8 ks + t + 4q, r + 8 nt: plus ((8ks + 4q) 128 + 8nt) 16
-    const uint32_t kb = v4k_off(t, g) + RW * rs * 16;
+    // unit (pair t, r = RW rs + g); pair 8 ks + t + 4q, r + 8 nt: plus ((8ks + 4q) R + 8nt) 16
+    const uint32_t kb = v4k_off<R>(t, g) + RW * rs * 16;
 #pragma unroll
     for (int nt = 0; nt < NT; ++nt)
 #pragma unroll
@@ -564,8 +570,8 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
       }
 #pragma unroll
       for (int nt = 0; nt < NT; ++nt) {
-        const double2 y0 = *reinterpret_cast<const double2*>(sK + kb + (8 * ks * 128 + 8 * nt) * 16);
-        const double2 y1 = *reinterpret_cast<const double2*>(sK + kb + ((8 * ks + 4) * 128 + 8 * nt) * 16);
+        const double2 y0 = *reinterpret_cast<const double2*>(sK + kb + (8 * ks * R + 8 * nt) * 16);
+        const double2 y1 = *reinterpret_cast<const double2*>(sK + kb + ((8 * ks + 4) * R + 8 * nt) * 16);
         const double B[4] = {y0.x, y0.y, y1.x, y1.y};
         dmma(S[nt], A, B);
       }

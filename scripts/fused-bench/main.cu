@@ -187,6 +187,7 @@ static void apply_env(const char* list) {
   unsetenv("LEET_CUDA_WGMMA_DV");
   unsetenv("LEET_FUSED_V3X");
   unsetenv("LEET_FUSED_V4");
+  unsetenv("LEET_FUSED_V4_R64");
   std::string all(list), item;
   size_t i = 0;
   while (i <= all.size()) {
@@ -407,6 +408,13 @@ static int check(const char* path) {
       {"v4 f32exact 1x2x1000 r200 d300 seg128 st", F32, EX, 1, 2, 1000, 200, 300, {}, true, true, 128, 1e-5, false, 0, "", 2.0},
       {"v4 f32exact 1x1x65 r384 d8 st", F32, EX, 1, 1, 65, 384, 8, {}, true, true, 0, 1e-5, false, 0, "", 2.0},
       {"L v4 f32exact 1x2x500 r96 d40 32 columns", F32, EX, 1, 2, 500, 96, 40, {}, true, true, 0, 1e-5, false, 0, "FB_SCHED=500", 2.0},
+      // r blocks of at most 64 on the R = 64 kernels (r <= 64, r = 192's second pass; the
+      // state kernel, lightning's 32-column walk, r = d = 1), and r = 64 forced onto R = 128
+      {"v4 f32exact 1x2x1000 r192 d64 seg256 st", F32, EX, 1, 2, 1000, 192, 64, {}, true, true, 256, 1e-5, false, 0, "", 2.0},
+      {"L v4 f32exact 1x2x500 r64 d40 32 columns", F32, EX, 1, 2, 500, 64, 40, {}, true, true, 0, 1e-5, false, 0, "FB_SCHED=500", 2.0},
+      {"v4 f32exact 1x3x100 r1 d1 seg64 st", F32, EX, 1, 3, 100, 1, 1, {}, true, true, 64, 1e-5, false, 0, "", 2.0},
+      {"v4 f32exact 1x2x3000 r48 d128 heur st", F32, EX, 1, 2, 3000, 48, 128, {}, true, true, 0, 1e-5, false, 0, "", 2.0},
+      {"v4 f32exact 2x2x1000 r64 d64 seg256 st R128", F32, EX, 2, 2, 1000, 64, 64, {}, true, true, 256, 1e-5, false, 0, "LEET_FUSED_V4_R64=0", 2.0},
       // version 4 on packed sequences (segment table, scan; lightning's walk: one segment each)
       {"v4 f32exact varlen 5 seqs r64 d96 seg64 st", F32, EX, 1, 2, 777, 64, 96, cu2, true, true, 64, 1e-5, false, 0, "", 2.0},
       {"v4 f32exact varlen 4 seqs r128 d128 heur st", F32, EX, 1, 3, 1000, 128, 128, cu1, true, true, 0, 1e-5, false, 0, "", 2.0},
