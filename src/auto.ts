@@ -17,19 +17,19 @@ export interface AutoContext {
 
 /**
  * Where fused's float64 kernels (exact float32, Hopper) measured faster than the float32
- * recurrence (bench/h100-2026-11-26-p/shapes, H100, H = 32, γ = 0.99). r = 128 with d a
- * multiple of 128: always (run o: 1x65536 5.04 against 10.67 ms, 8x8192 4.38 against 6.72).
- * Other shapes, whose r the kernels pad to a multiple of 128: at B·H = 32 (N = 1024 and
- * 16384) every shape measured, r = d = 32 to r = d = 256 (r = d = 32: 1.33 against 2.81 ms
- * at N = 16384); at B·H = 256, N = 8192, where the recurrence fills the GPU, only where
- * r >= 64 and d <= r (r = d = 64: 2.32 against 3.01 ms; r = 128, d = 64: 2.31 against 4.32;
- * r = d = 256: 24.3 against 27.6), not at r = d = 32 (2.30 against 1.41) or r = 64, d = 128
- * (4.63 against 3.70).
+ * recurrence (H100, H = 32, γ = 0.99; bench/h100-2026-11-26-p/shapes and -r/shapes). r = 128
+ * with d a multiple of 128: always (run o: 1x65536 5.04 against 10.67 ms, 8x8192 4.38
+ * against 6.72). Other shapes (the kernels pad r to 64 or to a multiple of 128): at
+ * B·H = 32 (N = 1024 and 16384) every shape measured, r = d = 32 to r = d = 256 (r = d = 32:
+ * 0.86 against 2.81 ms at N = 16384); at B·H = 256, N = 8192, where the recurrence fills the
+ * GPU, every shape with r >= 64 (r = d = 64: 1.48 against 3.01 ms; r = 64, d = 128: 2.95
+ * against 3.70; r = 128, d = 64: 2.31 against 4.32; r = d = 256: 24.3 against 27.6), not
+ * r = 32 (d = 32: 1.46 against 1.41; d = 128: 2.97 against 2.89).
  */
 function fusedExactFaster(shape: ProblemShape): boolean {
   if (shape.r === 128 && shape.d % 128 === 0) return true;
   if (shape.B * shape.H <= 32) return true;
-  return shape.r >= 64 && shape.d <= shape.r;
+  return shape.r >= 64;
 }
 
 /**
