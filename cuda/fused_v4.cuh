@@ -1,8 +1,8 @@
 // Version 4 of method `fused` on CUDA: float32 at "exact" precision on the FP64 tensor
 // cores (mma.sync m16n8k16 .f64, sm_90), any r and d, fixed-length or packed. A launch
-// covers one block of up to 128 of r (a.rb0 on; fewer are zero-padded on load) and d in
-// blocks of the CTA's value columns (the last masked); r above 128 takes one pass per
-// block, each adding its part to the output (a.accumulate). Included from
+// covers one block of up to R = 128 (or 64) of r (a.rb0 on; fewer are zero-padded on load)
+// and d in blocks of the CTA's value columns (the last masked); r above 128 takes one pass
+// per block, each adding its part to the output (a.accumulate). Included from
 // fused_kernels.cuh after fused_v3.cuh (reuses Args, WgPlace, wg_slot and the host side).
 // Design and measurements: docs/fused-design.md, "Fifth session" to "Seventh session".
 //
@@ -115,7 +115,7 @@ __device__ __forceinline__ void dmma(double (&d)[4], const double (&a)[8], const
 #endif
 
 // ROWS x COLS float32 rows (row stride ld) -> staging rows, by T threads; rows >=
-// rows_valid and columns >= cols_valid zero (r below 128, the last value columns). vec:
+// rows_valid and columns >= cols_valid zero (r below R, the last value columns). vec:
 // the rows and g are 16-byte aligned, one 16-byte copy per piece; else four 4-byte copies
 // (r or d not a multiple of 4). With SWZ (the K staging) 16-byte piece ch of row j sits at
 // ch ^ 2(j & 3), so that V4WidenK's loads are conflict-free.
@@ -126,7 +126,7 @@ __device__ __forceinline__ void v4_stage(uint32_t dst, const float* g, int64_t l
   static_assert(T % CPR == 0, "whole rows per pass");
   const int ch = tid % CPR;
   const int cols = min(4, max(0, cols_valid - 4 * ch));  // floats of this piece inside the row
-  auto piece = [&](int i, int& n, const float*& src) {  // byte offset of pass i's piece
+  auto piece = [&](int i, int& n, const float*& src) {  // pass i's piece: its shared address
     const int row = tid / CPR + i * (T / CPR);
     n = row < rows_valid ? cols : 0;
     src = n ? g + (int64_t)row * ld + ch * 4 : g;
@@ -355,11 +355,15 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
   auto rr_of = [&](int nt, int e) { return RW * rs + 8 * nt + 2 * t + (e & 1); };
   auto dv_of = [&](int e) { return 16 * dm + g + 8 * (e >> 1); };
   // element (r, dv) of this block in an [r][d] state (initial or final): in range, its
-  // index (the bounds again from the parameters: fewer registers live through the chunks)
+  // index. in_state is called under GEN only (if constexpr, !GEN ||): called in the other
+  // kernels, it cost them spills and O^T in local memory (docs/fused-design.md, "Seventh
+  // session").
   auto in_state = [&](int nt, int e) {
     return !GEN || (rr_of(nt, e) < a.r - a.rb0 && dv_of(e) < a.d - dvb * DV);
   };
-  auto state_at = [&](int nt, int e) { return ((seq * a.H + h) * ldqk + rb0 + rr_of(nt, e)) * a.d + dvb * DV + dv_of(e); };
+  auto state_at = [&](int nt, int e) {
+    return ((seq * a.H + h) * ldqk + rb0 + rr_of(nt, e)) * a.d + dvb * DV + dv_of(e);
+  };
   auto init_load = [&]() {
 #pragma unroll
     for (int nt = 0; nt < NT; ++nt)
