@@ -1374,9 +1374,9 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
 }
 
 // Version 4. At r = 128, d a multiple of 128, 16-byte aligned tensors and fixed length its
-// own kernels; elsewhere (packed sequences too) the GEN ones, over r in blocks of 128: one full pass (state pass, output pass)
-// per block, the blocks' outputs added up in o, each addition in float64 before the
-// rounding. The blocks are independent: o = sum over blocks of the operator on (Q, K)
+// own kernels; elsewhere (packed sequences too) the GEN ones, over r in blocks of 128: one
+// full pass (state pass, output pass) per block, the blocks' outputs added up in o, each
+// addition in float64 before the rounding. The blocks are independent: o = sum over blocks of the operator on (Q, K)
 // restricted to the block's r, and the state's rows split the same way. Stream order
 // serialises the passes. A block of at most 64 r (r <= 64, or what is left past the last
 // 128) takes the R = 64 kernels.
