@@ -79,8 +79,9 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
     });
   }
   // Exact float32 at other r and d: on Hopper still the float64 tensor cores (r padded to
-  // 128 on load, r > 128 in passes of 128 whose outputs add up, the last value columns
-  // masked; r = 17 and d = 33 rows not 16-byte aligned), so still within 2x of recurrent.
+  // 64 or 128 on load, r > 128 in passes of 128 whose outputs add up, the last value
+  // columns masked; r = 17 and d = 33 rows not 16-byte aligned), so still within 2x of
+  // recurrent.
   for (const method of ["blocked", "lightning", "fused"] as const) {
     it(`${method} float32 (exact) at other r and d: r=17 d=33, r=64 d=64, r=256 d=96, r=200 d=250, states in and out`, async () => {
       await check(method, "float32", 1, 2, 77, 33, undefined, true, 17);
