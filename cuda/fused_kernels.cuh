@@ -844,6 +844,8 @@ inline void check(cudaError_t e, const char* what) {
 }
 
 inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+// A tensor whose base address allows 16-byte loads (cp.async, vector loads).
+inline bool aligned16(const void* ptr) { return (reinterpret_cast<uintptr_t>(ptr) & 15) == 0; }
 
 // The segment cost model's constants (defaults: version 1). chunk_us: one output CTA's 64-token
 // step; state_factor: a state CTA's step relative to that; state_div: output CTAs per state
@@ -947,9 +949,8 @@ void run(const AttnParams& p, const LaunchContext& ctx) {
   a.states = staged ? reinterpret_cast<float*>(scratch + b_base) : nullptr;
   a.opart = a.nrb > 1 ? reinterpret_cast<float*>(scratch + b_base + b_states) : nullptr;
 
-  auto aligned = [](const void* ptr) { return (reinterpret_cast<uintptr_t>(ptr) & 15) == 0; };
-  a.fast_qk = ((p.r * (int64_t)sizeof(T)) % 16 == 0) && aligned(p.q) && aligned(p.k);
-  a.fast_v = ((p.d * (int64_t)sizeof(T)) % 16 == 0) && aligned(p.v);
+  a.fast_qk = ((p.r * (int64_t)sizeof(T)) % 16 == 0) && aligned16(p.q) && aligned16(p.k);
+  a.fast_v = ((p.d * (int64_t)sizeof(T)) % 16 == 0) && aligned16(p.v);
   a.even_d = (p.d % 2 == 0) && ((reinterpret_cast<uintptr_t>(p.o) & (2 * sizeof(T) - 1)) == 0);
 
   cudaStream_t st = ctx.stream;
@@ -1106,8 +1107,7 @@ template <class Family> bool hopper_code_loaded() {
 
 inline bool wgmma_shape_ok(const AttnParams& p) {
   if (p.r != 128 || p.d % 128 != 0 || p.cu_seqlens) return false;
-  auto al16 = [](const void* x) { return (reinterpret_cast<uintptr_t>(x) & 15) == 0; };
-  return al16(p.q) && al16(p.k) && al16(p.v) && al16(p.o) && !env_set("LEET_FUSED_V1");
+  return aligned16(p.q) && aligned16(p.k) && aligned16(p.v) && aligned16(p.o) && !env_set("LEET_FUSED_V1");
 }
 
 inline bool v2_eligible(const AttnParams& p) {
@@ -1237,9 +1237,8 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   a.num_seqs = seqs;
   a.rb0 = rb0;
   a.accumulate = rb0 > 0;
-  auto al16 = [](const void* x) { return (reinterpret_cast<uintptr_t>(x) & 15) == 0; };
-  a.fast_qk = p.r % 4 == 0 && al16(p.q) && al16(p.k);
-  a.fast_v = p.d % 4 == 0 && al16(p.v);
+  a.fast_qk = p.r % 4 == 0 && aligned16(p.q) && aligned16(p.k);
+  a.fast_v = p.d % 4 == 0 && aligned16(p.v);
   const int sms = ctx.multiprocessors > 0 ? ctx.multiprocessors : 132;
   if constexpr (Family::has_single) {
     if (const int64_t Ls = L_forced > 0 ? 0 : single_segment<Family>(p)) {
