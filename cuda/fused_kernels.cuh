@@ -851,11 +851,13 @@ inline bool aligned16(const void* ptr) { return (reinterpret_cast<uintptr_t>(ptr
 // step; state_factor: a state CTA's step relative to that; state_div: output CTAs per state
 // CTA (version 4: two 64-column output CTAs per 128-column state block); state_us: staging
 // one state (written, summed or scanned, read back); ksub: split each segment's state walk
-// into sub-segments when that fills the GPU better (auto_ksub).
+// into sub-segments when that fills the GPU better (auto_ksub); split_from: without ksub,
+// split (auto_ksub) only segments of at least this many tokens (0: never).
 struct SegModel {
   double chunk_us = 2.5, state_factor = 0.4, state_us = 0.1;
   int state_div = 1;
   bool ksub = false;
+  int64_t split_from = 0;
 };
 
 // Sub-segments per segment for a state pass of `ctas` CTAs (one per segment and block):
@@ -1011,8 +1013,10 @@ struct V3Family {
   static constexpr const char* name = "v3";
   static constexpr int threads = kV3Threads;
   static constexpr int out_threads = kV3Threads, out_split = 1;
-  // twice v2's bytes per chunk; the state pass runs 1 CTA/SM
-  static SegModel seg_model() { return {3.0, 0.3}; }
+  // twice v2's bytes per chunk; the state pass runs 1 CTA/SM. Its walks split in four where
+  // segments are 16384 tokens (fp32 tf32 1x65536: 2.330 against 2.384-2.393 ms, three
+  // alternating repeats, H100), not at 4096 (1x16384: 0.651 against 0.621).
+  static SegModel seg_model() { return {3.0, 0.3, 0.1, 1, false, 16384}; }
   template <bool STATE> static auto kernel() { return fused_v3_kernel<STATE>; }
   template <bool STATE> static constexpr int smem() { return V3Layout<STATE>::bytes; }
   static constexpr bool has_single = false;
@@ -1321,7 +1325,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
     if (const char* env = std::getenv("LEET_FUSED_KSUB")) {
       const int64_t k = std::atoll(env);
       if (k > 1 && L % (k * kC) == 0) a.ksub = k;
-    } else if (Family::seg_model().ksub) {
+    } else if (Family::seg_model().ksub || (Family::seg_model().split_from && L >= Family::seg_model().split_from)) {
       a.ksub = auto_ksub((a.nseg_fixed - 1) * p.B * p.H * a.ndvb, L, sms);
     }
   }

@@ -7,7 +7,7 @@
 #   and, for the harness step, link scripts/gpu-harness/{main.cpp,floor.cu} with
 #   build/CMakeFiles/leet_decoding.dir/cuda/*.cu.o (nvcc, the same three gencodes,
 #   -Xcompiler -static-libstdc++) and xz it to .gpu/harness.xz.
-# Device run, carry [".gpu", "dist"]:  bash scripts/gpu-check.sh [harness|tests|bench|all]
+# Device run, carry [".gpu", "dist"]:  bash scripts/gpu-check.sh [harness|tests|bench|auto|all]
 set -uo pipefail
 what=${1:-all}
 # The addon travels compressed in .gpu/ (see below) to keep the carried tree small.
@@ -39,17 +39,10 @@ if [ "$what" = bench ] || [ "$what" = all ]; then
   # float32 on TF32 tensor cores, for the methods that have that path
   bash .gpu/run node dist/cli.js bench-gpu --out "$OUT/tf32" --dtypes float32 --precision tf32 \
     --methods vanilla,blocked,recursive,lightning,fused 2>&1 | tee "$OUT/bench-tf32.log"
-  # float32 "exact" at other r and d: fused (float64 tensor cores on Hopper) against the
-  # recurrence, the evidence behind auto's rule (src/auto.ts, fusedExactFaster)
-  mkdir -p "$OUT/shapes"
-  for bh in "1 1024,16384" "8 8192"; do
-    set -- $bh; B=$1; LEN=$2
-    for rd in "32 32" "64 64" "64 128" "128 64" "256 256"; do
-      set -- $rd
-      timeout 200 bash .gpu/run node dist/cli.js bench --backend cuda --methods fused,recurrent --dtype float32 \
-        --lengths $LEN --batch $B --heads 32 --r $1 --d $2 --decays 0.99 --out "$OUT/shapes/b$B-r$1-d$2" \
-        > "$OUT/shapes/b$B-r$1-d$2.log" 2>&1
-      echo "exact B=$B H=32 r=$1 d=$2: $(sed -n '/time per call/,/^$/p' "$OUT/shapes/b$B-r$1-d$2.log" | grep -E '^(fused|recurrent)' | tr -s ' ' | tr '\n' ';')"
-    done
-  done
+fi
+if [ "$what" = auto ] || [ "$what" = bench ] || [ "$what" = all ]; then
+  # is method "auto" the fastest? every method over a grid of dtypes, r and d, B×N and
+  # packed sequences (main: the grid src/auto.ts's Hopper rules came from; check: others)
+  timeout 400 bash .gpu/run node dist/cli.js bench-auto --out "$OUT/auto" 2>&1 | tee "$OUT/auto.log" | grep -E "^auto within"
+  timeout 400 bash .gpu/run node dist/cli.js bench-auto --grid check --out "$OUT/auto-check" 2>&1 | tee "$OUT/auto-check.log" | grep -E "^auto within"
 fi

@@ -13,32 +13,92 @@ export interface AutoContext {
   computeCapability?: string;
   /** Packed sequences (cuSeqlens). */
   packed?: boolean;
+  /** The device's streaming multiprocessors (default 132, an H100 or H200). */
+  multiprocessors?: number;
+}
+
+// The rules for a Hopper GPU (compute capability 9.x), from `leet-decoding bench-auto`: every
+// CUDA method timed on an H100 over two grids (bench/h100-2026-11-26-t: auto/auto.json, the
+// grid "main", and auto-check/auto.json, "check": other B, H, N, r, d and packings). Over
+// both, auto is within 5% of the fastest method in 58 of 60 and 67 of 75 cases (geometric
+// mean 1.004 and 1.015 times the fastest); always taking fused, as before, gave 29 of 60
+// and 45 of 75 (1.22 and 1.23 times). What the rules follow from:
+// - fused's Hopper kernels for 16-bit and TF32 inputs take r = 128 and d a multiple of 128
+//   (versions 2 and 3). Elsewhere its mma.sync kernels pad r and d to blocks of 128 (at
+//   d <= 64 half the work is padding) and loop over r blocks above 128. Its float64
+//   kernels (exact float32) pad r to 64 or 128 and split d into 64-column CTAs.
+// - blocked computes every chunk in parallel and scans the chunk states: best where there
+//   are few (sequence, head) walks for the SMs and the state is small.
+// - lightning walks each (sequence, head) once, in CTAs of 32 value columns where the walks
+//   are fewer than the SMs: best where those CTAs fill the GPU, and in 16-bit at r = 256
+//   and on short sequences.
+// - fleet keeps float32 states on CUDA cores, as accurate as the recurrence: fastest at
+//   r, d <= 64 on long sequences with few walks.
+// - recurrent: a call of a few tokens (a decoding step) has no chunk to fill.
+
+function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "tf32", packed: boolean, sms: number): AutoChoice {
+  const { r, d, N } = shape;
+  const walks = shape.B * shape.H;
+  const at = `r = ${r}, d = ${d}, B·H = ${walks}, N = ${N}${packed ? " packed" : ""} on a Hopper GPU`;
+  const pick = (method: string, why: string): AutoChoice => ({ method, reason: `at ${at}, ${why} (measured: bench-auto)` });
+  const wgmmaShape = r === 128 && d % 128 === 0;
+  const small = r <= 32 && d <= 32;
+  const fewWalks = walks < sms;
+  // lightning's 32-column CTAs (one walk per sequence and head) fill at least 90% of the SMs
+  const narrowFills = walks * Math.ceil(d / 32) >= 0.9 * sms;
+  if (N <= 32) return pick("recurrent", "a few tokens per sequence: the token recurrence has no chunk to fill");
+  if (dtype === "float16" || dtype === "bfloat16") {
+    if (wgmmaShape) return pick("fused", "fused's warpgroup-MMA kernels read every input once");
+    if (small) return pick("blocked", "blocked's chunk-parallel schedule is fastest for a small state");
+    if (r >= 256) return pick("lightning", "lightning is fastest (fused loops over blocks of 128 key columns)");
+    if (d > 64 && N > 1024) return pick("fused", "fused is fastest");
+    if (N <= 1024 || narrowFills) return pick("lightning", "lightning's walks fill the GPU or the sequence is short: lightning is fastest");
+    return pick("blocked", "with fewer walks than SMs, blocked's chunk-parallel schedule is fastest");
+  }
+  if (precision === "tf32") {
+    if (r <= 64 && d <= 64) {
+      if (!fewWalks) {
+        return N >= 8192 && !small
+          ? pick("fused", "fused on TF32 tensor cores is fastest")
+          : pick("lightning", "the walks fill the GPU and lightning is fastest");
+      }
+      if (N >= 8192) return pick("fleet", "fleet (float32 on CUDA cores, as accurate as the recurrence) is fastest on a long sequence");
+      return narrowFills
+        ? pick("lightning", "lightning's 32-column walks fill the GPU and are fastest")
+        : pick("blocked", "with few walks on a short sequence, blocked's chunk-parallel schedule is fastest");
+    }
+    return pick("fused", "fused on TF32 tensor cores is fastest");
+  }
+  // float32 "exact": blocked, lightning and fused run the float64 tensor-core chunk bodies
+  // (error ~3e-8, a third of the recurrence's); fleet is as accurate as the recurrence.
+  if (r <= 32 && d <= 64 && N >= 8192 && fewWalks) {
+    return pick("fleet", "fleet (float32 FMA, as accurate as the recurrence) is fastest on a long sequence");
+  }
+  if (small) {
+    return N >= 4096
+      ? pick("fleet", "fleet (float32 FMA, as accurate as the recurrence) is fastest on a long sequence")
+      : pick("blocked", "blocked on the float64 tensor cores is fastest on a short sequence");
+  }
+  if (packed) {
+    return d <= 64
+      ? pick("blocked", "blocked on the float64 tensor cores is fastest")
+      : pick("lightning", "lightning on the float64 tensor cores is fastest");
+  }
+  if (d <= 64 && fewWalks) {
+    return narrowFills
+      ? pick("lightning", "lightning's 32-column walks on the float64 tensor cores fill the GPU and are fastest")
+      : pick("blocked", "with fewer walks than SMs, blocked on the float64 tensor cores is fastest");
+  }
+  return pick("fused", "fused computes in float64 on tensor cores: fastest, and more accurate than the float32 recurrence");
 }
 
 /**
- * Where fused's float64 kernels (exact float32, Hopper) measured faster than the float32
- * recurrence (H100, H = 32, γ = 0.99; bench/h100-2026-11-26-p/shapes and -r/shapes). r = 128
- * with d a multiple of 128: always (run o: 1x65536 5.04 against 10.67 ms, 8x8192 4.38
- * against 6.72). Other shapes (the kernels pad r to 64 or to a multiple of 128): at
- * B·H = 32 (N = 1024 and 16384) every shape measured, r = d = 32 to r = d = 256 (r = d = 32:
- * 0.86 against 2.81 ms at N = 16384); at B·H = 256, N = 8192, where the recurrence fills the
- * GPU, every shape with r >= 64 (r = d = 64: 1.48 against 3.01 ms; r = 64, d = 128: 2.95
- * against 3.70; r = 128, d = 64: 2.31 against 4.32; r = d = 256: 24.3 against 27.6), not
- * r = 32 (d = 32: 1.46 against 1.41; d = 128: 2.97 against 2.89).
- */
-function fusedExactFaster(shape: ProblemShape): boolean {
-  if (shape.r === 128 && shape.d % 128 === 0) return true;
-  if (shape.B * shape.H <= 32) return true;
-  return shape.r >= 64;
-}
-
-/**
- * The method "auto" runs. On CUDA, `fused` (the segmented tensor-core method). For float32
- * at "exact" precision on Hopper, fused's float64 tensor-core kernels are more accurate
- * than the float32 recurrence at every r and d, packed sequences included; auto takes them
- * where they were also measured faster (fusedExactFaster), else `recurrent` (packed
- * sequences: not timed against each other, so `recurrent`, as before). On other GPUs,
- * `recurrent`, whose error is smaller than fused's 3xTF32 path.
+ * The method "auto" runs. On a Hopper GPU, the method measured fastest for the dtype,
+ * precision, r, d, B·H, N and packing (hopperChoice above; for float32 "exact" only among the
+ * methods at least as accurate as the float32 recurrence: fused, blocked and lightning on
+ * the float64 tensor cores, and fleet). On other CUDA GPUs: `fused`, and for float32
+ * "exact" `recurrent`, whose error is smaller than fused's 3xTF32 path there (not timed
+ * against the others).
  * On the CPU, `recurrent` for short sequences and single-token calls (no chunk padding,
  * state in L1), and `lightning` otherwise: within 1.5× of the fastest CPU method
  * at B=1 H=8 N=8192 r=d=64 (bench/cpu.json: 112 GFLOP/s) and, unlike the token recurrence
@@ -53,24 +113,14 @@ export function chooseMethod(
   context: AutoContext = {},
 ): AutoChoice {
   if (backend === "cuda") {
-    if (dtype === "float32" && (precision ?? "exact") === "exact") {
-      // docs/fused-design.md, "Fifth session" and "Seventh session": on Hopper fused runs
-      // every product and sum in float64 (error 2.5-3.1e-8 against the recurrence's
-      // 0.9-2.3e-7). Elsewhere its exact path is 3xTF32, 2-5x less accurate than the
-      // recurrence, so auto keeps that.
-      const hopper = (context.computeCapability ?? "").startsWith("9.");
-      if (hopper && context.packed) {
-        return { method: "recurrent", reason: "on a Hopper GPU with exact float32 and packed sequences, fused (float64 tensor cores) is the more accurate but was not timed against the FMA recurrence: ask for it by name" };
-      }
-      if (hopper) {
-        if (fusedExactFaster(shape)) {
-          return { method: "fused", reason: `on a Hopper GPU with exact float32 at r = ${shape.r}, d = ${shape.d}, fused computes in float64 on tensor cores: faster and more accurate than the float32 recurrence` };
-        }
-        return { method: "recurrent", reason: `on a Hopper GPU with exact float32 at B·H = ${shape.B * shape.H}, r = ${shape.r}, d = ${shape.d}, the FMA recurrence measured faster than fused's float64 kernels (fused is the more accurate: ask for it by name)` };
-      }
+    const exactFloat32 = dtype === "float32" && (precision ?? "exact") === "exact";
+    if ((context.computeCapability ?? "").startsWith("9.")) {
+      return hopperChoice(shape, dtype, exactFloat32 ? "exact" : "tf32", context.packed ?? false, context.multiprocessors ?? 132);
+    }
+    if (exactFloat32) {
       return { method: "recurrent", reason: "on CUDA with exact float32 on a GPU other than Hopper, the FMA recurrence is more accurate than fused's 3xTF32 path" };
     }
-    return { method: "fused", reason: "on CUDA, fused reads the inputs once on tensor cores and fills the GPU at every shape" };
+    return { method: "fused", reason: "on CUDA (a GPU other than Hopper: not measured against the other methods), fused reads the inputs once on tensor cores" };
   }
   if (shape.N <= 32) {
     return { method: "recurrent", reason: `on the CPU at N = ${shape.N} <= 32, the token recurrence has no chunk overhead` };

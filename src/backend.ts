@@ -26,6 +26,11 @@ export function cudaComputeCapability(): string | undefined {
   return nativeInfo().cuda.devices[0]?.computeCapability;
 }
 
+/** The streaming multiprocessors of that device, if any. */
+export function cudaMultiprocessors(): number | undefined {
+  return nativeInfo().cuda.devices[0]?.multiprocessors;
+}
+
 /** Default CPU worker threads: every core this process may use. */
 export function defaultThreads(): number {
   return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;

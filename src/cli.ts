@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // The leet-decoding command line. Commands: bench (the README's main job: a sweep, its
-// table and HTML report), report, check, info, compare, bench-cpu, bench-gpu. Bad
+// table and HTML report), report, check, info, compare, bench-cpu, bench-gpu, bench-decode,
+// bench-auto. Bad
 // arguments print the usage and exit with code 2.
 import { compareMethods } from "./compare";
 import { table } from "./format";
 import { benchCommand, checkCommand, infoCommand, reportCommand, UsageError } from "./bench/commands";
 import { runCpuBench } from "./bench/cpu";
 import { runGpuBench } from "./bench/gpu";
+import { runAutoBench } from "./bench/auto";
 import { runDecodeBench } from "./bench/decode";
 import { KERNEL_USAGE, kernelCommand } from "./notebook/command";
 
@@ -27,6 +29,10 @@ commands:
   bench-gpu [--methods a,b] [--dtypes x,y] [--out DIR] [--precision exact|tf32]
                                                     GPU: every method at H=32 r=d=128, ms, ×floor, GB/s
   bench-decode [--out DIR]                          GPU: one decode step (B=1, 64) and prefill with state
+  bench-auto [--backend cpu|cuda] [--grid main|check] [--out DIR]
+                                                    is method "auto" the fastest? every method over a grid of
+                                                    dtypes, shapes and packed sequences (check: other shapes
+                                                    than auto's rules came from); writes DIR/auto.json
 ${KERNEL_USAGE}
 `;
 
@@ -78,6 +84,16 @@ async function main(argv: string[]): Promise<number> {
         out: f.get("out"),
         precision: f.get("precision") as "exact" | "tf32" | undefined,
       });
+      return 0;
+    }
+    case "bench-auto": {
+      const f = parseFlags(rest);
+      const backend = f.get("backend") ?? "cuda";
+      if (backend !== "cpu" && backend !== "cuda") throw new UsageError(`--backend expects cpu or cuda, got "${backend}"`);
+      const grid = f.get("grid") ?? "main";
+      if (grid !== "main" && grid !== "check") throw new UsageError(`--grid expects main or check, got "${grid}"`);
+      if (grid === "check" && backend !== "cuda") throw new UsageError("--grid check is a CUDA grid: use it with --backend cuda");
+      await runAutoBench({ backend, out: f.get("out"), cases: grid === "check" ? "check" : undefined });
       return 0;
     }
     case "bench-decode":

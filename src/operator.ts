@@ -1,7 +1,7 @@
 // decayAttention(): validate → pick method and backend → one native call. All checks
 // happen here (and in validate.ts / decay.ts) before anything crosses into C++.
 import { chooseMethod } from "./auto";
-import { cudaAvailable, cudaComputeCapability, cudaUnavailableReason, defaultThreads } from "./backend";
+import { cudaAvailable, cudaComputeCapability, cudaMultiprocessors, cudaUnavailableReason, defaultThreads } from "./backend";
 import { addon, type RawBaton, type RawDeviceBuffer } from "./binding/addon";
 import { resolveDecayRates, type DecayOptions } from "./decay";
 import { allocate, allocatePoisoned, DTYPE_INDEX, type DType, type Storage } from "./dtype";
@@ -155,6 +155,7 @@ export function planCall(qIn: unknown, kIn: unknown, vIn: unknown, options: Deca
   if (methodOpt === "auto") {
     const choice = chooseMethod(shape, dtype, backend, precision, {
       computeCapability: backend === "cuda" ? cudaComputeCapability() : undefined,
+      multiprocessors: backend === "cuda" ? cudaMultiprocessors() : undefined,
       packed: cuSeqlens !== undefined,
     });
     id = cuSeqlens && !getMethod(choice.method)!.varlen.includes(backend) ? "blocked" : choice.method;

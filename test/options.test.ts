@@ -35,28 +35,58 @@ describe("auto", () => {
     expect(chooseMethod(shape, "float32", "cuda", "tf32").method).toBe("fused");
     expect(chooseMethod(shape, "float32", "cuda").reason).toMatch(/recurrence/);
   });
-  it("takes fused for exact float32 on CUDA only where its float64 tensor-core kernels run and measured faster", () => {
-    const shape = { B: 1, H: 32, N: 65536, r: 128, d: 256 };
-    const hopper = { computeCapability: "9.0" };
-    expect(chooseMethod(shape, "float32", "cuda", "exact", hopper).method).toBe("fused");
-    expect(chooseMethod(shape, "float32", "cuda", "exact", hopper).reason).toMatch(/float64/);
-    expect(chooseMethod(shape, "float32", "cuda", "exact", { computeCapability: "8.0" }).method).toBe("recurrent");
-    const packed = chooseMethod(shape, "float32", "cuda", "exact", { ...hopper, packed: true });
-    expect(packed.method).toBe("recurrent");
-    expect(packed.reason).toMatch(/not timed/);
-    expect(chooseMethod(shape, "float32", "cuda", "exact").method).toBe("recurrent");
-    // other r and d: every shape at B·H <= 32; at larger B·H only r >= 64
-    for (const [r, d] of [[32, 32], [64, 128], [17, 40], [256, 256]]) {
-      expect(chooseMethod({ ...shape, r, d }, "float32", "cuda", "exact", hopper).method).toBe("fused");
+  it("on a Hopper GPU takes the method bench-auto measured fastest (bench/h100-2026-11-26-t)", () => {
+    const hopper = { computeCapability: "9.0", multiprocessors: 132 };
+    const one = { B: 1, H: 32 }, eight = { B: 8, H: 32 };
+    const cases: Array<[string, "exact" | "tf32", object, number, number, string]> = [
+      // dtype, precision, B and H, N, r = d or [r, d] below, expected
+      ["float16", "exact", one, 65536, 128, "fused"],
+      ["float16", "exact", one, 16384, 64, "blocked"],
+      ["float16", "exact", eight, 8192, 64, "lightning"],
+      ["float16", "exact", one, 1024, 64, "lightning"],
+      ["bfloat16", "exact", one, 16384, 32, "blocked"],
+      ["float16", "exact", eight, 8192, 256, "lightning"],
+      ["float32", "tf32", one, 65536, 128, "fused"],
+      ["float32", "tf32", one, 16384, 64, "fleet"],
+      ["float32", "tf32", one, 1024, 64, "blocked"],
+      ["float32", "tf32", eight, 8192, 64, "fused"],
+      ["float32", "tf32", eight, 8192, 32, "lightning"],
+      ["float32", "exact", one, 65536, 128, "fused"],
+      ["float32", "exact", eight, 8192, 256, "fused"],
+      ["float32", "exact", one, 16384, 64, "blocked"],
+      ["float32", "exact", one, 16384, 32, "fleet"],
+      ["float32", "exact", one, 1024, 32, "blocked"],
+      ["float32", "exact", eight, 8192, 32, "fleet"],
+    ];
+    for (const [dtype, precision, bh, N, rd, want] of cases) {
+      const got = chooseMethod({ ...bh, N, r: rd, d: rd } as { B: number; H: number; N: number; r: number; d: number }, dtype as "float32", "cuda", precision, hopper);
+      expect(`${dtype} ${precision} N=${N} r=d=${rd}: ${got.method}`).toBe(`${dtype} ${precision} N=${N} r=d=${rd}: ${want}`);
+      expect(got.reason).toMatch(/Hopper.*measured: bench-auto/);
     }
-    const big = { B: 8, H: 32, N: 8192 };
-    for (const [r, d] of [[128, 128], [64, 64], [64, 128], [256, 96]]) {
-      expect(chooseMethod({ ...big, r, d }, "float32", "cuda", "exact", hopper).method).toBe("fused");
+    // mixed widths: 16-bit fused where d is a multiple of 128; exact blocked at d = 64 with few walks
+    expect(chooseMethod({ B: 1, H: 32, N: 16384, r: 64, d: 128 }, "float16", "cuda", "exact", hopper).method).toBe("fused");
+    expect(chooseMethod({ B: 1, H: 32, N: 16384, r: 128, d: 64 }, "float32", "cuda", "exact", hopper).method).toBe("blocked");
+    expect(chooseMethod({ B: 8, H: 32, N: 8192, r: 128, d: 64 }, "float32", "cuda", "exact", hopper).method).toBe("fused");
+    // packed exact float32: on the float64 tensor cores, blocked at d <= 64, else lightning
+    const packed = { ...hopper, packed: true };
+    expect(chooseMethod({ B: 1, H: 32, N: 16400, r: 64, d: 64 }, "float32", "cuda", "exact", packed).method).toBe("blocked");
+    const p128 = chooseMethod({ B: 1, H: 32, N: 16400, r: 128, d: 128 }, "float32", "cuda", "exact", packed);
+    expect(p128.method).toBe("lightning");
+    expect(p128.reason).toMatch(/packed.*float64/);
+    // the SM count decides whether lightning's 32-column walks (48 heads × 2) fill the GPU
+    const h48 = { B: 1, H: 48, N: 8192, r: 64, d: 64 };
+    expect(chooseMethod(h48, "float16", "cuda", "exact", hopper).method).toBe("blocked");
+    expect(chooseMethod(h48, "float16", "cuda", "exact", { ...hopper, multiprocessors: 100 }).method).toBe("lightning");
+    expect(chooseMethod({ B: 4, H: 16, N: 2048, r: 64, d: 64 }, "float32", "cuda", "exact", hopper).method).toBe("lightning");
+    // a decoding step: the token recurrence, whatever the dtype
+    for (const [dtype, precision] of [["bfloat16", "exact"], ["float32", "tf32"], ["float32", "exact"]] as const) {
+      const step = chooseMethod({ B: 64, H: 32, N: 1, r: 128, d: 128 }, dtype, "cuda", precision, hopper);
+      expect(step.method).toBe("recurrent");
+      expect(step.reason).toMatch(/N = 1 .*few tokens/);
     }
-    const slower = chooseMethod({ ...big, r: 32, d: 128 }, "float32", "cuda", "exact", hopper);
-    expect(slower.method).toBe("recurrent");
-    expect(slower.reason).toMatch(/measured faster/);
-    expect(chooseMethod({ ...big, r: 32, d: 32 }, "float32", "cuda", "exact", hopper).method).toBe("recurrent");
+    // other GPUs: not measured against the other methods; exact float32 keeps the recurrence
+    expect(chooseMethod({ B: 1, H: 32, N: 16384, r: 64, d: 64 }, "float16", "cuda", "exact", { computeCapability: "8.0" }).method).toBe("fused");
+    expect(chooseMethod({ B: 1, H: 32, N: 16384, r: 128, d: 128 }, "float32", "cuda", "exact", { computeCapability: "8.0" }).method).toBe("recurrent");
   });
 });
 

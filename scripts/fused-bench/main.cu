@@ -363,6 +363,9 @@ static int check(const char* path) {
       {"v3 f32tf32 2x2x1000 r128 d256 seg256 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3},
       {"v3 f32tf32 1x2x2000 r128 d384 heur st", F32, TF, 1, 2, 2000, 128, 384, {}, true, true, 0, 2e-3},
       {"v3 f32tf32 1x2x777 r128 d128 seg192 st", F32, TF, 1, 2, 777, 128, 128, {}, true, true, 192, 2e-3},
+      // the state walk in sub-segments: forced, and the automatic split of 16384-token segments
+      {"v3 f32tf32 1x2x4100 r128 d128 seg1024 ksub4 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4},
+      {"v3 f32tf32 1x2x40000 r128 d128 seg16384 st", F32, TF, 1, 2, 40000, 128, 128, {}, true, true, 16384, 2e-3},
       {"v1 f32tf32 2x3x1000 r128 d128 seg128 st", F32, TF, 2, 3, 1000, 128, 128, {}, true, true, 128, 2e-3, true},
       // version 2 in one pass (fused_v2_single_kernel): segment tails, states, several
       // d-blocks and batches, one-token last segment, and the default choice at a real shape
@@ -512,6 +515,7 @@ static void bench(const char* path) {
       {"fp32-tf32 1x65536", F32, TF, 1, 65536, 0, 1.5}, {"fp32-exact 1x65536", F32, EX, 1, 65536, 0, 3.0},
       {"fp32-tf32 8x8192", F32, TF, 8, 8192, 0, 0},  {"fp32-tf32 1x1024", F32, TF, 1, 1024, 0, 0},
       {"fp16 1x16384", F16, TF, 1, 16384, 0, 0},     {"fp16 1x4096", F16, TF, 1, 4096, 0, 0},
+      {"fp32-tf32 1x16384", F32, TF, 1, 16384, 0, 0},
       // the state walk split into sub-segments (LEET_FUSED_KSUB; version 4 picks it itself)
       {"K fp32-tf32 1x65536 ksub2", F32, TF, 1, 65536, 0, 1.5, "LEET_FUSED_KSUB=2"},
       {"K fp32-tf32 1x65536 ksub4", F32, TF, 1, 65536, 0, 1.5, "LEET_FUSED_KSUB=4"},

@@ -50,19 +50,21 @@ export interface GpuBenchRow {
 }
 
 // Random values made fast for large tensors: one block of normals, repeated. Returns the
-// device tensor and the host values of head (0, 0) for the reference sample.
-function bigRandom(shape: number[], dtype: DType, seed: number, std: number): { t: Tensor; head0: Float32Array } {
+// tensor (on the device unless `location` says "cpu") and the host values of head (0, 0)
+// for the reference sample.
+export function bigRandom(shape: number[], dtype: DType, seed: number, std: number, location: "cpu" | "cuda" = "cuda"): { t: Tensor; head0: Float32Array } {
   const n = shape.reduce((a, b) => a * b, 1);
   const block = Math.min(n, 1 << 22);
   const rng = new Random(seed);
   const src = new Float32Array(block);
   for (let i = 0; i < block; i++) src[i] = std * rng.normal();
   const enc = encodeArray(src, dtype);
-  const full = dtype === "float32" ? new Float32Array(n) : new Uint16Array(n);
+  const full = allocate(dtype, n);
   for (let off = 0; off < n; off += block) full.set((enc as Float32Array).subarray(0, Math.min(block, n - off)), off);
   const headLen = shape[2] * shape[3];
   const head0 = decodeArray(full.subarray(0, headLen) as Float32Array, dtype) as Float32Array;
-  return { t: Tensor.fromStorage(full, shape, dtype).to("cuda"), head0 };
+  const t = Tensor.fromStorage(full, shape, dtype);
+  return { t: location === "cuda" ? t.to("cuda") : t, head0 };
 }
 
 export async function runGpuBench(options: GpuBenchOptions = {}): Promise<GpuBenchRow[]> {
