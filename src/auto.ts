@@ -18,11 +18,11 @@ export interface AutoContext {
 }
 
 // The rules for a Hopper GPU (compute capability 9.x), from `leet-decoding bench-auto`: every
-// CUDA method timed on an H100 over two grids (bench/h100-2026-11-26-t: auto/auto.json, the
-// grid "main", and auto-check/auto.json, "check": other B, H, N, r, d and packings). Over
-// both, auto is within 5% of the fastest method in 58 of 60 and 67 of 75 cases (geometric
-// mean 1.004 and 1.015 times the fastest); always taking fused, as before, gave 29 of 60
-// and 45 of 75 (1.22 and 1.23 times). What the rules follow from:
+// CUDA method timed on an H100 over two grids, "main" and "check" (other B, H, N, r, d and
+// packings), bench/h100-2026-11-26-t (the timings the rules came from) and -u (these rules:
+// within 5% of the fastest method in 59 of 60 and 67 of 75 cases, a geometric mean of
+// 1.002 and 1.015 times the fastest; the rules before, fused nearly everywhere, 29 of 60
+// and 45 of 75, 1.22 and 1.23 times; docs/benchmarks.md). What the rules follow from:
 // - fused's Hopper kernels for 16-bit and TF32 inputs take r = 128 and d a multiple of 128
 //   (versions 2 and 3). Elsewhere its mma.sync kernels pad r and d to blocks of 128 (at
 //   d <= 64 half the work is padding) and loop over r blocks above 128. Its float64
