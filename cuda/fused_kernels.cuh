@@ -880,7 +880,8 @@ inline int64_t auto_ksub(int64_t ctas, int64_t L, int sms) {
 // Segment length: a multiple of the chunk, from a small cost model (docs/fused-design.md):
 // the output pass costs ~ waves * segment length, the state pass ~state_factor of that,
 // plus each staged segment's state traffic and the two extra launches. Ties go to longer
-// segments. ndvb: output CTAs per (segment, head).
+// segments. ndvb: output CTAs per (segment, head) that have value columns to write; the
+// state CTAs per (segment, head) are ndvb · nrb / state_div, rounded up.
 int64_t choose_segment(const AttnParams& p, int sms, int ndvb, int nrb, const SegModel& m = SegModel{}) {
   if (const char* env = std::getenv("LEET_FUSED_SEGMENT")) {
     const int64_t v = std::atoll(env);
@@ -893,7 +894,7 @@ int64_t choose_segment(const AttnParams& p, int sms, int ndvb, int nrb, const Se
   for (int64_t L = kC;; L *= 2) {
     const int64_t nseg = ceil_div(avg, L), segs = seqs * nseg;  // approximate for varlen
     const int64_t tilesB = segs * p.H * ndvb;
-    const int64_t tilesA = (segs - seqs) * p.H * ndvb * nrb / m.state_div;
+    const int64_t tilesA = (segs - seqs) * p.H * ceil_div((int64_t)ndvb * nrb, m.state_div);
     const int64_t k = m.ksub && nseg <= 8 ? auto_ksub(tilesA, L, sms) : 1;
     const double wavesB = (double)ceil_div(tilesB, sms);
     const double wavesA = (double)ceil_div(tilesA * k, sms) / (double)k;
@@ -1251,7 +1252,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
     }
   }
   const int64_t L = L_forced > 0 ? ceil_div(L_forced, kC) * kC
-                                 : choose_segment(p, sms, a.ndvb * Family::out_split, 1, Family::seg_model());
+                                 : choose_segment(p, sms, (int)ceil_div(p.d, kDV / Family::out_split), 1, Family::seg_model());
   a.Lseg = L;
   a.nseg_fixed = ceil_div(p.N, L);
   int64_t total_segs = p.B * a.nseg_fixed, max_nseg = a.nseg_fixed;

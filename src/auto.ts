@@ -71,24 +71,15 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
   }
   // float32 "exact": blocked, lightning and fused run the float64 tensor-core chunk bodies
   // (error ~3e-8, a third of the recurrence's); fleet is as accurate as the recurrence.
-  if (r <= 32 && d <= 64 && N >= 8192 && fewWalks) {
-    return pick("fleet", "fleet (float32 FMA, as accurate as the recurrence) is fastest on a long sequence");
-  }
-  if (small) {
-    return N >= 4096
-      ? pick("fleet", "fleet (float32 FMA, as accurate as the recurrence) is fastest on a long sequence")
-      : pick("blocked", "blocked on the float64 tensor cores is fastest on a short sequence");
+  if ((r <= 32 && d <= 64 && N >= 8192 && fewWalks) || (small && N >= 4096)) {
+    return pick("fleet", "fleet (float32 FMA, as accurate as the recurrence) is fastest at a small r on a long sequence");
   }
   if (packed) {
     return d <= 64
       ? pick("blocked", "blocked on the float64 tensor cores is fastest")
       : pick("lightning", "lightning on the float64 tensor cores is fastest");
   }
-  if (d <= 64 && fewWalks) {
-    return narrowFills
-      ? pick("lightning", "lightning's 32-column walks on the float64 tensor cores fill the GPU and are fastest")
-      : pick("blocked", "with fewer walks than SMs, blocked on the float64 tensor cores is fastest");
-  }
+  if (d <= 64 && N <= 1024 && fewWalks) return pick("blocked", "on a short sequence with few walks, blocked on the float64 tensor cores is fastest");
   return pick("fused", "fused computes in float64 on tensor cores: fastest, and more accurate than the float32 recurrence");
 }
 

@@ -1,6 +1,7 @@
 // Which backends exist on this machine, and why CUDA is not usable when it is not.
 import * as os from "node:os";
 import { addon, type RawInfo } from "./binding/addon";
+import { failWith } from "./validate";
 
 let rawInfo: RawInfo | undefined;
 
@@ -24,6 +25,11 @@ export function cudaUnavailableReason(): string {
 /** The compute capability of the device the CUDA backend runs on (device 0), if any. */
 export function cudaComputeCapability(): string | undefined {
   return nativeInfo().cuda.devices[0]?.computeCapability;
+}
+
+/** Throws the library's error for the CUDA backend asked for (`received`) where none is usable. */
+export function requireCuda(received = "cuda"): void {
+  if (!cudaAvailable()) failWith("backend", "a usable backend", `"${received}": CUDA is not available (${cudaUnavailableReason()})`);
 }
 
 /** The streaming multiprocessors of that device, if any. */

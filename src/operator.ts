@@ -1,13 +1,13 @@
 // decayAttention(): validate → pick method and backend → one native call. All checks
 // happen here (and in validate.ts / decay.ts) before anything crosses into C++.
 import { chooseMethod } from "./auto";
-import { cudaAvailable, cudaComputeCapability, cudaMultiprocessors, cudaUnavailableReason, defaultThreads } from "./backend";
+import { cudaAvailable, cudaComputeCapability, cudaMultiprocessors, defaultThreads, requireCuda } from "./backend";
 import { addon, type RawBaton, type RawDeviceBuffer } from "./binding/addon";
 import { resolveDecayRates, type DecayOptions } from "./decay";
 import { allocate, allocatePoisoned, DTYPE_INDEX, type DType, type Storage } from "./dtype";
 import { getMethod, methodIds, runRegistered, type Backend, type MethodInfo, type ProblemShape } from "./methods";
 import { Tensor } from "./tensor";
-import { ArgumentError, checkFinite, checkOneOf, checkPositiveInteger, describe, fail, failWith, formatShape } from "./validate";
+import { checkFinite, checkOneOf, checkPositiveInteger, describe, fail, failWith, formatShape } from "./validate";
 
 export type BackendOption = "auto" | Backend;
 export type Precision = "exact" | "tf32";
@@ -114,9 +114,7 @@ export function planCall(qIn: unknown, kIn: unknown, vIn: unknown, options: Deca
   checkOneOf("backend", backendOpt, ["auto", "cpu", "cuda"] as const);
   let backend: Backend;
   if (backendOpt === "cuda") {
-    if (!cudaAvailable()) {
-      throw new ArgumentError("backend", `Expected a usable backend for backend but received "cuda": CUDA is not available (${cudaUnavailableReason()})`);
-    }
+    requireCuda();
     backend = "cuda";
   } else if (backendOpt === "cpu") {
     if (q.location === "cuda") failWith("q", 'host tensors on the "cpu" backend', "a tensor on cuda (call await tensor.toHost() first)");

@@ -1,15 +1,18 @@
 // bench-auto on the CPU: every method timed per case, auto's pick and the fastest named,
-// errors against float64 beside the times, JSON written. (The CUDA grid runs in
-// scripts/gpu-check.sh bench.)
+// errors against float64 beside the times, JSON written; without a GPU the GPU benchmarks
+// say why. (The CUDA grids run in scripts/gpu-check.sh auto.)
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
-import { describe, expect, it } from "vitest";
-import { chooseMethod, methods } from "../src";
+import { afterAll, describe, expect, it } from "vitest";
+import { chooseMethod, info, methods } from "../src";
 import { runAutoBench, type AutoCase } from "../src/bench/auto";
+import { runDecodeBench } from "../src/bench/decode";
+import { runGpuBench } from "../src/bench/gpu";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "leet-bench-auto-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe("bench-auto (CPU)", () => {
   const cases: AutoCase[] = [
@@ -58,6 +61,15 @@ describe("bench-auto (CPU)", () => {
     expect(rows[0].times.find((t) => t.method === "vanilla")!.error).toBeNaN();
     expect(rows[0].times.find((t) => t.method === "recurrent")!.error).toBeLessThan(1e-5);
     expect(rows[0].ratio).toBeNaN();
+  });
+});
+
+describe.skipIf(info().backends.cuda.available)("the GPU benchmarks without a usable GPU", () => {
+  it("reject with the library's message, before touching device memory", async () => {
+    const msg = /^Expected a usable backend for backend but received "cuda": CUDA is not available \(.+\)$/;
+    await expect(runAutoBench({ backend: "cuda", quiet: true, out: path.join(tmp, "none") })).rejects.toThrow(msg);
+    await expect(runGpuBench({ out: path.join(tmp, "none") })).rejects.toThrow(msg);
+    await expect(runDecodeBench(path.join(tmp, "none"))).rejects.toThrow(msg);
   });
 });
 

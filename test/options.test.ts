@@ -53,7 +53,8 @@ describe("auto", () => {
       ["float32", "tf32", eight, 8192, 32, "lightning"],
       ["float32", "exact", one, 65536, 128, "fused"],
       ["float32", "exact", eight, 8192, 256, "fused"],
-      ["float32", "exact", one, 16384, 64, "blocked"],
+      ["float32", "exact", one, 16384, 64, "fused"],
+      ["float32", "exact", one, 1024, 64, "blocked"],
       ["float32", "exact", one, 16384, 32, "fleet"],
       ["float32", "exact", one, 1024, 32, "blocked"],
       ["float32", "exact", eight, 8192, 32, "fleet"],
@@ -63,9 +64,12 @@ describe("auto", () => {
       expect(`${dtype} ${precision} N=${N} r=d=${rd}: ${got.method}`).toBe(`${dtype} ${precision} N=${N} r=d=${rd}: ${want}`);
       expect(got.reason).toMatch(/Hopper.*measured: bench-auto/);
     }
-    // mixed widths: 16-bit fused where d is a multiple of 128; exact blocked at d = 64 with few walks
+    // mixed widths: 16-bit fused where d is a multiple of 128; exact fused at d = 64 except
+    // on short sequences with few walks (blocked), fleet at r = 32 on long ones
     expect(chooseMethod({ B: 1, H: 32, N: 16384, r: 64, d: 128 }, "float16", "cuda", "exact", hopper).method).toBe("fused");
-    expect(chooseMethod({ B: 1, H: 32, N: 16384, r: 128, d: 64 }, "float32", "cuda", "exact", hopper).method).toBe("blocked");
+    expect(chooseMethod({ B: 1, H: 32, N: 16384, r: 128, d: 64 }, "float32", "cuda", "exact", hopper).method).toBe("fused");
+    expect(chooseMethod({ B: 1, H: 32, N: 1024, r: 128, d: 64 }, "float32", "cuda", "exact", hopper).method).toBe("blocked");
+    expect(chooseMethod({ B: 2, H: 8, N: 32768, r: 32, d: 64 }, "float32", "cuda", "exact", hopper).method).toBe("fleet");
     expect(chooseMethod({ B: 8, H: 32, N: 8192, r: 128, d: 64 }, "float32", "cuda", "exact", hopper).method).toBe("fused");
     // packed exact float32: on the float64 tensor cores, blocked at d <= 64, else lightning
     const packed = { ...hopper, packed: true };
@@ -77,7 +81,7 @@ describe("auto", () => {
     const h48 = { B: 1, H: 48, N: 8192, r: 64, d: 64 };
     expect(chooseMethod(h48, "float16", "cuda", "exact", hopper).method).toBe("blocked");
     expect(chooseMethod(h48, "float16", "cuda", "exact", { ...hopper, multiprocessors: 100 }).method).toBe("lightning");
-    expect(chooseMethod({ B: 4, H: 16, N: 2048, r: 64, d: 64 }, "float32", "cuda", "exact", hopper).method).toBe("lightning");
+    expect(chooseMethod({ B: 4, H: 16, N: 2048, r: 64, d: 64 }, "float32", "cuda", "tf32", hopper).method).toBe("lightning");
     // a decoding step: the token recurrence, whatever the dtype
     for (const [dtype, precision] of [["bfloat16", "exact"], ["float32", "tf32"], ["float32", "exact"]] as const) {
       const step = chooseMethod({ B: 64, H: 32, N: 1, r: 128, d: 128 }, dtype, "cuda", precision, hopper);

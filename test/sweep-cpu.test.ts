@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { fitScaling, measureDevice, registerMethod, sweep, Tensor, unregisterMethod, validateResults, type SweepProgress } from "../src";
+import { resolveSweepOptions } from "../src/bench/sweep";
 import { haveChromium, openReport } from "./support/browser";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "leet-sweep-"));
@@ -135,6 +136,15 @@ describe("sweep", () => {
     } finally {
       unregisterMethod("ts-flaky");
     }
+  });
+
+  it("gives the chunked methods 64-token chunks on the CPU and each CUDA kernel its own", () => {
+    // (on Hopper a chunk given to blocked is its state granularity: 64 made it 2x slower)
+    const budget = { memoryBudget: 1e9 };
+    expect(resolveSweepOptions(budget, "cpu").chunk).toBe(64);
+    expect(resolveSweepOptions(budget, "cuda").chunk).toBe(0);
+    expect(resolveSweepOptions({ ...budget, chunk: 32 }, "cuda").chunk).toBe(32);
+    expect(() => resolveSweepOptions({ ...budget, chunk: 0 }, "cuda")).toThrow(/for chunk but received 0/);
   });
 
   it("rejects bad options with messages naming them", async () => {

@@ -15,6 +15,7 @@ import { getMethod, methods, type ProblemShape } from "../methods";
 import type { Backend } from "../methods/types";
 import type { Tensor } from "../tensor";
 import { timeAttention } from "../timing";
+import { requireCuda } from "../backend";
 import { bigRandom } from "./gpu";
 import { referenceSample, sampledError } from "./sample";
 
@@ -126,6 +127,7 @@ export async function runAutoBench(options: AutoBenchOptions = {}): Promise<Auto
   const backend = options.backend ?? "cuda";
   const cases = options.cases === "check" ? cudaAutoCheckCases() : options.cases ?? (backend === "cuda" ? cudaAutoCases() : cpuAutoCases());
   const slowMs = options.slowMs ?? 400;
+  if (backend === "cuda") requireCuda();
   const log = options.quiet ? () => {} : (s: string) => console.log(s);
   const rows: AutoRow[] = [];
   for (const c of cases) {
@@ -202,9 +204,14 @@ export async function runAutoBench(options: AutoBenchOptions = {}): Promise<Auto
       return !t ? "" : Number.isFinite(t.ms) ? `${format(t.ms)} (${t.error.toExponential(1)})` : "skipped";
     })]),
   ));
-  const within = rows.filter((x) => x.ratio <= 1.05).length;
-  const worst = rows.reduce((a, b) => (b.ratio > a.ratio ? b : a), rows[0]);
-  if (worst) log(`auto within 5% of the fastest in ${within} of ${rows.length} cases; the largest gap: ${caseLabel(worst)}, ${worst.auto} ×${format(worst.ratio)} of ${worst.fastest}`);
+  const rated = rows.filter((x) => Number.isFinite(x.ratio));
+  const within = rated.filter((x) => x.ratio <= 1.05).length;
+  const geomean = Math.exp(rated.reduce((a, x) => a + Math.log(x.ratio), 0) / rated.length);
+  const worst = rated.reduce((a, b) => (b.ratio > a.ratio ? b : a), rated[0]);
+  if (worst) {
+    log(`auto within 5% of the fastest in ${within} of ${rows.length} cases (geometric mean ×${geomean.toFixed(3)} of the fastest, over the ${rated.length} where auto's pick was timed); ` +
+      `the largest gap: ${caseLabel(worst)}, ${worst.auto} ×${format(worst.ratio)} of ${worst.fastest}`);
+  }
   const out = options.out ?? path.join("out", "bench-auto");
   fs.mkdirSync(out, { recursive: true });
   const file = path.join(out, "auto.json");

@@ -16,6 +16,7 @@ import { table } from "../format";
 import { info } from "../info";
 import { Tensor } from "../tensor";
 import { copyBandwidth, median, timeAttention } from "../timing";
+import { requireCuda } from "../backend";
 
 export interface DecodeBenchRow {
   what: string;
@@ -34,6 +35,7 @@ export interface DecodeBenchRow {
 export async function runDecodeBench(out = "bench"): Promise<DecodeBenchRow[]> {
   const H = 32, r = 128, d = 128;
   const decayRate = Array.from({ length: H }, (_, h) => 2 ** (-0.25 * (h + 1)));
+  requireCuda();
   const bw = await copyBandwidth("cuda", 1 << 30);
   const rows: DecodeBenchRow[] = [];
   for (const dtype of ["bfloat16", "float32"] as DType[]) {

@@ -13,6 +13,7 @@ import { getMethod, ioElements, methods, type ProblemShape } from "../methods";
 import { Random } from "../random";
 import { Tensor } from "../tensor";
 import { copyBandwidth, timeAttention } from "../timing";
+import { requireCuda } from "../backend";
 
 export interface GpuBenchOptions {
   methods?: string[];
@@ -75,6 +76,7 @@ export async function runGpuBench(options: GpuBenchOptions = {}): Promise<GpuBen
     { B: 1, N: 1024 }, { B: 1, N: 4096 }, { B: 1, N: 16384 }, { B: 1, N: 65536 }, { B: 8, N: 8192 },
   ];
   const budgetMs = options.budgetMs ?? 2000;
+  requireCuda();
   const bw = await copyBandwidth("cuda", 1 << 30);
   const dev = info().backends.cuda.devices[0];
   console.log(`GPU: ${dev?.name ?? "?"}; copy bandwidth ${(bw / 1e12).toFixed(2)} TB/s (read + write); H=${H} r=${r} d=${d}`);

@@ -4,7 +4,7 @@
 // sweep goes on; onProgress hears about every row.
 import * as os from "node:os";
 import { addon } from "../binding/addon";
-import { cudaAvailable } from "../backend";
+import { cudaAvailable, requireCuda } from "../backend";
 import { fitScaling } from "../complexity/fit";
 import { measureDevice, roofline, type DeviceProfile, type Floor } from "../complexity/roofline";
 import { bytesPerElement, decodeArray, DTYPES, type DType, type Storage } from "../dtype";
@@ -35,7 +35,10 @@ export interface SweepOptions {
   d?: number;
   /** Head dims to sweep, each setting r = d (for the fastest-method map over (N, head dim)). Default: [r, d] only. */
   headDims?: number[];
-  /** Chunk size of the chunked methods. Default 64. */
+  /**
+   * Chunk size of the chunked methods. Default 64 on the CPU; on CUDA each kernel's own
+   * (recorded as 0): a chunk given to blocked on Hopper is its state granularity.
+   */
   chunk?: number;
   /** "cpu", "cuda" or "auto" (CUDA when usable). Default "auto". */
   backend?: Backend | "auto";
@@ -127,7 +130,7 @@ export function resolveSweepOptions(options: SweepOptions, backend: Backend): Sw
     dims,
     B: int("B", 1),
     H: int("H", defaults.H),
-    chunk: int("chunk", DEFAULT_CHUNK, 4096),
+    chunk: options.chunk === undefined && backend === "cuda" ? 0 : int("chunk", DEFAULT_CHUNK, 4096),
     warmup,
     reps: int("reps", 5, 100000),
     timeBudget,
@@ -144,12 +147,13 @@ export async function sweep(options: SweepOptions = {}, callbacks: SweepCallback
   const backendOpt = options.backend ?? "auto";
   checkOneOf("backend", backendOpt, ["auto", "cpu", "cuda"] as const);
   const backend: Backend = backendOpt === "auto" ? (cudaAvailable() ? "cuda" : "cpu") : backendOpt;
-  if (backend === "cuda" && !cudaAvailable()) fail("backend", "a usable backend", backendOpt, `CUDA is not available (${info().backends.cuda.reason ?? "unknown reason"})`);
+  if (backend === "cuda") requireCuda(backendOpt);
   const config = resolveSweepOptions(options, backend);
   const { threads, ...cfg } = config;
   const device = options.device ?? (await measureDevice(backend, { threads }));
   const roof = roofline(device);
-  const { B, H, chunk } = cfg;
+  const { B, H } = cfg;
+  const chunk = cfg.chunk || undefined; // 0: each kernel's own
   const total = cfg.dtypes.length * cfg.dims.length * cfg.lengths.length * cfg.decays.length * cfg.methods.length;
   const rows: SweepRow[] = [];
   // Last measured time per method × dtype × dims: what longer lengths are extrapolated from.
@@ -171,7 +175,7 @@ export async function sweep(options: SweepOptions = {}, callbacks: SweepCallback
           for (const decay of cfg.decays) {
             for (const id of cfg.methods) {
               const m = getMethod(id)!;
-              const base = { method: id, backend, dtype, B, H, N, r, d, chunk, decay };
+              const base = { method: id, backend, dtype, B, H, N, r, d, chunk: cfg.chunk, decay };
               let floor: Floor;
               let extra: number;
               try {

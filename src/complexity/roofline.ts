@@ -4,7 +4,7 @@
 // GPUs, from cores × clock × SIMD width on the CPU, or from the caller.
 import * as fs from "node:fs";
 import * as os from "node:os";
-import { cudaAvailable } from "../backend";
+import { cudaAvailable, requireCuda } from "../backend";
 import type { DType } from "../dtype";
 import { info } from "../info";
 import type { Backend, MethodInfo, ProblemShape } from "../methods";
@@ -134,7 +134,7 @@ export async function measureDevice(backend: Backend | "auto" = "auto", options:
   let name: string;
   let peak: { peakFlops: Record<DType, number>; source: string };
   if (be === "cuda") {
-    if (!cudaAvailable()) fail("backend", "a usable backend", backend, `CUDA is not available (${inf.backends.cuda.reason ?? "unknown reason"})`);
+    requireCuda(backend);
     const dev = inf.backends.cuda.devices[0];
     name = dev.name;
     peak = gpuPeak(dev.name, dev.multiprocessors);

@@ -130,7 +130,7 @@ export function reportHTML(results: SweepResults): string {
     ["backend / device", `${h.backend}: ${h.device.name}`],
     ["bandwidth", `${si(h.device.bandwidth, "B/s")} (${h.device.bandwidthSource})`],
     ["peak", `${c.dtypes.map((t) => `${t} ${si(h.device.peakFlops[t], "FLOP/s")}`).join(", ")} (${h.device.peakSource})`],
-    ["shape", `B=${c.B} H=${c.H} ${c.dims.map((x) => `r=${x.r} d=${x.d}`).join(" | ")}, chunk ${c.chunk}`],
+    ["shape", `B=${c.B} H=${c.H} ${c.dims.map((x) => `r=${x.r} d=${x.d}`).join(" | ")}, ${c.chunk ? `chunk ${c.chunk}` : "each kernel's chunk"}`],
     ["sweep", `methods ${c.methods.join(", ")}; N ${c.lengths.join(", ")}; γ ${c.decays.map(formatDecay).join(", ")}; ${c.dtypes.join(", ")}`],
     ["timing", `${c.warmup} warm-up + ${c.reps} timed runs (median), time budget ${c.timeBudget} s per configuration`],
     ["runtime", h.runtime],
