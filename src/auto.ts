@@ -19,9 +19,9 @@ export interface AutoContext {
 
 // The rules for a Hopper GPU (compute capability 9.x), from `leet-decoding bench-auto`: every
 // CUDA method timed on an H100 over two grids, "main" and "check" (other B, H, N, r, d and
-// packings), bench/h100-2026-11-26-t (the timings the rules came from) and -u (these rules:
-// within 5% of the fastest method in 59 of 60 and 67 of 75 cases, a geometric mean of
-// 1.002 and 1.015 times the fastest; the rules before, fused nearly everywhere, 29 of 60
+// packings), bench/h100-2026-11-26-t and -x (the timings the rules came from) and -y (these
+// rules: within 5% of the fastest method in 58 of 60 and 67 of 75 cases, a geometric mean
+// of 1.006 and 1.015 times the fastest; the rules before, fused nearly everywhere, 29 of 60
 // and 45 of 75, 1.22 and 1.23 times; docs/benchmarks.md). What the rules follow from:
 // - fused's Hopper kernels for 16-bit and TF32 inputs take r = 128 and d a multiple of 128
 //   (versions 2 and 3). Elsewhere its mma.sync kernels pad r and d to blocks of 128 (at

@@ -35,7 +35,7 @@ describe("auto", () => {
     expect(chooseMethod(shape, "float32", "cuda", "tf32").method).toBe("fused");
     expect(chooseMethod(shape, "float32", "cuda").reason).toMatch(/recurrence/);
   });
-  it("on a Hopper GPU takes the method bench-auto measured fastest (bench/h100-2026-11-26-t and -u)", () => {
+  it("on a Hopper GPU takes the method bench-auto measured fastest (bench/h100-2026-11-26-t, -x and -y)", () => {
     const hopper = { computeCapability: "9.0", multiprocessors: 132 };
     const one = { B: 1, H: 32 }, eight = { B: 8, H: 32 };
     const cases: Array<[string, "exact" | "tf32", object, number, number, string]> = [
