@@ -910,6 +910,25 @@ int64_t choose_segment(const AttnParams& p, int sms, int ndvb, int nrb, const Se
   return bestL;
 }
 
+// Segments of length L: in all, and the most in one sequence (packed sequences: each
+// sequence's own count; fixed length: B · ceil(N / L)).
+struct SegCount {
+  int64_t total, max;
+};
+inline SegCount count_segments(const AttnParams& p, int64_t L) {
+  if (!p.cu_seqlens) {
+    const int64_t n = ceil_div(p.N, L);
+    return {p.B * n, n};
+  }
+  SegCount c{0, 0};
+  for (int64_t q = 0; q < num_sequences(p); ++q) {
+    const int64_t n = ceil_div(p.cu_seqlens[q + 1] - p.cu_seqlens[q], L);
+    c.total += n;
+    c.max = std::max(c.max, n);
+  }
+  return c;
+}
+
 template <class P>
 void run(const AttnParams& p, const LaunchContext& ctx) {
   using T = typename P::T;
@@ -927,20 +946,11 @@ void run(const AttnParams& p, const LaunchContext& ctx) {
   a.Lseg = L;
   const int64_t seqs = num_sequences(p);
   a.num_seqs = seqs;
-  int64_t total_segs = 0, max_nseg = 0;
-  if (p.cu_seqlens) {
-    for (int64_t q = 0; q < seqs; ++q) {
-      const int64_t n = ceil_div(p.cu_seqlens[q + 1] - p.cu_seqlens[q], L);
-      total_segs += n;
-      max_nseg = std::max(max_nseg, n);
-    }
-    a.cu = ctx.cu_seqlens;
-  } else {
-    a.nseg_fixed = ceil_div(p.N, L);
-    total_segs = p.B * a.nseg_fixed;
-    max_nseg = a.nseg_fixed;
-  }
-  const bool staged = max_nseg > 1;
+  const SegCount segs = count_segments(p, L);
+  const int64_t total_segs = segs.total;
+  if (p.cu_seqlens) a.cu = ctx.cu_seqlens;
+  else a.nseg_fixed = segs.max;
+  const bool staged = segs.max > 1;
   auto al = [](size_t x) { return (x + 255) & ~(size_t)255; };
   const size_t b_base = p.cu_seqlens ? al((size_t)(seqs + 1) * 8) : 0;
   const size_t b_states = staged ? al((size_t)total_segs * p.H * a.nrb * a.ndvb * kTile * 4) : 0;
@@ -1135,7 +1145,6 @@ inline bool v4_eligible(const AttnParams& p) {
   return hopper_code_loaded<V4Family>();
 }
 
-
 // Float32 "exact" on the 3xTF32 wgmma kernels (LEET_FUSED_V3X=0: version 1's mma.sync ones).
 inline bool v3x_eligible(const AttnParams& p) {
   if (p.dtype != DType::F32 || p.precision != Precision::Exact || !wgmma_shape_ok(p)) return false;
@@ -1255,17 +1264,10 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
                                  : choose_segment(p, sms, (int)ceil_div(p.d, kDV / Family::out_split), 1, Family::seg_model());
   a.Lseg = L;
   a.nseg_fixed = ceil_div(p.N, L);
-  int64_t total_segs = p.B * a.nseg_fixed, max_nseg = a.nseg_fixed;
-  if (p.cu_seqlens) {  // segments per sequence; the device table comes with the scratch below
-    total_segs = max_nseg = 0;
-    for (int64_t q = 0; q < seqs; ++q) {
-      const int64_t n = ceil_div(p.cu_seqlens[q + 1] - p.cu_seqlens[q], L);
-      total_segs += n;
-      max_nseg = std::max(max_nseg, n);
-    }
-    a.cu = ctx.cu_seqlens;
-  }
-  const bool staged = max_nseg > 1;
+  const SegCount segs = count_segments(p, L);  // packed: the device table comes with the scratch below
+  const int64_t total_segs = segs.total;
+  if (p.cu_seqlens) a.cu = ctx.cu_seqlens;
+  const bool staged = segs.max > 1;
   // scratch: the segment table (packed sequences), then the staged states
   const size_t b_base = p.cu_seqlens ? ((size_t)(seqs + 1) * 8 + 255) & ~(size_t)255 : 0;
   auto scratch = [&](size_t state_bytes) {

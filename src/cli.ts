@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // The leet-decoding command line. Commands: bench (the README's main job: a sweep, its
 // table and HTML report), report, check, info, compare, bench-cpu, bench-gpu, bench-decode,
-// bench-auto. Bad
-// arguments print the usage and exit with code 2.
+// bench-auto. Bad arguments print the usage and exit with code 2.
 import { compareMethods } from "./compare";
 import { table } from "./format";
 import { benchCommand, checkCommand, infoCommand, reportCommand, UsageError } from "./bench/commands";
