@@ -5,7 +5,10 @@
 
 namespace leet::cuda {
 
-void launch_fused(const AttnParams& p, const LaunchContext& ctx) { fused_detail::run_fused(p, ctx); }
+void launch_fused(const AttnParams& p, const LaunchContext& ctx) {
+  if (launch_short_sequences(p, ctx)) return;
+  fused_detail::run_fused(p, ctx);
+}
 
 bool launch_wgmma_schedule(const AttnParams& p, const LaunchContext& ctx, int64_t seg_len) {
   return fused_detail::run_schedule(p, ctx, seg_len);

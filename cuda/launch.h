@@ -41,5 +41,9 @@ void launch_fused(const AttnParams& p, const LaunchContext& ctx);
 // 16-byte aligned, or LEET_CUDA_WGMMA=0. Float32 at Precision::Exact runs the 3xTF32
 // kernels (version 3x) unless LEET_FUSED_V3X=0.
 bool launch_wgmma_schedule(const AttnParams& p, const LaunchContext& ctx, int64_t seg_len);
+// Packed sequences of at most one chunk (64 tokens) each, no state in or out: each is one
+// chunk of blocked, lightning and fused, computed several sequences to a CTA
+// (cuda/short_seqs.cu). Returns false, having launched nothing, for other calls.
+bool launch_short_sequences(const AttnParams& p, const LaunchContext& ctx);
 
 }  // namespace leet::cuda

@@ -598,6 +598,7 @@ void walk_chunks(const AttnParams& p, const LaunchContext& ctx, const WalkArgs& 
 }
 
 void launch_lightning(const AttnParams& p, const LaunchContext& ctx) {
+  if (launch_short_sequences(p, ctx)) return;
   // Hopper: one walk per (sequence, head, 128 value columns) on the wgmma chunk body
   // (launch_wgmma_schedule with one segment per sequence)
   if (launch_wgmma_schedule(p, ctx, p.N)) return;

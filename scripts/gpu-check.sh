@@ -7,7 +7,7 @@
 #   and, for the harness step, link scripts/gpu-harness/{main.cpp,floor.cu} with
 #   build/CMakeFiles/leet_decoding.dir/cuda/*.cu.o (nvcc, the same three gencodes,
 #   -Xcompiler -static-libstdc++) and xz it to .gpu/harness.xz.
-# Device run, carry [".gpu", "dist"]:  bash scripts/gpu-check.sh [harness|tests|bench|auto|all]
+# Device run, carry [".gpu", "dist"]:  bash scripts/gpu-check.sh [harness|tests|bench|auto|varlen|sanitize|all]
 set -uo pipefail
 what=${1:-all}
 # The addon travels compressed in .gpu/ (see below) to keep the carried tree small.
@@ -46,4 +46,15 @@ if [ "$what" = auto ] || [ "$what" = all ]; then
   # packed sequences (main: the grid src/auto.ts's Hopper rules came from; check: others)
   timeout 400 bash .gpu/run node dist/cli.js bench-auto --out "$OUT/auto" 2>&1 | tee "$OUT/auto.log" | grep -E "^auto within"
   timeout 400 bash .gpu/run node dist/cli.js bench-auto --grid check --out "$OUT/auto-check" 2>&1 | tee "$OUT/auto-check.log" | grep -E "^auto within"
+fi
+# (its own step too, ~3 minutes: auto's picks for many packed sequences)
+if [ "$what" = varlen ] || [ "$what" = all ]; then
+  timeout 400 bash .gpu/run node dist/cli.js bench-auto --grid varlen --out "$OUT/auto-varlen" 2>&1 | tee "$OUT/auto-varlen.log" | grep -E "^auto within"
+fi
+# compute-sanitizer memcheck and racecheck on the packed short-sequence kernel
+if [ "$what" = sanitize ] || [ "$what" = all ]; then
+  for tool in memcheck racecheck; do
+    timeout 150 compute-sanitizer --tool $tool --target-processes all bash .gpu/run node scripts/short-seqs-sanitize.js 2>&1 \
+      | tee "$OUT/sanitize-$tool.log" | grep -E "ERROR SUMMARY|RACECHECK SUMMARY|Error|relative error" | tail -16
+  done
 fi

@@ -13,6 +13,11 @@ export interface AutoContext {
   computeCapability?: string;
   /** Packed sequences (cuSeqlens). */
   packed?: boolean;
+  /** With packed sequences: how many, and the longest's length. */
+  sequences?: number;
+  longestSequence?: number;
+  /** A state goes in (initialState) or comes out (returnState). */
+  states?: boolean;
   /** The device's streaming multiprocessors (default 132, an H100 or H200). */
   multiprocessors?: number;
 }
@@ -36,10 +41,10 @@ export interface AutoContext {
 //   r, d <= 64 on long sequences with few walks.
 // - recurrent: a call of a few tokens (a decoding step) has no chunk to fill.
 
-function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "tf32", packed: boolean, sms: number): AutoChoice {
+function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "tf32", packed: boolean, sms: number, sequences: number): AutoChoice {
   const { r, d, N } = shape;
   const walks = shape.B * shape.H;
-  const at = `r = ${r}, d = ${d}, B·H = ${walks}, N = ${N}${packed ? " packed" : ""} on a Hopper GPU`;
+  const at = `r = ${r}, d = ${d}, ${packed ? `${sequences} packed sequences (${Math.round(N / sequences)} tokens on average), H = ${shape.H}` : `B·H = ${walks}`}, N = ${N} on a Hopper GPU`;
   const pick = (method: string, why: string): AutoChoice => ({ method, reason: `at ${at}, ${why} (measured: bench-auto)` });
   const wgmmaShape = r === 128 && d % 128 === 0;
   const small = r <= 32 && d <= 32;
@@ -47,6 +52,16 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
   // lightning's 32-column CTAs (one walk per sequence and head) fill at least 90% of the SMs
   const narrowFills = walks * Math.ceil(d / 32) >= 0.9 * sms;
   if (N <= 32) return pick("recurrent", "a few tokens per sequence: the token recurrence has no chunk to fill");
+  // Many packed sequences (bench-auto --grid varlen; sequences of at most 64 tokens without
+  // a state take the rule in chooseMethod): lightning walks each sequence once.
+  const mean = N / sequences;
+  if (packed && mean <= 16) return pick("recurrent", "packed sequences of a few tokens each: the token recurrence has no chunk to fill");
+  if (packed && mean < 2048 && !(dtype !== "float32" && r <= 32 && d <= 32)) {
+    const wide = r > 64 || d > 64;
+    if (precision === "tf32" && dtype === "float32" && wide) return pick("fused", "fused on TF32 tensor cores is fastest");
+    if (dtype !== "float32" && wgmmaShape && mean >= 512) return pick("fused", "fused's warpgroup-MMA kernels read every input once");
+    return pick("lightning", "lightning walks each packed sequence once, and the many walks fill the GPU");
+  }
   if (dtype === "float16" || dtype === "bfloat16") {
     if (wgmmaShape) return pick("fused", "fused's warpgroup-MMA kernels read every input once");
     if (small) return pick("blocked", "blocked's chunk-parallel schedule is fastest for a small state");
@@ -105,8 +120,19 @@ export function chooseMethod(
 ): AutoChoice {
   if (backend === "cuda") {
     const exactFloat32 = dtype === "float32" && (precision ?? "exact") === "exact";
+    const seqs = context.packed ? context.sequences ?? 1 : shape.B;
+    // cuda/short_seqs.cu: packed sequences of at most 64 tokens (16-bit: 48 on average)
+    // without a state are single chunks, computed several to a CTA by blocked, lightning
+    // and fused alike
+    const short = (context.longestSequence ?? shape.N) <= 64 && (dtype === "float32" || shape.N <= 48 * seqs);
+    if (context.packed && !context.states && shape.N > 32 && short) {
+      return {
+        method: "fused",
+        reason: `on CUDA, ${seqs} packed sequences of at most 64 tokens and no state: each is one chunk, and blocked, lightning and fused compute them several to a CTA (measured: bench-auto --grid varlen)`,
+      };
+    }
     if ((context.computeCapability ?? "").startsWith("9.")) {
-      return hopperChoice(shape, dtype, exactFloat32 ? "exact" : "tf32", context.packed ?? false, context.multiprocessors ?? 132);
+      return hopperChoice(shape, dtype, exactFloat32 ? "exact" : "tf32", context.packed ?? false, context.multiprocessors ?? 132, seqs);
     }
     if (exactFloat32) {
       return { method: "recurrent", reason: "on CUDA with exact float32 on a GPU other than Hopper, the FMA recurrence is more accurate than fused's 3xTF32 path" };

@@ -28,10 +28,11 @@ commands:
   bench-gpu [--methods a,b] [--dtypes x,y] [--out DIR] [--precision exact|tf32]
                                                     GPU: every method at H=32 r=d=128, ms, ×floor, GB/s
   bench-decode [--out DIR]                          GPU: one decode step (B=1, 64) and prefill with state
-  bench-auto [--backend cpu|cuda] [--grid main|check] [--out DIR]
+  bench-auto [--backend cpu|cuda] [--grid main|check|varlen] [--out DIR]
                                                     is method "auto" the fastest? every method over a grid of
                                                     dtypes, shapes and packed sequences (check: other shapes
-                                                    than auto's rules came from); writes DIR/auto.json
+                                                    than auto's rules came from; varlen: many packed
+                                                    sequences); writes DIR/auto.json
 ${KERNEL_USAGE}
 `;
 
@@ -90,9 +91,9 @@ async function main(argv: string[]): Promise<number> {
       const backend = f.get("backend") ?? "cuda";
       if (backend !== "cpu" && backend !== "cuda") throw new UsageError(`--backend expects cpu or cuda, got "${backend}"`);
       const grid = f.get("grid") ?? "main";
-      if (grid !== "main" && grid !== "check") throw new UsageError(`--grid expects main or check, got "${grid}"`);
-      if (grid === "check" && backend !== "cuda") throw new UsageError("--grid check is a CUDA grid: use it with --backend cuda");
-      await runAutoBench({ backend, out: f.get("out"), cases: grid === "check" ? "check" : undefined });
+      if (grid !== "main" && grid !== "check" && grid !== "varlen") throw new UsageError(`--grid expects main, check or varlen, got "${grid}"`);
+      if (grid !== "main" && backend !== "cuda") throw new UsageError(`--grid ${grid} is a CUDA grid: use it with --backend cuda`);
+      await runAutoBench({ backend, out: f.get("out"), cases: grid === "main" ? undefined : grid });
       return 0;
     }
     case "bench-decode":

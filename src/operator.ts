@@ -155,6 +155,9 @@ export function planCall(qIn: unknown, kIn: unknown, vIn: unknown, options: Deca
       computeCapability: backend === "cuda" ? cudaComputeCapability() : undefined,
       multiprocessors: backend === "cuda" ? cudaMultiprocessors() : undefined,
       packed: cuSeqlens !== undefined,
+      sequences: numStates,
+      longestSequence: cuSeqlens ? cuSeqlens.reduce((m, e, i) => (i > 0 && e - cuSeqlens![i - 1] > m ? e - cuSeqlens![i - 1] : m), 0) : N,
+      states: options.initialState !== undefined || returnState,
     });
     id = cuSeqlens && !getMethod(choice.method)!.varlen.includes(backend) ? "blocked" : choice.method;
     autoReason = choice.reason;

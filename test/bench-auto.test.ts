@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { chooseMethod, info, methods } from "../src";
-import { runAutoBench, type AutoCase } from "../src/bench/auto";
+import { cudaAutoVarlenCases, runAutoBench, type AutoCase } from "../src/bench/auto";
 import { runDecodeBench } from "../src/bench/decode";
 import { runGpuBench } from "../src/bench/gpu";
 
@@ -64,6 +64,23 @@ describe("bench-auto (CPU)", () => {
   });
 });
 
+describe("the varlen grid", () => {
+  it("packs many sequences of at least one token, the same on every call", () => {
+    const cases = cudaAutoVarlenCases();
+    expect(cases.length).toBe(42);
+    for (const c of cases) {
+      expect(c.B).toBe(1);
+      expect(c.packed!.reduce((a, b) => a + b, 0)).toBe(c.N);
+      expect(Math.min(...c.packed!)).toBeGreaterThanOrEqual(1);
+      expect(c.packed!.length).toBeGreaterThanOrEqual(40);
+    }
+    expect(cudaAutoVarlenCases()).toEqual(cases);
+    // the random packs are not constant
+    expect(new Set(cases[6].packed).size).toBeGreaterThan(50);
+    expect(new Set(cases[8].packed).size).toBeGreaterThan(50);
+  });
+});
+
 describe.skipIf(info().backends.cuda.available)("the GPU benchmarks without a usable GPU", () => {
   it("reject with the library's message, before touching device memory", async () => {
     const msg = /^Expected a usable backend for backend but received "cuda": CUDA is not available \(.+\)$/;
@@ -81,7 +98,8 @@ describe.skipIf(!distFresh)("leet-decoding bench-auto", () => {
   const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 120_000 });
   it("rejects a bad grid or backend with the usage", () => {
     const bad: Array<[string[], RegExp]> = [
-      [["bench-auto", "--grid", "nope"], /--grid expects main or check, got "nope"/],
+      [["bench-auto", "--grid", "nope"], /--grid expects main, check or varlen, got "nope"/],
+      [["bench-auto", "--backend", "cpu", "--grid", "varlen"], /--grid varlen is a CUDA grid/],
       [["bench-auto", "--backend", "cpu", "--grid", "check"], /--grid check is a CUDA grid/],
       [["bench-auto", "--backend", "tpu"], /--backend expects cpu or cuda, got "tpu"/],
     ];

@@ -135,6 +135,86 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
     await check("lightning", "float32", 1, 40, 100, 128);
     await check("lightning", "float16", 1, 40, 100, 128);
   });
+  // Many packed sequences, mostly shorter than a chunk (a server's prefill batch): each
+  // sequence's chunks, segments and state are its own, and one long sequence sits among them.
+  const lens: number[] = [];
+  for (let i = 0, x = 5; i < 300; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    lens.push(i === 150 ? 700 : 1 + (x % 40));
+  }
+  const cu = lens.reduce((acc, n) => [...acc, acc[acc.length - 1] + n], [0]);
+  for (const method of ["recurrent", "fleet", "blocked", "lightning", "fused"] as const) {
+    for (const [r, d] of [[128, 128], [64, 64]]) {
+      it(`${method}: 300 packed sequences of 1 to 40 tokens and one of 700 (N=${cu[300]}), r=${r} d=${d}, float16, float32 tf32 and exact, states in and out`, async () => {
+        const [H, N] = [2, cu[300]];
+        const s0 = Tensor.randn([lens.length, H, r, d], { seed: 74 });
+        for (const [dtype, precision] of [["float16", undefined], ["float32", "tf32"], ["float32", "exact"]] as const) {
+          const q = Tensor.randn([1, H, N, r], { dtype, seed: 71 });
+          const k = Tensor.randn([1, H, N, r], { dtype, seed: 72, std: 1 / Math.sqrt(r) });
+          const v = Tensor.randn([1, H, N, d], { dtype, seed: 73 });
+          const opts = { decay: [0.97, 0.3], initialState: s0, scale: 0.5, cuSeqlens: cu, returnState: true as const, backend: "cuda" as const };
+          const ref = referenceAttention(q, k, v, opts);
+          const errors = async (m: string) => {
+            const res = await decayAttention(q, k, v, { ...opts, method: m, precision });
+            const e = [
+              relativeError((await res.output.toHost()).toArray(), ref.output),
+              relativeError((await res.state.toHost()).toArray(), ref.state),
+            ];
+            res.output.dispose();
+            res.state.dispose();
+            return e;
+          };
+          const exact = precision === "exact";
+          const bound = BOUND[exact ? "float32 exact" : dtype];
+          const [out, state] = await errors(method);
+          const what = `${dtype}${precision ? ` ${precision}` : ""}`;
+          expect(out, `${what} output error ${out}`).toBeLessThanOrEqual(bound.out);
+          expect(state, `${what} state error ${state}`).toBeLessThanOrEqual(bound.state);
+          if (exact && hopper && method !== "recurrent") {
+            const [recOut, recState] = await errors("recurrent");
+            expect(out, `output error ${out} against the float32 recurrence's ${recOut}`).toBeLessThanOrEqual(2 * recOut);
+            expect(state, `state error ${state} against the float32 recurrence's ${recState}`).toBeLessThanOrEqual(2 * recState);
+          }
+        }
+      });
+    }
+  }
+  // Packed sequences of at most 64 tokens (about 25 on average) and no state in or out: each
+  // is one chunk of blocked, lightning and fused, computed several to a CTA
+  // (cuda/short_seqs.cu), including sequences of exactly 64 tokens, of 1, r and d not
+  // multiples of 4, and r = d = 256.
+  const short: number[] = [];
+  for (let i = 0, x = 9; i < 400; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    short.push(i % 50 === 7 ? 64 : 1 + (x % 48));
+  }
+  const shortCu = short.reduce((acc, n) => [...acc, acc[acc.length - 1] + n], [0]);
+  for (const [r, d] of [[128, 128], [64, 64], [17, 33], [256, 256]]) {
+    it(`blocked, lightning and fused: 400 packed sequences of 1 to 48 tokens and 8 of 64 (N=${shortCu[400]}), no state, r=${r} d=${d}, 16-bit and float32`, async () => {
+      const [H, N] = [3, shortCu[400]];
+      for (const [dtype, precision] of [["float16", undefined], ["bfloat16", undefined], ["float32", "tf32"], ["float32", "exact"]] as const) {
+        const q = Tensor.randn([1, H, N, r], { dtype, seed: 81 + r });
+        const k = Tensor.randn([1, H, N, r], { dtype, seed: 82 + r, std: 1 / Math.sqrt(r) });
+        const v = Tensor.randn([1, H, N, d], { dtype, seed: 83 + r });
+        const opts = { decay: [0.97, 0.3, 0.9995], scale: 0.5, cuSeqlens: shortCu, backend: "cuda" as const };
+        const ref = referenceAttention(q, k, v, opts).output;
+        const error = async (m: string) => {
+          const out = await decayAttention(q, k, v, { ...opts, method: m, precision });
+          const e = relativeError((await out.toHost()).toArray(), ref);
+          out.dispose();
+          return e;
+        };
+        const exact = precision === "exact";
+        const rec = exact && hopper ? await error("recurrent") : NaN;
+        for (const method of ["blocked", "lightning", "fused"]) {
+          const err = await error(method);
+          const what = `${method} ${dtype}${precision ? ` ${precision}` : ""}`;
+          expect(err, `${what}: output error ${err}`).toBeLessThanOrEqual(BOUND[exact ? "float32 exact" : dtype].out);
+          if (exact && hopper) expect(err, `${what}: output error ${err} against the float32 recurrence's ${rec}`).toBeLessThanOrEqual(2 * rec);
+        }
+      }
+    });
+  }
   for (const chunk of [64, 192, 4096]) {
     it(`blocked float16 and float32 (tf32) with chunk ${chunk}: N=1000, chunk states chained by the scan`, async () => {
       await check("blocked", "float16", 1, 2, 1000, 128, chunk);

@@ -14,7 +14,7 @@ nvidia-smi --query-gpu=name,memory.total,clocks.sm,clocks.mem,driver_version --f
 if [ "$PREBUILT_RC" -ne 2 ] || [ -n "${FUSED_REBUILD:-}" ]; then
   echo "building $BIN"
   mkdir -p .gpu
-  "$NVCC" $ARCH -std=c++17 -O3 -Xptxas -v -o "$BIN" scripts/fused-bench/main.cu cuda/fused.cu 2>&1 \
+  "$NVCC" $ARCH -std=c++17 -O3 -Xptxas -v -o "$BIN" scripts/fused-bench/main.cu cuda/fused.cu cuda/short_seqs.cu 2>&1 \
     | grep -E "error|registers|spill" | tee "$OUT/build.txt"
 fi
 "$BIN" check "$OUT/check.json" 2>&1 | tee "$OUT/check.txt"

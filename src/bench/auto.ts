@@ -51,8 +51,8 @@ export interface AutoRow extends AutoCase {
 
 export interface AutoBenchOptions {
   backend?: Backend;
-  /** Default: cudaAutoCases or cpuAutoCases; "check": cudaAutoCheckCases (CUDA only). */
-  cases?: AutoCase[] | "check";
+  /** Default: cudaAutoCases or cpuAutoCases; "check" and "varlen": cudaAutoCheckCases and cudaAutoVarlenCases (CUDA only). */
+  cases?: AutoCase[] | "check" | "varlen";
   /** A method is timed only when one untimed call took at most this, ms. Default 400. */
   slowMs?: number;
   reps?: number;
@@ -98,6 +98,43 @@ export function cudaAutoCheckCases(): AutoCase[] {
   return cases;
 }
 
+// Deterministic sequence lengths in [lo, hi] (a small LCG: the grid is the same on every run).
+function lengths(count: number, lo: number, hi: number, seed: number): number[] {
+  let x = seed >>> 0;
+  return Array.from({ length: count }, () => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return lo + (x % (hi - lo + 1));
+  });
+}
+
+/**
+ * Packed batches of many sequences (cuSeqlens), as a server's prefill batches are: where
+ * the total N says little about the work, since every sequence has its own chunks and
+ * state. Fixed lengths of 4, 16 and 64 tokens, random lengths up to 64, up to 256 and from
+ * 256 to 1024, and a few long sequences among many short ones.
+ */
+export function cudaAutoVarlenCases(): AutoCase[] {
+  const packs: number[][] = [
+    Array(4096).fill(4),
+    Array(1024).fill(16),
+    Array(256).fill(64),
+    lengths(512, 1, 64, 5),
+    lengths(200, 1, 256, 7),
+    lengths(40, 256, 1024, 11),
+    [...Array(4).fill(4096), ...lengths(500, 1, 32, 13)],
+  ];
+  const cases: AutoCase[] = [];
+  const kinds: Array<[DType, "exact" | "tf32"]> = [["float16", "exact"], ["float32", "tf32"], ["float32", "exact"]];
+  for (const [dtype, precision] of kinds) {
+    for (const packed of packs) {
+      for (const [r, d] of [[128, 128], [64, 64]]) {
+        cases.push({ dtype, precision, B: 1, H: 32, N: packed.reduce((a, b) => a + b, 0), r, d, packed });
+      }
+    }
+  }
+  return cases;
+}
+
 /** A small CPU grid (seconds on two cores). */
 export function cpuAutoCases(): AutoCase[] {
   return [
@@ -125,7 +162,11 @@ function leading(out: Tensor, n: number): ArrayLike<number> {
 
 export async function runAutoBench(options: AutoBenchOptions = {}): Promise<AutoRow[]> {
   const backend = options.backend ?? "cuda";
-  const cases = options.cases === "check" ? cudaAutoCheckCases() : options.cases ?? (backend === "cuda" ? cudaAutoCases() : cpuAutoCases());
+  const cases = options.cases === "check"
+    ? cudaAutoCheckCases()
+    : options.cases === "varlen"
+      ? cudaAutoVarlenCases()
+      : options.cases ?? (backend === "cuda" ? cudaAutoCases() : cpuAutoCases());
   const slowMs = options.slowMs ?? 400;
   if (backend === "cuda") requireCuda();
   const log = options.quiet ? () => {} : (s: string) => console.log(s);
