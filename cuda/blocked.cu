@@ -103,7 +103,8 @@ int64_t wgmma_chunk(const AttnParams& p, const LaunchContext& ctx) {
 }
 
 void launch_blocked(const AttnParams& p, const LaunchContext& ctx) {
-  if (launch_short_sequences(p, ctx)) return;
+  // (with long sequences too, blocked keeps its own kernels: its scan runs per sequence)
+  if (launch_short_sequences(p, ctx, false) == ShortDone::All) return;
   // Hopper: the same three passes on the wgmma chunk body (cuda/fused_v2.cuh, v3)
   if (launch_wgmma_schedule(p, ctx, wgmma_chunk(p, ctx))) return;
   int64_t seg = p.chunk > 0 ? round_up(p.chunk, 64) : 256;

@@ -363,14 +363,16 @@ inline SegSpec analytic_segments(const AttnParams& p, int64_t seg_len, int64_t s
   return s;
 }
 // Packed sequences cut into pieces of at most seg_len (host table; seq_first gets
-// num_seqs+1 entries: the first segment index of each sequence).
+// num_seqs+1 entries: the first segment index of each sequence). Sequences of at most
+// skip_upto tokens (already computed: LaunchContext::skip_upto) get no segment.
 inline std::vector<SegInfo> varlen_segments(const AttnParams& p, int64_t seg_len,
-                                            std::vector<int64_t>* seq_first) {
+                                            std::vector<int64_t>* seq_first, int64_t skip_upto = 0) {
   std::vector<SegInfo> t;
   if (seq_first) seq_first->clear();
   for (int64_t s = 0; s < p.num_seqs; ++s) {
     if (seq_first) seq_first->push_back((int64_t)t.size());
     const int64_t a = p.cu_seqlens[s], e = p.cu_seqlens[s + 1];
+    if (e - a <= skip_upto) continue;
     for (int64_t t0 = a; t0 < e; t0 += seg_len) t.push_back({t0, (e - t0) < seg_len ? e - t0 : seg_len, 0});
     if (a == e) t.push_back({a, 0, 0});  // empty sequence keeps one (empty) segment
   }

@@ -6,8 +6,11 @@
 namespace leet::cuda {
 
 void launch_fused(const AttnParams& p, const LaunchContext& ctx) {
-  if (launch_short_sequences(p, ctx)) return;
-  fused_detail::run_fused(p, ctx);
+  const ShortDone shorts = launch_short_sequences(p, ctx, true);
+  if (shorts == ShortDone::All) return;
+  LaunchContext rest = ctx;
+  if (shorts == ShortDone::Some) rest.skip_upto = kShortMax;
+  fused_detail::run_fused(p, rest);
 }
 
 bool launch_wgmma_schedule(const AttnParams& p, const LaunchContext& ctx, int64_t seg_len) {

@@ -822,12 +822,14 @@ __global__ void __launch_bounds__(256) fused_scan_kernel(const Args a) {
   }
 }
 
-__global__ void fused_seg_base_kernel(const int64_t* cu, int64_t n, int64_t L, int64_t* base) {
+// Sequences of at most skip tokens (LaunchContext::skip_upto) get no segment.
+__global__ void fused_seg_base_kernel(const int64_t* cu, int64_t n, int64_t L, int64_t skip, int64_t* base) {
   if (threadIdx.x == 0 && blockIdx.x == 0) {
     int64_t acc = 0;
     base[0] = 0;
     for (int64_t q = 0; q < n; ++q) {
-      acc += (cu[q + 1] - cu[q] + L - 1) / L;
+      const int64_t len = cu[q + 1] - cu[q];
+      acc += len <= skip ? 0 : (len + L - 1) / L;
       base[q + 1] = acc;
     }
   }
@@ -911,18 +913,20 @@ int64_t choose_segment(const AttnParams& p, int sms, int ndvb, int nrb, const Se
 }
 
 // Segments of length L: in all, and the most in one sequence (packed sequences: each
-// sequence's own count; fixed length: B · ceil(N / L)).
+// sequence's own count, none for those of at most `skip` tokens; fixed length:
+// B · ceil(N / L)).
 struct SegCount {
   int64_t total, max;
 };
-inline SegCount count_segments(const AttnParams& p, int64_t L) {
+inline SegCount count_segments(const AttnParams& p, int64_t L, int64_t skip) {
   if (!p.cu_seqlens) {
     const int64_t n = ceil_div(p.N, L);
     return {p.B * n, n};
   }
   SegCount c{0, 0};
   for (int64_t q = 0; q < num_sequences(p); ++q) {
-    const int64_t n = ceil_div(p.cu_seqlens[q + 1] - p.cu_seqlens[q], L);
+    const int64_t len = p.cu_seqlens[q + 1] - p.cu_seqlens[q];
+    const int64_t n = len <= skip ? 0 : ceil_div(len, L);
     c.total += n;
     c.max = std::max(c.max, n);
   }
@@ -946,8 +950,9 @@ void run(const AttnParams& p, const LaunchContext& ctx) {
   a.Lseg = L;
   const int64_t seqs = num_sequences(p);
   a.num_seqs = seqs;
-  const SegCount segs = count_segments(p, L);
+  const SegCount segs = count_segments(p, L, ctx.skip_upto);
   const int64_t total_segs = segs.total;
+  if (total_segs == 0) return;
   if (p.cu_seqlens) a.cu = ctx.cu_seqlens;
   else a.nseg_fixed = segs.max;
   const bool staged = segs.max > 1;
@@ -968,7 +973,7 @@ void run(const AttnParams& p, const LaunchContext& ctx) {
 
   cudaStream_t st = ctx.stream;
   if (p.cu_seqlens) {
-    fused_seg_base_kernel<<<1, 32, 0, st>>>(a.cu, seqs, L, a.seg_base);
+    fused_seg_base_kernel<<<1, 32, 0, st>>>(a.cu, seqs, L, ctx.skip_upto, a.seg_base);
     check(cudaGetLastError(), "segment table launch");
   }
   if (staged) {
@@ -1264,8 +1269,9 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
                                  : choose_segment(p, sms, (int)ceil_div(p.d, kDV / Family::out_split), 1, Family::seg_model());
   a.Lseg = L;
   a.nseg_fixed = ceil_div(p.N, L);
-  const SegCount segs = count_segments(p, L);  // packed: the device table comes with the scratch below
+  const SegCount segs = count_segments(p, L, ctx.skip_upto);  // packed: the device table comes with the scratch below
   const int64_t total_segs = segs.total;
+  if (total_segs == 0) return;
   if (p.cu_seqlens) a.cu = ctx.cu_seqlens;
   const bool staged = segs.max > 1;
   // scratch: the segment table (packed sequences), then the staged states
@@ -1275,7 +1281,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
     if (b_base + state_bytes && !sc) throw CudaError("fused: no scratch memory");
     if (p.cu_seqlens) {
       a.seg_base = reinterpret_cast<int64_t*>(sc);
-      fused_seg_base_kernel<<<1, 32, 0, ctx.stream>>>(a.cu, seqs, L, a.seg_base);
+      fused_seg_base_kernel<<<1, 32, 0, ctx.stream>>>(a.cu, seqs, L, ctx.skip_upto, a.seg_base);
       check(cudaGetLastError(), "segment table launch");
     }
     return state_bytes ? reinterpret_cast<float*>(sc + b_base) : nullptr;

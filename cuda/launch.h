@@ -19,6 +19,9 @@ struct LaunchContext {
   // Returns device scratch memory of at least `bytes`, valid until the launch returns
   // to the host (the runtime grows one cached buffer; never freed per call).
   void* (*scratch)(size_t bytes) = nullptr;
+  // Packed sequences of at most this many tokens are already computed (cuda/short_seqs.cu):
+  // the method's kernels skip them. 0: none.
+  int64_t skip_upto = 0;
 };
 
 // One launcher per method, each in its own .cu file. Each enqueues its kernels on
@@ -41,9 +44,13 @@ void launch_fused(const AttnParams& p, const LaunchContext& ctx);
 // 16-byte aligned, or LEET_CUDA_WGMMA=0. Float32 at Precision::Exact runs the 3xTF32
 // kernels (version 3x) unless LEET_FUSED_V3X=0.
 bool launch_wgmma_schedule(const AttnParams& p, const LaunchContext& ctx, int64_t seg_len);
-// Packed sequences of at most one chunk (64 tokens) each, no state in or out: each is one
-// chunk of blocked, lightning and fused, computed several sequences to a CTA
-// (cuda/short_seqs.cu). Returns false, having launched nothing, for other calls.
-bool launch_short_sequences(const AttnParams& p, const LaunchContext& ctx);
+// Packed sequences of at most one chunk (kShortMax = 64 tokens), no state in or out: each
+// is one chunk of blocked, lightning and fused, computed several sequences to a CTA
+// (cuda/short_seqs.cu). All: every sequence was short, and nothing is left to do. Some
+// (only where `some` is true): the short ones are done, and the caller runs its own
+// kernels with LaunchContext::skip_upto = kShortMax. None: nothing was launched.
+constexpr int64_t kShortMax = 64;
+enum class ShortDone { None, Some, All };
+ShortDone launch_short_sequences(const AttnParams& p, const LaunchContext& ctx, bool some);
 
 }  // namespace leet::cuda

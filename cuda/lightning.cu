@@ -597,8 +597,11 @@ void walk_chunks(const AttnParams& p, const LaunchContext& ctx, const WalkArgs& 
   });
 }
 
-void launch_lightning(const AttnParams& p, const LaunchContext& ctx) {
-  if (launch_short_sequences(p, ctx)) return;
+void launch_lightning(const AttnParams& p, const LaunchContext& ctx_in) {
+  const ShortDone shorts = launch_short_sequences(p, ctx_in, true);
+  if (shorts == ShortDone::All) return;
+  LaunchContext ctx = ctx_in;
+  if (shorts == ShortDone::Some) ctx.skip_upto = kShortMax;
   // Hopper: one walk per (sequence, head, 128 value columns) on the wgmma chunk body
   // (launch_wgmma_schedule with one segment per sequence)
   if (launch_wgmma_schedule(p, ctx, p.N)) return;
@@ -608,7 +611,8 @@ void launch_lightning(const AttnParams& p, const LaunchContext& ctx) {
   a.state_out = p.final_state;
   if (p.cu_seqlens) {
     // one segment per packed sequence
-    std::vector<SegInfo> tab = varlen_segments(p, p.N, nullptr);
+    std::vector<SegInfo> tab = varlen_segments(p, p.N, nullptr, ctx.skip_upto);
+    if (tab.empty()) return;
     SegInfo* dev = static_cast<SegInfo*>(ctx.scratch(tab.size() * sizeof(SegInfo)));
     upload(dev, tab.data(), tab.size() * sizeof(SegInfo), ctx.stream);
     a.segs.table = dev;

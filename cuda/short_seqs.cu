@@ -28,7 +28,7 @@
 namespace leet::cuda {
 namespace {
 
-constexpr int kTile = 64;      // tokens per tile (and the longest sequence taken)
+constexpr int kTile = (int)kShortMax;  // tokens per tile (and the longest sequence taken)
 constexpr int kThreads = 256;  // 16 x 16 blocks of 4 x 4 over a 64 x 64 tile
 
 // A tile: tokens [t0, t0 + len) of the packed stream, sequences seq0 .. seq0 + nseq - 1.
@@ -332,30 +332,41 @@ void run_short(const AttnParams& p, const LaunchContext& ctx, const std::vector<
 
 }  // namespace
 
-bool launch_short_sequences(const AttnParams& p, const LaunchContext& ctx) {
-  if (!p.cu_seqlens || p.initial_state || p.final_state || !ctx.cu_seqlens) return false;
-  if (const char* e = getenv("LEET_CUDA_SHORT"); e && e[0] == '0') return false;
+ShortDone launch_short_sequences(const AttnParams& p, const LaunchContext& ctx, bool some) {
+  if (!p.cu_seqlens || p.initial_state || p.final_state || !ctx.cu_seqlens) return ShortDone::None;
+  if (const char* e = getenv("LEET_CUDA_SHORT"); e && e[0] == '0') return ShortDone::None;
+  // tiles of consecutive short sequences; a longer sequence closes the tile before it
   std::vector<ShortTile> tiles;
   ShortTile cur{0, 0, 0, 0, 0};
+  int64_t nshort = 0, short_tokens = 0;
   for (int64_t s = 0; s < p.num_seqs; ++s) {
-    const int64_t n = p.cu_seqlens[s + 1] - p.cu_seqlens[s];
-    if (n > kTile) return false;
-    if (cur.len + n > kTile) {
-      tiles.push_back(cur);
-      cur = ShortTile{p.cu_seqlens[s], 0, (int32_t)s, 0, 0};
+    const int64_t t0 = p.cu_seqlens[s], n = p.cu_seqlens[s + 1] - t0;
+    if (n > kTile || cur.len + n > kTile) {
+      if (cur.nseq > 0) tiles.push_back(cur);
+      cur = ShortTile{t0, 0, (int32_t)s, 0, 0};
+      if (n > kTile) {
+        cur.t0 = p.cu_seqlens[s + 1];
+        cur.seq0 = (int32_t)(s + 1);
+        continue;
+      }
     }
     cur.len += (int32_t)n;
     cur.nseq += 1;
+    ++nshort;
+    short_tokens += n;
   }
-  if (cur.len > 0) tiles.push_back(cur);
-  if (tiles.empty()) return false;
+  if (cur.nseq > 0) tiles.push_back(cur);
+  const bool all = nshort == p.num_seqs;
+  // Only some short sequences: worth a launch of its own from 32 of them (the methods'
+  // kernels then skip them, LaunchContext::skip_upto).
+  if (tiles.empty() || (!all && (!some || nshort < 32))) return ShortDone::None;
   // 16-bit inputs averaging more than 48 tokens a sequence: the methods' tensor-core
   // kernels are faster where the lengths are even (fp16, 256 sequences of 64 tokens,
   // H = 32, r = d = 128: 0.71 ms here, lightning 0.58; of 16 tokens: 0.40 against 2.1;
   // random lengths of 1 to 64 tokens: lightning 1.07)
-  if (p.dtype != DType::F32 && p.N > 48 * p.num_seqs) return false;
+  if (p.dtype != DType::F32 && short_tokens > 48 * nshort) return ShortDone::None;
   LEET_CUDA_DISPATCH(p.dtype, T, run_short<T>(p, ctx, tiles));
-  return true;
+  return all ? ShortDone::All : ShortDone::Some;
 }
 
 }  // namespace leet::cuda

@@ -41,7 +41,7 @@ export interface AutoContext {
 //   r, d <= 64 on long sequences with few walks.
 // - recurrent: a call of a few tokens (a decoding step) has no chunk to fill.
 
-function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "tf32", packed: boolean, sms: number, sequences: number): AutoChoice {
+function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "tf32", packed: boolean, sms: number, sequences: number, states: boolean): AutoChoice {
   const { r, d, N } = shape;
   const walks = shape.B * shape.H;
   const at = `r = ${r}, d = ${d}, ${packed ? `${sequences} packed sequences (${Math.round(N / sequences)} tokens on average), H = ${shape.H}` : `B·H = ${walks}`}, N = ${N} on a Hopper GPU`;
@@ -52,13 +52,16 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
   // lightning's 32-column CTAs (one walk per sequence and head) fill at least 90% of the SMs
   const narrowFills = walks * Math.ceil(d / 32) >= 0.9 * sms;
   if (N <= 32) return pick("recurrent", "a few tokens per sequence: the token recurrence has no chunk to fill");
-  // Many packed sequences (bench-auto --grid varlen; sequences of at most 64 tokens without
-  // a state take the rule in chooseMethod): lightning walks each sequence once.
+  // Many packed sequences (bench-auto --grid varlen): lightning walks each sequence once,
+  // and without a state hands those of at most 64 tokens to cuda/short_seqs.cu (when all
+  // are that short, the rule in chooseMethod applies). With a state, sequences of a few
+  // tokens each go to the token recurrence (measured without a state, before that kernel:
+  // 1024 of 16 tokens, fp16, r = d = 64: recurrent 0.57 ms, lightning 1.10).
   const mean = N / sequences;
-  if (packed && mean <= 16) return pick("recurrent", "packed sequences of a few tokens each: the token recurrence has no chunk to fill");
+  if (packed && states && mean <= 16) return pick("recurrent", "packed sequences of a few tokens each and a state: the token recurrence has no chunk to fill");
   if (packed && mean < 2048 && !(dtype !== "float32" && r <= 32 && d <= 32)) {
     const wide = r > 64 || d > 64;
-    if (precision === "tf32" && dtype === "float32" && wide) return pick("fused", "fused on TF32 tensor cores is fastest");
+    if (precision === "tf32" && dtype === "float32" && wide && mean >= 64) return pick("fused", "fused on TF32 tensor cores is fastest");
     if (dtype !== "float32" && wgmmaShape && mean >= 512) return pick("fused", "fused's warpgroup-MMA kernels read every input once");
     return pick("lightning", "lightning walks each packed sequence once, and the many walks fill the GPU");
   }
@@ -132,7 +135,7 @@ export function chooseMethod(
       };
     }
     if ((context.computeCapability ?? "").startsWith("9.")) {
-      return hopperChoice(shape, dtype, exactFloat32 ? "exact" : "tf32", context.packed ?? false, context.multiprocessors ?? 132, seqs);
+      return hopperChoice(shape, dtype, exactFloat32 ? "exact" : "tf32", context.packed ?? false, context.multiprocessors ?? 132, seqs, context.states ?? false);
     }
     if (exactFloat32) {
       return { method: "recurrent", reason: "on CUDA with exact float32 on a GPU other than Hopper, the FMA recurrence is more accurate than fused's 3xTF32 path" };

@@ -67,7 +67,7 @@ describe("bench-auto (CPU)", () => {
 describe("the varlen grid", () => {
   it("packs many sequences of at least one token, the same on every call", () => {
     const cases = cudaAutoVarlenCases();
-    expect(cases.length).toBe(42);
+    expect(cases.length).toBe(48);
     for (const c of cases) {
       expect(c.B).toBe(1);
       expect(c.packed!.reduce((a, b) => a + b, 0)).toBe(c.N);

@@ -77,7 +77,7 @@ describe("auto", () => {
     const p128 = chooseMethod({ B: 1, H: 32, N: 16400, r: 128, d: 128 }, "float32", "cuda", "exact", packed);
     expect(p128.method).toBe("lightning");
     expect(p128.reason).toMatch(/packed.*float64/);
-    // many packed sequences (bench/h100-2026-11-26-zd, bench-auto --grid varlen): at most 64
+    // many packed sequences (bench/h100-2026-11-26-zf, bench-auto --grid varlen): at most 64
     // tokens each (16-bit: 48 on average) and no state: single chunks, several to a CTA, on
     // any CUDA GPU; with a state, or longer, lightning's one walk per sequence; fused where
     // its wgmma kernels see long sequences
@@ -88,9 +88,11 @@ describe("auto", () => {
     expect(chooseMethod({ B: 1, H: 32, N: 16384, r: 64, d: 64 }, "float32", "cuda", "exact", { ...pack(256, 64), computeCapability: "8.0" }).method).toBe("fused");
     expect(chooseMethod({ B: 1, H: 32, N: 16384, r: 128, d: 128 }, "float16", "cuda", "exact", pack(256, 64)).method).toBe("lightning");
     expect(chooseMethod({ B: 1, H: 32, N: 16384, r: 128, d: 128 }, "float16", "cuda", "exact", pack(1024, 16, true)).method).toBe("recurrent");
+    expect(chooseMethod({ B: 1, H: 32, N: 16384, r: 64, d: 64 }, "float16", "cuda", "exact", pack(1100, 4000)).method).toBe("lightning");
     expect(chooseMethod({ B: 1, H: 32, N: 26400, r: 64, d: 64 }, "float16", "cuda", "exact", pack(200, 256)).method).toBe("lightning");
     expect(chooseMethod({ B: 1, H: 32, N: 27000, r: 128, d: 128 }, "float16", "cuda", "exact", pack(40, 1000)).method).toBe("fused");
     expect(chooseMethod({ B: 1, H: 32, N: 26400, r: 128, d: 128 }, "float32", "cuda", "tf32", pack(200, 256)).method).toBe("fused");
+    expect(chooseMethod({ B: 1, H: 32, N: 24600, r: 128, d: 128 }, "float32", "cuda", "tf32", pack(504, 4096)).method).toBe("lightning");
     expect(chooseMethod({ B: 1, H: 32, N: 26400, r: 64, d: 64 }, "float32", "cuda", "exact", pack(200, 256)).method).toBe("lightning");
     // a few long packed sequences keep the rules of one long sequence
     expect(chooseMethod({ B: 1, H: 32, N: 16400, r: 64, d: 64 }, "float32", "cuda", "exact", pack(5, 7000)).method).toBe("blocked");

@@ -145,7 +145,7 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
   const cu = lens.reduce((acc, n) => [...acc, acc[acc.length - 1] + n], [0]);
   for (const method of ["recurrent", "fleet", "blocked", "lightning", "fused"] as const) {
     for (const [r, d] of [[128, 128], [64, 64]]) {
-      it(`${method}: 300 packed sequences of 1 to 40 tokens and one of 700 (N=${cu[300]}), r=${r} d=${d}, float16, float32 tf32 and exact, states in and out`, async () => {
+      it(`${method}: 300 packed sequences of 1 to 40 tokens and one of 700 (N=${cu[300]}), r=${r} d=${d}, float16, float32 tf32 and exact, states in and out, and without states`, async () => {
         const [H, N] = [2, cu[300]];
         const s0 = Tensor.randn([lens.length, H, r, d], { seed: 74 });
         for (const [dtype, precision] of [["float16", undefined], ["float32", "tf32"], ["float32", "exact"]] as const) {
@@ -174,6 +174,20 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
             const [recOut, recState] = await errors("recurrent");
             expect(out, `output error ${out} against the float32 recurrence's ${recOut}`).toBeLessThanOrEqual(2 * recOut);
             expect(state, `state error ${state} against the float32 recurrence's ${recState}`).toBeLessThanOrEqual(2 * recState);
+          }
+          // No state: lightning and fused compute the 299 short sequences several to a CTA
+          // (cuda/short_seqs.cu) and walk only the long one
+          const plain = { decay: opts.decay, scale: opts.scale, cuSeqlens: cu, backend: "cuda" as const, method, precision };
+          const refPlain = referenceAttention(q, k, v, plain).output;
+          const res = await decayAttention(q, k, v, plain);
+          const outPlain = relativeError((await res.toHost()).toArray(), refPlain);
+          res.dispose();
+          expect(outPlain, `${what} output error ${outPlain} without states`).toBeLessThanOrEqual(bound.out);
+          if (exact && hopper && method !== "recurrent") {
+            const rec = await decayAttention(q, k, v, { ...plain, method: "recurrent" });
+            const recOut = relativeError((await rec.toHost()).toArray(), refPlain);
+            rec.dispose();
+            expect(outPlain, `output error ${outPlain} without states against the float32 recurrence's ${recOut}`).toBeLessThanOrEqual(2 * recOut);
           }
         }
       });

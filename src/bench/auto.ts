@@ -111,7 +111,8 @@ function lengths(count: number, lo: number, hi: number, seed: number): number[] 
  * Packed batches of many sequences (cuSeqlens), as a server's prefill batches are: where
  * the total N says little about the work, since every sequence has its own chunks and
  * state. Fixed lengths of 4, 16 and 64 tokens, random lengths up to 64, up to 256 and from
- * 256 to 1024, and a few long sequences among many short ones.
+ * 256 to 1024, and a few long sequences among many short ones (500 of 1 to 32 tokens, 1000
+ * of 1 to 12).
  */
 export function cudaAutoVarlenCases(): AutoCase[] {
   const packs: number[][] = [
@@ -122,6 +123,7 @@ export function cudaAutoVarlenCases(): AutoCase[] {
     lengths(200, 1, 256, 7),
     lengths(40, 256, 1024, 11),
     [...Array(4).fill(4096), ...lengths(500, 1, 32, 13)],
+    [...Array(2).fill(4096), ...lengths(1000, 1, 12, 17)],
   ];
   const cases: AutoCase[] = [];
   const kinds: Array<[DType, "exact" | "tf32"]> = [["float16", "exact"], ["float32", "tf32"], ["float32", "exact"]];
