@@ -77,7 +77,7 @@ describe("auto", () => {
     const p128 = chooseMethod({ B: 1, H: 32, N: 16400, r: 128, d: 128 }, "float32", "cuda", "exact", packed);
     expect(p128.method).toBe("lightning");
     expect(p128.reason).toMatch(/packed.*float64/);
-    // many packed sequences (bench/h100-2026-11-26-zf, bench-auto --grid varlen): at most 64
+    // many packed sequences (bench/h100-2026-11-26-zg and -zh, bench-auto --grid varlen): at most 64
     // tokens each (16-bit: 48 on average) and no state: single chunks, several to a CTA, on
     // any CUDA GPU; with a state, or longer, lightning's one walk per sequence; fused where
     // its wgmma kernels see long sequences
