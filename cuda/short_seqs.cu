@@ -8,17 +8,20 @@
 // memory floor of 0.18 ms (bench/h100-2026-11-26-za, `bench-auto --grid varlen`).
 //
 // Here one CTA takes a tile of consecutive whole sequences, at most 64 tokens in all, for
-// one head: Q, K and V of the tile are widened to float32 in shared memory; each thread
-// computes a 4 x 4 block of Q K^T by float32 FMA (blocks with no pair of one sequence,
-// j <= i, are skipped and left zero), the blocks are masked and decayed into P^T in
-// shared memory, and each thread then sums 4 rows x 8 value columns of P V. Every product
-// is float32 FMA on CUDA cores whatever the input type or precision: at least as accurate
-// as the methods' tensor-core chunk bodies, and a tile's work is small.
+// one head: Q, K and V of the tile are widened to float32 in shared memory; the 4 x 4
+// blocks of Q K^T that hold a pair of one sequence with j <= i are listed, and each thread
+// computes one by float32 FMA (the others are left zero); the blocks are masked and
+// decayed into P^T in shared memory, and each thread then sums 4 rows x 8 value columns of
+// P V. Every product is float32 FMA on CUDA cores whatever the input type or precision: as
+// accurate as the float32 recurrence, and a tile's work is small.
 //
-// It applies when every packed sequence has at most 64 tokens, no state goes in or out (a
-// state per sequence is r x d floats, more than the tokens of a short sequence; those
-// calls keep the methods' kernels) and, for 16-bit inputs, the sequences average at most
-// 48 tokens (see launch_short_sequences). LEET_CUDA_SHORT=0 turns it off.
+// It applies where no state goes in or out (a state per sequence is r x d floats, more
+// than the tokens of a short sequence; those calls keep the methods' kernels), for 16-bit
+// inputs where the short sequences average at most 48 tokens, and:
+// - where every packed sequence has at most 64 tokens: the whole call;
+// - for lightning and fused, also where at least 32 short sequences sit among longer ones:
+//   the short ones, the methods' kernels then skipping them (LaunchContext::skip_upto).
+// LEET_CUDA_SHORT=0 turns it off.
 #include <cstdlib>
 #include <type_traits>
 #include <vector>
@@ -51,26 +54,16 @@ struct ShortLayout {
 };
 __host__ __device__ inline ShortLayout short_layout(int r, int d) {
   ShortLayout L;
-  L.ldq = ((r + 3) / 4) * 4 + 4;  // rows 16 bytes apart mod 128: conflict-free 16-byte loads
+  L.ldq = ((r + 3) / 4) * 4 + 4;  // consecutive rows 16 bytes apart mod 128 (bank groups)
   L.ldv = ((d + 7) / 8) * 8;
   L.ldp = kTile + 4;
   L.a = 0;
   L.k = L.a + kTile * (L.ldq > L.ldp ? L.ldq : L.ldp);
   L.v = L.k + kTile * L.ldq;
   L.gp = L.v + kTile * L.ldv;
-  L.st = L.gp + kTile;                              // st[64], then the active-block list and per-warp counts
+  L.st = L.gp + kTile;  // st[64], then the list of blocks with pairs and per-warp counts
   L.bytes = (L.st + kTile + 16 * 16 + kThreads / 32) * 4;
   return L;
-}
-
-template <class T> __device__ __forceinline__ float4 ld4(const T* p) {
-  if constexpr (sizeof(T) == 4) {
-    return *reinterpret_cast<const float4*>(p);
-  } else {
-    const uint2 u = *reinterpret_cast<const uint2*>(p);
-    const T* e = reinterpret_cast<const T*>(&u);
-    return make_float4(Num<T>::to_f(e[0]), Num<T>::to_f(e[1]), Num<T>::to_f(e[2]), Num<T>::to_f(e[3]));
-  }
 }
 
 // One tensor's rows [0, len) of the tile into float rows of ld, by 4-element vector loads
