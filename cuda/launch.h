@@ -44,11 +44,12 @@ void launch_fused(const AttnParams& p, const LaunchContext& ctx);
 // 16-byte aligned, or LEET_CUDA_WGMMA=0. Float32 at Precision::Exact runs the 3xTF32
 // kernels (version 3x) unless LEET_FUSED_V3X=0.
 bool launch_wgmma_schedule(const AttnParams& p, const LaunchContext& ctx, int64_t seg_len);
-// Packed sequences of at most one chunk (kShortMax = 64 tokens), no state in or out: each
+// Packed sequences of at most one chunk (kShortMax = 64 tokens), no initial state: each
 // is one chunk of blocked, lightning and fused, computed several sequences to a CTA
-// (cuda/short_seqs.cu). All: every sequence was short, and nothing is left to do. Some
-// (only where `some` is true): the short ones are done, and the caller runs its own
-// kernels with LaunchContext::skip_upto = kShortMax. None: nothing was launched.
+// (cuda/short_seqs.cu). All: every sequence was short, and nothing is left to do (final
+// states included). Some (only where `some` is true, and without final states): the short
+// ones are done, and the caller runs its own kernels with LaunchContext::skip_upto =
+// kShortMax. None: nothing was launched.
 constexpr int64_t kShortMax = 64;
 enum class ShortDone { None, Some, All };
 ShortDone launch_short_sequences(const AttnParams& p, const LaunchContext& ctx, bool some);

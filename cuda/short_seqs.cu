@@ -15,12 +15,14 @@
 // P V. Every product is float32 FMA on CUDA cores whatever the input type or precision: as
 // accurate as the float32 recurrence, and a tile's work is small.
 //
-// It applies where no state goes in or out (a state per sequence is r x d floats, more
-// than the tokens of a short sequence; those calls keep the methods' kernels), for 16-bit
-// inputs where the short sequences average at most 48 tokens, and:
-// - where every packed sequence has at most 64 tokens: the whole call;
-// - for lightning and fused, also where at least 32 short sequences sit among longer ones:
-//   the short ones, the methods' kernels then skipping them (LaunchContext::skip_upto).
+// It applies where no initial state comes in (its term q_i S0 would need each sequence's
+// r x d state in shared memory), for 16-bit inputs where the short sequences average at
+// most 48 tokens, and:
+// - where every packed sequence has at most 64 tokens: the whole call, final states
+//   (returnState) included, from the K and V tiles;
+// - for lightning and fused, also where at least 32 short sequences sit among longer ones
+//   and no final state is asked for: the short ones, the methods' kernels then skipping
+//   them (LaunchContext::skip_upto).
 // LEET_CUDA_SHORT=0 turns it off.
 #include <cstdlib>
 #include <type_traits>
@@ -42,15 +44,16 @@ struct ShortTile {
 
 template <class T> struct ShortK {
   const T* q; const T* k; const T* v; T* o;
+  float* fin;  // [S, H, r, d] final states, or null
   const ShortTile* tiles; const int64_t* cu; const float* decay;
   int64_t N; int r, d; float scale;
   int qk_vec, v_vec, o_vec;  // 4-element loads of Q and K, of V; 8-element stores of O
 };
 
 // Shared-memory layout (floats): A = Q tile, later P^T; K tile; V tile; then the decay
-// table and each token's sequence start.
+// tables (scale gamma^n and gamma^n) and each token's sequence start.
 struct ShortLayout {
-  int ldq, ldv, ldp, a, k, v, gp, st, bytes;
+  int ldq, ldv, ldp, a, k, v, gp, g1, st, bytes;
 };
 __host__ __device__ inline ShortLayout short_layout(int r, int d) {
   ShortLayout L;
@@ -61,7 +64,8 @@ __host__ __device__ inline ShortLayout short_layout(int r, int d) {
   L.k = L.a + kTile * (L.ldq > L.ldp ? L.ldq : L.ldp);
   L.v = L.k + kTile * L.ldq;
   L.gp = L.v + kTile * L.ldv;
-  L.st = L.gp + kTile;  // st[64], then the list of blocks with pairs and per-warp counts
+  L.g1 = L.gp + kTile;
+  L.st = L.g1 + kTile;  // st[64], then the list of blocks with pairs and per-warp counts
   L.bytes = (L.st + kTile + 16 * 16 + kThreads / 32) * 4;
   return L;
 }
@@ -167,11 +171,15 @@ __global__ void __launch_bounds__(kThreads, 2) short_seqs_kernel(const ShortK<T>
   float* Ks = sm + L.k;
   float* Vs = sm + L.v;
   float* gp = sm + L.gp;
+  float* g1 = sm + L.g1;
   int* st = reinterpret_cast<int*>(sm + L.st);
 
-  // decay table scale gamma^n (from double: no rounding compounds) and sequence starts
+  // decay tables scale gamma^n and gamma^n (from double: no rounding compounds) and
+  // sequence starts
   if (tid < kTile) {
-    gp[tid] = (float)((double)kp.scale * exp(-(double)kp.decay[h] * tid));
+    const double gn = exp(-(double)kp.decay[h] * tid);
+    gp[tid] = (float)((double)kp.scale * gn);
+    g1[tid] = (float)gn;
     st[tid] = tid + 1;  // tokens past the tile: no pair
   }
   __syncthreads();
@@ -301,6 +309,45 @@ __global__ void __launch_bounds__(kThreads, 2) short_seqs_kernel(const ShortK<T>
       }
     }
   }
+
+  // Final states (returnState): S = sum_j gamma^(L-1-j) k_j^T v_j over each sequence, from
+  // the K and V tiles still in shared memory; 4 x 4 blocks of S per thread, the value
+  // columns fastest so that a warp's stores are contiguous.
+  if (kp.fin) {
+    const int nrb = (r + 3) / 4, ncb = (d + 3) / 4;
+    const bool vec = (d & 3) == 0 && (reinterpret_cast<uintptr_t>(kp.fin) & 15) == 0;
+    for (int s = 0; s < tile.nseq; ++s) {
+      const int a = (int)(kp.cu[tile.seq0 + s] - tile.t0), e = (int)(kp.cu[tile.seq0 + s + 1] - tile.t0);
+      float* dst = kp.fin + ((int64_t)(tile.seq0 + s) * gridDim.y + h) * r * d;  // gridDim.y = H
+      for (int blk = tid; blk < nrb * ncb; blk += kThreads) {
+        const int r0 = (blk / ncb) * 4, c0 = (blk % ncb) * 4;
+        float acc[4][4] = {};
+        for (int j = a; j < e; ++j) {
+          const float w = g1[e - 1 - j];
+          const float4 kk = *reinterpret_cast<const float4*>(Ks + j * L.ldq + r0);
+          const float4 vv = *reinterpret_cast<const float4*>(Vs + j * L.ldv + c0);
+          const float ka[4] = {w * kk.x, w * kk.y, w * kk.z, w * kk.w};
+          const float vb[4] = {vv.x, vv.y, vv.z, vv.w};
+#pragma unroll
+          for (int x = 0; x < 4; ++x)
+#pragma unroll
+            for (int y = 0; y < 4; ++y) acc[x][y] = fmaf(ka[x], vb[y], acc[x][y]);
+        }
+#pragma unroll
+        for (int x = 0; x < 4; ++x) {
+          if (r0 + x >= r) break;
+          float* row = dst + (int64_t)(r0 + x) * d + c0;
+          if (vec) {
+            *reinterpret_cast<float4*>(row) = make_float4(acc[x][0], acc[x][1], acc[x][2], acc[x][3]);
+          } else {
+#pragma unroll
+            for (int y = 0; y < 4; ++y)
+              if (c0 + y < d) row[y] = acc[x][y];
+          }
+        }
+      }
+    }
+  }
 }
 
 template <class T>
@@ -310,6 +357,7 @@ void run_short(const AttnParams& p, const LaunchContext& ctx, const std::vector<
   ShortK<T> kp;
   kp.q = static_cast<const T*>(p.q); kp.k = static_cast<const T*>(p.k); kp.v = static_cast<const T*>(p.v);
   kp.o = static_cast<T*>(p.o);
+  kp.fin = p.final_state;
   kp.tiles = dev; kp.cu = ctx.cu_seqlens; kp.decay = ctx.decay_rate;
   kp.N = p.N; kp.r = (int)p.r; kp.d = (int)p.d; kp.scale = (float)p.scale;
   auto al = [](const void* x, int bytes) { return (reinterpret_cast<uintptr_t>(x) % bytes) == 0; };
@@ -326,7 +374,7 @@ void run_short(const AttnParams& p, const LaunchContext& ctx, const std::vector<
 }  // namespace
 
 ShortDone launch_short_sequences(const AttnParams& p, const LaunchContext& ctx, bool some) {
-  if (!p.cu_seqlens || p.initial_state || p.final_state || !ctx.cu_seqlens) return ShortDone::None;
+  if (!p.cu_seqlens || p.initial_state || !ctx.cu_seqlens) return ShortDone::None;
   if (const char* e = getenv("LEET_CUDA_SHORT"); e && e[0] == '0') return ShortDone::None;
   // tiles of consecutive short sequences; a longer sequence closes the tile before it
   std::vector<ShortTile> tiles;
@@ -351,8 +399,9 @@ ShortDone launch_short_sequences(const AttnParams& p, const LaunchContext& ctx, 
   if (cur.nseq > 0) tiles.push_back(cur);
   const bool all = nshort == p.num_seqs;
   // Only some short sequences: worth a launch of its own from 32 of them (the methods'
-  // kernels then skip them, LaunchContext::skip_upto).
-  if (tiles.empty() || (!all && (!some || nshort < 32))) return ShortDone::None;
+  // kernels then skip them, LaunchContext::skip_upto), and only without final states
+  // (lightning's walk indexes them by its segment table).
+  if (tiles.empty() || (!all && (!some || nshort < 32 || p.final_state))) return ShortDone::None;
   // 16-bit inputs averaging more than 48 tokens a sequence: the methods' tensor-core
   // kernels are faster where the lengths are even (fp16, 256 sequences of 64 tokens,
   // H = 32, r = d = 128: 0.71 ms here, lightning 0.58; of 16 tokens: 0.40 against 2.1;

@@ -47,9 +47,11 @@ if [ "$what" = auto ] || [ "$what" = all ]; then
   timeout 400 bash .gpu/run node dist/cli.js bench-auto --out "$OUT/auto" 2>&1 | tee "$OUT/auto.log" | grep -E "^auto within"
   timeout 400 bash .gpu/run node dist/cli.js bench-auto --grid check --out "$OUT/auto-check" 2>&1 | tee "$OUT/auto-check.log" | grep -E "^auto within"
 fi
-# (its own step too, ~3 minutes: auto's picks for many packed sequences)
+# (its own step too, ~4 minutes: auto's picks for many packed sequences)
 if [ "$what" = varlen ] || [ "$what" = all ]; then
   timeout 400 bash .gpu/run node dist/cli.js bench-auto --grid varlen --out "$OUT/auto-varlen" 2>&1 | tee "$OUT/auto-varlen.log" | grep -E "^auto within"
+  # the same short sequences with final states (returnState), against the methods' own kernels
+  timeout 150 bash .gpu/run node scripts/short-seqs-states.js 2>&1 | tee "$OUT/short-seqs-states.log"
 fi
 # compute-sanitizer memcheck and racecheck on the packed short-sequence kernel
 if [ "$what" = sanitize ] || [ "$what" = all ]; then

@@ -24,7 +24,9 @@ async function main() {
       const v = Tensor.randn([1, 2, N, d], { dtype, seed: 3 });
       const opts = { decay: [0.9, 0.5], scale: 0.7, cuSeqlens: cu, backend: "cuda", method };
       const ref = referenceAttention(q, k, v, opts).output;
-      const out = await (await decayAttention(q, k, v, opts)).toHost();
+      // all short: with final states too (written by the same kernel)
+      const res = await decayAttention(q, k, v, { ...opts, returnState: lens === allShort });
+      const out = await (lens === allShort ? res.output : res).toHost();
       const o = out.toArray();
       let num = 0, den = 0;
       for (let i = 0; i < o.length; i++) {

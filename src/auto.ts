@@ -18,6 +18,8 @@ export interface AutoContext {
   longestSequence?: number;
   /** A state goes in (initialState) or comes out (returnState). */
   states?: boolean;
+  /** A state goes in (initialState). */
+  initialState?: boolean;
   /** The device's streaming multiprocessors (default 132, an H100 or H200). */
   multiprocessors?: number;
 }
@@ -125,13 +127,13 @@ export function chooseMethod(
     const exactFloat32 = dtype === "float32" && (precision ?? "exact") === "exact";
     const seqs = context.packed ? context.sequences ?? 1 : shape.B;
     // cuda/short_seqs.cu: packed sequences of at most 64 tokens (16-bit: 48 on average)
-    // without a state are single chunks, computed several to a CTA by blocked, lightning
-    // and fused alike
+    // without an initial state are single chunks, computed several to a CTA by blocked,
+    // lightning and fused alike (final states too)
     const short = (context.longestSequence ?? shape.N) <= 64 && (dtype === "float32" || shape.N <= 48 * seqs);
-    if (context.packed && !context.states && shape.N > 32 && short) {
+    if (context.packed && !context.initialState && shape.N > 32 && short) {
       return {
         method: "fused",
-        reason: `on CUDA, ${seqs} packed sequences of at most 64 tokens and no state: each is one chunk, and blocked, lightning and fused compute them several to a CTA (measured: bench-auto --grid varlen)`,
+        reason: `on CUDA, ${seqs} packed sequences of at most 64 tokens and no initial state: each is one chunk, and blocked, lightning and fused compute them several to a CTA (measured: bench-auto --grid varlen)`,
       };
     }
     if ((context.computeCapability ?? "").startsWith("9.")) {

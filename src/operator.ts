@@ -158,6 +158,7 @@ export function planCall(qIn: unknown, kIn: unknown, vIn: unknown, options: Deca
       sequences: numStates,
       longestSequence: cuSeqlens ? cuSeqlens.reduce((m, e, i) => (i > 0 && e - cuSeqlens![i - 1] > m ? e - cuSeqlens![i - 1] : m), 0) : N,
       states: options.initialState !== undefined || returnState,
+      initialState: options.initialState !== undefined,
     });
     id = cuSeqlens && !getMethod(choice.method)!.varlen.includes(backend) ? "blocked" : choice.method;
     autoReason = choice.reason;

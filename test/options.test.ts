@@ -78,16 +78,19 @@ describe("auto", () => {
     expect(p128.method).toBe("lightning");
     expect(p128.reason).toMatch(/packed.*float64/);
     // many packed sequences (bench/h100-2026-11-26-zg and -zh, bench-auto --grid varlen): at most 64
-    // tokens each (16-bit: 48 on average) and no state: single chunks, several to a CTA, on
-    // any CUDA GPU; with a state, or longer, lightning's one walk per sequence; fused where
-    // its wgmma kernels see long sequences
-    const pack = (sequences: number, longest: number, states = false) => ({ ...hopper, packed: true, sequences, longestSequence: longest, states });
+    // tokens each (16-bit: 48 on average) and no initial state: single chunks, several to a
+    // CTA, on any CUDA GPU; longer, lightning's one walk per sequence; fused where its wgmma
+    // kernels see long sequences; with an initial state and a few tokens each, recurrent
+    const pack = (sequences: number, longest: number, states = false, initialState = false) =>
+      ({ ...hopper, packed: true, sequences, longestSequence: longest, states, initialState });
     const shortPick = chooseMethod({ B: 1, H: 32, N: 16384, r: 128, d: 128 }, "float16", "cuda", "exact", pack(1024, 16));
     expect(shortPick.method).toBe("fused");
-    expect(shortPick.reason).toMatch(/1024 packed sequences of at most 64 tokens and no state/);
+    expect(shortPick.reason).toMatch(/1024 packed sequences of at most 64 tokens and no initial state/);
+    // returnState alone keeps the short-sequence kernel (it writes the final states)
+    expect(chooseMethod({ B: 1, H: 32, N: 16384, r: 128, d: 128 }, "float16", "cuda", "exact", pack(1024, 16, true)).method).toBe("fused");
     expect(chooseMethod({ B: 1, H: 32, N: 16384, r: 64, d: 64 }, "float32", "cuda", "exact", { ...pack(256, 64), computeCapability: "8.0" }).method).toBe("fused");
     expect(chooseMethod({ B: 1, H: 32, N: 16384, r: 128, d: 128 }, "float16", "cuda", "exact", pack(256, 64)).method).toBe("lightning");
-    expect(chooseMethod({ B: 1, H: 32, N: 16384, r: 128, d: 128 }, "float16", "cuda", "exact", pack(1024, 16, true)).method).toBe("recurrent");
+    expect(chooseMethod({ B: 1, H: 32, N: 16384, r: 128, d: 128 }, "float16", "cuda", "exact", pack(1024, 16, true, true)).method).toBe("recurrent");
     expect(chooseMethod({ B: 1, H: 32, N: 16384, r: 64, d: 64 }, "float16", "cuda", "exact", pack(1100, 4000)).method).toBe("lightning");
     expect(chooseMethod({ B: 1, H: 32, N: 26400, r: 64, d: 64 }, "float16", "cuda", "exact", pack(200, 256)).method).toBe("lightning");
     expect(chooseMethod({ B: 1, H: 32, N: 27000, r: 128, d: 128 }, "float16", "cuda", "exact", pack(40, 1000)).method).toBe("fused");

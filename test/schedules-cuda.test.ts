@@ -204,27 +204,42 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
   }
   const shortCu = short.reduce((acc, n) => [...acc, acc[acc.length - 1] + n], [0]);
   for (const [r, d] of [[128, 128], [64, 64], [17, 33], [256, 256]]) {
-    it(`blocked, lightning and fused: 400 packed sequences of 1 to 48 tokens and 8 of 64 (N=${shortCu[400]}), no state, r=${r} d=${d}, 16-bit and float32`, async () => {
+    it(`blocked, lightning and fused: 400 packed sequences of 1 to 48 tokens and 8 of 64 (N=${shortCu[400]}), no initial state, with and without final states, r=${r} d=${d}, 16-bit and float32`, async () => {
       const [H, N] = [3, shortCu[400]];
       for (const [dtype, precision] of [["float16", undefined], ["bfloat16", undefined], ["float32", "tf32"], ["float32", "exact"]] as const) {
         const q = Tensor.randn([1, H, N, r], { dtype, seed: 81 + r });
         const k = Tensor.randn([1, H, N, r], { dtype, seed: 82 + r, std: 1 / Math.sqrt(r) });
         const v = Tensor.randn([1, H, N, d], { dtype, seed: 83 + r });
         const opts = { decay: [0.97, 0.3, 0.9995], scale: 0.5, cuSeqlens: shortCu, backend: "cuda" as const };
-        const ref = referenceAttention(q, k, v, opts).output;
-        const error = async (m: string) => {
+        const ref = referenceAttention(q, k, v, opts);
+        // [output error without returnState, output and state errors with it]
+        const errors = async (m: string) => {
           const out = await decayAttention(q, k, v, { ...opts, method: m, precision });
-          const e = relativeError((await out.toHost()).toArray(), ref);
+          const plain = relativeError((await out.toHost()).toArray(), ref.output);
           out.dispose();
+          const res = await decayAttention(q, k, v, { ...opts, method: m, precision, returnState: true });
+          const e = [
+            plain,
+            relativeError((await res.output.toHost()).toArray(), ref.output),
+            relativeError((await res.state.toHost()).toArray(), ref.state),
+          ];
+          res.output.dispose();
+          res.state.dispose();
           return e;
         };
         const exact = precision === "exact";
-        const rec = exact && hopper ? await error("recurrent") : NaN;
+        const bound = BOUND[exact ? "float32 exact" : dtype];
+        const rec = exact && hopper ? await errors("recurrent") : [];
         for (const method of ["blocked", "lightning", "fused"]) {
-          const err = await error(method);
+          const [plain, out, state] = await errors(method);
           const what = `${method} ${dtype}${precision ? ` ${precision}` : ""}`;
-          expect(err, `${what}: output error ${err}`).toBeLessThanOrEqual(BOUND[exact ? "float32 exact" : dtype].out);
-          if (exact && hopper) expect(err, `${what}: output error ${err} against the float32 recurrence's ${rec}`).toBeLessThanOrEqual(2 * rec);
+          expect(plain, `${what}: output error ${plain}`).toBeLessThanOrEqual(bound.out);
+          expect(out, `${what}: output error ${out} with final states`).toBeLessThanOrEqual(bound.out);
+          expect(state, `${what}: final state error ${state}`).toBeLessThanOrEqual(bound.state);
+          if (exact && hopper) {
+            expect(plain, `${what}: output error ${plain} against the float32 recurrence's ${rec[0]}`).toBeLessThanOrEqual(2 * rec[0]);
+            expect(state, `${what}: state error ${state} against the float32 recurrence's ${rec[2]}`).toBeLessThanOrEqual(2 * rec[2]);
+          }
         }
       }
     });
