@@ -133,7 +133,7 @@ export function chooseMethod(
     if (context.packed && !context.initialState && shape.N > 32 && short) {
       return {
         method: "fused",
-        reason: `on CUDA, ${seqs} packed sequences of at most 64 tokens and no initial state: each is one chunk, and blocked, lightning and fused compute them several to a CTA (measured: bench-auto --grid varlen)`,
+        reason: `on CUDA, ${seqs} packed sequences of at most 64 tokens and no initial state: each is one chunk, and blocked, lightning and fused compute them several to a CTA (measured on an H100: bench-auto --grid varlen)`,
       };
     }
     if ((context.computeCapability ?? "").startsWith("9.")) {
