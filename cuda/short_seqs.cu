@@ -23,8 +23,9 @@
 // - for lightning and fused, also where at least 32 short sequences sit among longer ones
 //   and no final state is asked for: the short ones, the methods' kernels then skipping
 //   them (LaunchContext::skip_upto).
-// LEET_CUDA_SHORT=0 turns it off.
+// LEET_CUDA_SHORT=0 turns it off; LEET_CUDA_SHORT=all drops the 16-bit mean limit.
 #include <cstdlib>
+#include <cstring>
 #include <type_traits>
 #include <vector>
 
@@ -51,13 +52,18 @@ template <class T> struct ShortK {
 };
 
 // Shared-memory layout (floats): A = Q tile, later P^T; K tile; V tile; then the decay
-// tables (scale gamma^n and gamma^n) and each token's sequence start.
+// tables (scale gamma^n and gamma^n) and each token's sequence start. Q and K rows hold a
+// multiple of 32 floats, their 16-byte groups XOR-swizzled by the row's 4-row block
+// (qk_swz): the 4 x 4 blocks of Q K^T that a warp's lanes take read rows of different
+// blocks, which then fall in different bank groups.
 struct ShortLayout {
   int ldq, ldv, ldp, a, k, v, gp, g1, st, bytes;
 };
+// The 16-byte group of float4 column c4 of Q or K row `row` in shared memory.
+__device__ __forceinline__ int qk_swz(int row, int c4) { return c4 ^ ((row >> 2) & 7); }
 __host__ __device__ inline ShortLayout short_layout(int r, int d) {
   ShortLayout L;
-  L.ldq = ((r + 3) / 4) * 4 + 4;  // consecutive rows 16 bytes apart mod 128 (bank groups)
+  L.ldq = ((r + 31) / 32) * 32;
   L.ldv = ((d + 7) / 8) * 8;
   L.ldp = kTile + 4;
   L.a = 0;
@@ -102,7 +108,7 @@ template <class T, int U> struct RowLoader {
       else raw[u] = Raw{};
     }
   }
-  __device__ __forceinline__ void store(float* dst, int ld, int base, int row, int c) const {
+  __device__ __forceinline__ void store(float* dst, int ld, bool swz, int base, int row, int c) const {
 #pragma unroll
     for (int u = 0; u < U; ++u, step(row, c)) {
       if (base + u * kThreads >= total) break;
@@ -113,17 +119,18 @@ template <class T, int U> struct RowLoader {
         const T* e = reinterpret_cast<const T*>(&raw[u]);
         x = make_float4(Num<T>::to_f(e[0]), Num<T>::to_f(e[1]), Num<T>::to_f(e[2]), Num<T>::to_f(e[3]));
       }
-      *reinterpret_cast<float4*>(dst + row * ld + 4 * c) = x;
+      *reinterpret_cast<float4*>(dst + row * ld + 4 * (swz ? qk_swz(row, c) : c)) = x;
     }
   }
 };
 
 // Rows [0, len) element by element (r or d not a multiple of 4, or unaligned tensors).
 template <class T>
-__device__ __forceinline__ void load_rows_scalar(float* dst, int ld, const T* src, int len, int width, int padded) {
+__device__ __forceinline__ void load_rows_scalar(float* dst, int ld, bool swz, const T* src, int len, int width, int padded) {
   for (int idx = threadIdx.x; idx < len * padded; idx += kThreads) {
     const int row = idx / padded, c = idx % padded;
-    dst[row * ld + c] = c < width ? ldf(src + (int64_t)row * width + c) : 0.f;
+    const int at = swz ? 4 * qk_swz(row, c >> 2) + (c & 3) : c;
+    dst[row * ld + at] = c < width ? ldf(src + (int64_t)row * width + c) : 0.f;
   }
 }
 
@@ -137,21 +144,21 @@ __device__ __forceinline__ void load_tile(float* Qs, float* Ks, float* Vs, const
   const T* k = kp.k + row0 * kp.r;
   const T* v = kp.v + row0 * kp.d;
   if (!kp.qk_vec || !kp.v_vec) {
-    load_rows_scalar(Qs, L.ldq, q, len, kp.r, L.ldq - 4);
-    load_rows_scalar(Ks, L.ldq, k, len, kp.r, L.ldq - 4);
-    load_rows_scalar(Vs, L.ldv, v, len, kp.d, L.ldv);
+    load_rows_scalar(Qs, L.ldq, true, q, len, kp.r, L.ldq);
+    load_rows_scalar(Ks, L.ldq, true, k, len, kp.r, L.ldq);
+    load_rows_scalar(Vs, L.ldv, false, v, len, kp.d, L.ldv);
     return;
   }
-  RowLoader<T, U> lq(len, (L.ldq - 4) / 4), lk(len, (L.ldq - 4) / 4), lv(len, L.ldv / 4);
+  RowLoader<T, U> lq(len, L.ldq / 4), lk(len, L.ldq / 4), lv(len, L.ldv / 4);
   int rq = lq.row0, cq = lq.c0, rv = lv.row0, cv = lv.c0;
   const int n = lq.total > lv.total ? lq.total : lv.total;
   for (int base = threadIdx.x; base < n; base += U * kThreads) {
     lq.load(q, kp.r, base, rq, cq);
     lk.load(k, kp.r, base, rq, cq);
     lv.load(v, kp.d, base, rv, cv);
-    lq.store(Qs, L.ldq, base, rq, cq);
-    lk.store(Ks, L.ldq, base, rq, cq);
-    lv.store(Vs, L.ldv, base, rv, cv);
+    lq.store(Qs, L.ldq, true, base, rq, cq);
+    lk.store(Ks, L.ldq, true, base, rq, cq);
+    lv.store(Vs, L.ldv, false, base, rv, cv);
     for (int u = 0; u < U; ++u) {
       lq.step(rq, cq);
       lv.step(rv, cv);
@@ -222,12 +229,13 @@ __global__ void __launch_bounds__(kThreads, 2) short_seqs_kernel(const ShortK<T>
 #pragma unroll
     for (int b = 0; b < 4; ++b) acc[a][b] = make_float4(0.f, 0.f, 0.f, 0.f);
   if (blk >= 0) {
-    for (int c = 0; c < L.ldq - 4; c += 4) {
+    const int kq = (i0 >> 2) & 7, kk = (j0 >> 2) & 7;  // the block's swizzle keys (qk_swz)
+    for (int c4 = 0; c4 < L.ldq / 4; ++c4) {
       float4 qa[4], kb[4];
 #pragma unroll
-      for (int a = 0; a < 4; ++a) qa[a] = *reinterpret_cast<const float4*>(Qs + (i0 + a) * L.ldq + c);
+      for (int a = 0; a < 4; ++a) qa[a] = *reinterpret_cast<const float4*>(Qs + (i0 + a) * L.ldq + 4 * (c4 ^ kq));
 #pragma unroll
-      for (int b = 0; b < 4; ++b) kb[b] = *reinterpret_cast<const float4*>(Ks + (j0 + b) * L.ldq + c);
+      for (int b = 0; b < 4; ++b) kb[b] = *reinterpret_cast<const float4*>(Ks + (j0 + b) * L.ldq + 4 * (c4 ^ kk));
 #pragma unroll
       for (int a = 0; a < 4; ++a)
 #pragma unroll
@@ -324,7 +332,7 @@ __global__ void __launch_bounds__(kThreads, 2) short_seqs_kernel(const ShortK<T>
         float acc[4][4] = {};
         for (int j = a; j < e; ++j) {
           const float w = g1[e - 1 - j];
-          const float4 kk = *reinterpret_cast<const float4*>(Ks + j * L.ldq + r0);
+          const float4 kk = *reinterpret_cast<const float4*>(Ks + j * L.ldq + 4 * qk_swz(j, r0 >> 2));
           const float4 vv = *reinterpret_cast<const float4*>(Vs + j * L.ldv + c0);
           const float ka[4] = {w * kk.x, w * kk.y, w * kk.z, w * kk.w};
           const float vb[4] = {vv.x, vv.y, vv.z, vv.w};
@@ -375,7 +383,8 @@ void run_short(const AttnParams& p, const LaunchContext& ctx, const std::vector<
 
 ShortDone launch_short_sequences(const AttnParams& p, const LaunchContext& ctx, bool some) {
   if (!p.cu_seqlens || p.initial_state || !ctx.cu_seqlens) return ShortDone::None;
-  if (const char* e = getenv("LEET_CUDA_SHORT"); e && e[0] == '0') return ShortDone::None;
+  const char* env = getenv("LEET_CUDA_SHORT");  // 0: off; "all": also 16-bit of any mean
+  if (env && env[0] == '0') return ShortDone::None;
   // tiles of consecutive short sequences; a longer sequence closes the tile before it
   std::vector<ShortTile> tiles;
   ShortTile cur{0, 0, 0, 0, 0};
@@ -406,7 +415,8 @@ ShortDone launch_short_sequences(const AttnParams& p, const LaunchContext& ctx, 
   // kernels are faster where the lengths are even (fp16, 256 sequences of 64 tokens,
   // H = 32, r = d = 128: 0.71 ms here, lightning 0.58; of 16 tokens: 0.40 against 2.1;
   // random lengths of 1 to 64 tokens: lightning 1.07)
-  if (p.dtype != DType::F32 && short_tokens > 48 * nshort) return ShortDone::None;
+  const bool any_mean = env && std::strcmp(env, "all") == 0;
+  if (p.dtype != DType::F32 && short_tokens > 48 * nshort && !any_mean) return ShortDone::None;
   LEET_CUDA_DISPATCH(p.dtype, T, run_short<T>(p, ctx, tiles));
   return all ? ShortDone::All : ShortDone::Some;
 }
