@@ -35,6 +35,25 @@ function inputs(B: number, H: number, N: number, d: number, dtype: DType, seed: 
   };
 }
 
+// cuSeqlens for packed sequences of these lengths.
+function offsets(lens: readonly number[]): number[] {
+  const cu = [0];
+  for (const n of lens) cu.push(cu[cu.length - 1] + n);
+  return cu;
+}
+
+// Output and final-state errors of a call with returnState against the reference; frees
+// the result.
+async function stateErrors(res: { output: Tensor; state: Tensor }, ref: { output: ArrayLike<number>; state: ArrayLike<number> }) {
+  const e = [
+    relativeError((await res.output.toHost()).toArray(), ref.output),
+    relativeError((await res.state.toHost()).toArray(), ref.state),
+  ];
+  res.output.dispose();
+  res.state.dispose();
+  return e;
+}
+
 async function check(method: string, dtype: DType, B: number, H: number, N: number, d: number, chunk?: number, exact = false, r = 128) {
   const { q, k, v, s0 } = inputs(B, H, N, d, dtype, 40 + N, r);
   const decay = Array.from({ length: H }, (_, h) => [0.97, 0.3, 0.9995, 1e-3][h % 4]);
@@ -42,19 +61,11 @@ async function check(method: string, dtype: DType, B: number, H: number, N: numb
   const ref = referenceAttention(q, k, v, opts);
   const precision = dtype === "float32" ? (exact ? ("exact" as const) : ("tf32" as const)) : undefined;
   const bound = BOUND[exact ? "float32 exact" : dtype];
-  const res = await decayAttention(q, k, v, { ...opts, returnState: true, method, backend: "cuda", precision, chunk });
-  const out = relativeError((await res.output.toHost()).toArray(), ref.output);
-  const state = relativeError((await res.state.toHost()).toArray(), ref.state);
-  res.output.dispose();
-  res.state.dispose();
+  const [out, state] = await stateErrors(await decayAttention(q, k, v, { ...opts, returnState: true, method, backend: "cuda", precision, chunk }), ref);
   expect(out, `output error ${out}`).toBeLessThanOrEqual(bound.out);
   expect(state, `state error ${state}`).toBeLessThanOrEqual(bound.state);
   if (exact && hopper) {
-    const rec = await decayAttention(q, k, v, { ...opts, returnState: true, method: "recurrent", backend: "cuda" });
-    const recOut = relativeError((await rec.output.toHost()).toArray(), ref.output);
-    const recState = relativeError((await rec.state.toHost()).toArray(), ref.state);
-    rec.output.dispose();
-    rec.state.dispose();
+    const [recOut, recState] = await stateErrors(await decayAttention(q, k, v, { ...opts, returnState: true, method: "recurrent", backend: "cuda" }), ref);
     expect(out, `output error ${out} against the float32 recurrence's ${recOut}`).toBeLessThanOrEqual(2 * recOut);
     expect(state, `state error ${state} against the float32 recurrence's ${recState}`).toBeLessThanOrEqual(2 * recState);
   }
@@ -95,8 +106,7 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
   for (const method of ["blocked", "lightning", "fused"] as const) {
     it(`${method} float32 (exact), packed sequences of 5, 64, 1, 130 and 33 tokens at r=64 d=40, states in and out`, async () => {
       const lens = [5, 64, 1, 130, 33];
-      const cu = [0];
-      for (const n of lens) cu.push(cu[cu.length - 1] + n);
+      const cu = offsets(lens);
       const [H, N, r, d] = [2, cu[cu.length - 1], 64, 40];
       const q = Tensor.randn([1, H, N, r], { seed: 61 });
       const k = Tensor.randn([1, H, N, r], { seed: 62, std: 1 / Math.sqrt(r) });
@@ -104,16 +114,7 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
       const s0 = Tensor.randn([lens.length, H, r, d], { seed: 64 });
       const opts = { decay: [0.97, 0.3], initialState: s0, scale: 0.5, cuSeqlens: cu, returnState: true as const, backend: "cuda" as const };
       const ref = referenceAttention(q, k, v, opts);
-      const errors = async (m: string) => {
-        const res = await decayAttention(q, k, v, { ...opts, method: m, precision: "exact" });
-        const e = [
-          relativeError((await res.output.toHost()).toArray(), ref.output),
-          relativeError((await res.state.toHost()).toArray(), ref.state),
-        ];
-        res.output.dispose();
-        res.state.dispose();
-        return e;
-      };
+      const errors = async (m: string) => stateErrors(await decayAttention(q, k, v, { ...opts, method: m, precision: "exact" }), ref);
       const [out, state] = await errors(method);
       expect(out, `output error ${out}`).toBeLessThanOrEqual(1e-5);
       expect(state, `state error ${state}`).toBeLessThanOrEqual(1e-5);
@@ -142,7 +143,7 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
     x = (x * 1103515245 + 12345) % 2147483648;
     lens.push(i === 150 ? 700 : 1 + (x % 40));
   }
-  const cu = lens.reduce((acc, n) => [...acc, acc[acc.length - 1] + n], [0]);
+  const cu = offsets(lens);
   for (const method of ["recurrent", "fleet", "blocked", "lightning", "fused"] as const) {
     for (const [r, d] of [[128, 128], [64, 64]]) {
       it(`${method}: 300 packed sequences of 1 to 40 tokens and one of 700 (N=${cu[300]}), r=${r} d=${d}, float16, float32 tf32 and exact, states in and out, and without states`, async () => {
@@ -154,16 +155,7 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
           const v = Tensor.randn([1, H, N, d], { dtype, seed: 73 });
           const opts = { decay: [0.97, 0.3], initialState: s0, scale: 0.5, cuSeqlens: cu, returnState: true as const, backend: "cuda" as const };
           const ref = referenceAttention(q, k, v, opts);
-          const errors = async (m: string) => {
-            const res = await decayAttention(q, k, v, { ...opts, method: m, precision });
-            const e = [
-              relativeError((await res.output.toHost()).toArray(), ref.output),
-              relativeError((await res.state.toHost()).toArray(), ref.state),
-            ];
-            res.output.dispose();
-            res.state.dispose();
-            return e;
-          };
+          const errors = async (m: string) => stateErrors(await decayAttention(q, k, v, { ...opts, method: m, precision }), ref);
           const exact = precision === "exact";
           const bound = BOUND[exact ? "float32 exact" : dtype];
           const [out, state] = await errors(method);
@@ -202,7 +194,7 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
     x = (x * 1103515245 + 12345) % 2147483648;
     short.push(i % 50 === 7 ? 64 : 1 + (x % 48));
   }
-  const shortCu = short.reduce((acc, n) => [...acc, acc[acc.length - 1] + n], [0]);
+  const shortCu = offsets(short);
   for (const [r, d] of [[128, 128], [64, 64], [17, 33], [256, 256]]) {
     it(`blocked, lightning and fused: 400 packed sequences of 1 to 48 tokens and 8 of 64 (N=${shortCu[400]}), no initial state, with and without final states, r=${r} d=${d}, 16-bit and float32`, async () => {
       const [H, N] = [3, shortCu[400]];
@@ -217,15 +209,7 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
           const out = await decayAttention(q, k, v, { ...opts, method: m, precision });
           const plain = relativeError((await out.toHost()).toArray(), ref.output);
           out.dispose();
-          const res = await decayAttention(q, k, v, { ...opts, method: m, precision, returnState: true });
-          const e = [
-            plain,
-            relativeError((await res.output.toHost()).toArray(), ref.output),
-            relativeError((await res.state.toHost()).toArray(), ref.state),
-          ];
-          res.output.dispose();
-          res.state.dispose();
-          return e;
+          return [plain, ...(await stateErrors(await decayAttention(q, k, v, { ...opts, method: m, precision, returnState: true }), ref))];
         };
         const exact = precision === "exact";
         const bound = BOUND[exact ? "float32 exact" : dtype];

@@ -177,7 +177,11 @@ export async function runAutoBench(options: AutoBenchOptions = {}): Promise<Auto
     const { B, H, N, r, d, dtype } = c;
     // ALiBi-style per-head decay rates as in ANCHORS.md (as bench-gpu): s_h = 2^(-0.25(h+1)).
     const decayRate = Array.from({ length: H }, (_, h) => 2 ** (-0.25 * (h + 1)));
-    const cuSeqlens = c.packed ? c.packed.reduce((acc, n) => [...acc, acc[acc.length - 1] + n], [0]) : undefined;
+    let cuSeqlens: number[] | undefined;
+    if (c.packed) {
+      cuSeqlens = [0];
+      for (const n of c.packed) cuSeqlens.push(cuSeqlens[cuSeqlens.length - 1] + n);
+    }
     const qs = bigRandom([B, H, N, r], dtype, 1, 1, backend);
     const ks = bigRandom([B, H, N, r], dtype, 2, 1 / Math.sqrt(r), backend);
     const vs = bigRandom([B, H, N, d], dtype, 3, 1, backend);
