@@ -1025,6 +1025,21 @@ template <bool BF16> struct V2Family {
   static constexpr int narrow_smem = V2Layout<false, 1>::bytes, narrow_dv = 64, narrow_threads = 128;
   static constexpr bool has_narrow32 = false;
 };
+// Version 2 with output CTAs of one warpgroup and 64 value columns, two per 128-column
+// state block (the state pass is V2Family's): as V3NFamily below, for 16-bit inputs.
+template <bool BF16> struct V2NFamily {
+  static constexpr const char* name = "v2 (64-column output CTAs)";
+  static constexpr int threads = kV2Threads;
+  static constexpr int out_threads = 128, out_split = 2;
+  static SegModel seg_model() { return {1.0, 0.3, 0.1, 2, true}; }
+  template <bool STATE> static auto kernel() {
+    if constexpr (STATE) return fused_v2_kernel<BF16, true>;
+    else return fused_v2_kernel<BF16, false, 1>;
+  }
+  template <bool STATE> static constexpr int smem() { return V2Layout<STATE, STATE ? 2 : 1>::bytes; }
+  static constexpr bool has_single = false;
+  static constexpr bool has_narrow = false, has_narrow32 = false;  // (the output kernel is narrow)
+};
 struct V3Family {
   static constexpr const char* name = "v3";
   static constexpr int threads = kV3Threads;
@@ -1044,6 +1059,31 @@ struct V3Family {
   static auto narrow32_kernel() { return fused_v3_kernel<false, 1, 32>; }
   static constexpr int narrow32_smem = V3Layout<false, 1, 32>::bytes;
 };
+// Version 3 with output CTAs of one warpgroup and 64 value columns, two per 128-column
+// state block (the state pass is V3Family's). At B·H = 32 and 1x65536 that fills the GPU
+// with two segments per head instead of four: the state pass re-reads K and V of one
+// segment in two, not three in four (5 units of DRAM traffic against 5.5), and the two
+// CTAs of a head read the same Q and K chunk at about the same time, the second from L2.
+// v3_out_narrow picks it.
+struct V3NFamily {
+  static constexpr const char* name = "v3 (64-column output CTAs)";
+  static constexpr int threads = kV3Threads;
+  static constexpr int out_threads = 128, out_split = 2;
+  // per 64-token step of a 64-column output CTA; the state CTA's step costs about 0.45 of
+  // it, one state CTA per two output CTAs; the state walk split where that fills the GPU
+  static SegModel seg_model() { return {2.0, 0.45, 0.1, 2, true}; }
+  template <bool STATE> static auto kernel() {
+    if constexpr (STATE) return fused_v3_kernel<true>;
+    else return fused_v3_kernel<false, 1, 64>;
+  }
+  template <bool STATE> static constexpr int smem() {
+    if constexpr (STATE) return V3Layout<true>::bytes;
+    else return V3Layout<false, 1, 64>::bytes;
+  }
+  static constexpr bool has_single = false;
+  static constexpr bool has_narrow = false, has_narrow32 = false;  // (the output kernel is narrow)
+};
+
 // Float32 at "exact" precision: every product in 3xTF32. Shared memory then holds the low
 // parts of the B operands too, which fits the state kernel (two warpgroups, K and V^T) and
 // a one-warpgroup output kernel of 32 value columns, four CTAs per 128-column block, that
@@ -1133,6 +1173,19 @@ inline bool wgmma_shape_ok(const AttnParams& p) {
 inline bool v2_eligible(const AttnParams& p) {
   return (p.dtype == DType::F16 || p.dtype == DType::BF16) && wgmma_shape_ok(p) &&
          hopper_code_loaded<V2Family<false>>();
+}
+
+// Output CTAs of 64 columns (V2NFamily, V3NFamily) instead of 128 (Wide: V2Family,
+// V3Family) where the wide kernels would split a sequence into segments: the narrow ones
+// then need half as many segments (or none) for the same number of CTAs, so the state pass
+// re-reads less of K and V. LEET_FUSED_OUT=64 or 128 forces one.
+template <class Wide> bool out_narrow(const AttnParams& p, int sms) {
+  if (const char* env = std::getenv("LEET_FUSED_OUT")) {
+    if (std::atoi(env) == 64) return true;
+    if (std::atoi(env) == 128) return false;
+  }
+  const int64_t L = choose_segment(p, sms, (int)ceil_div(p.d, kDV), 1, Wide::seg_model());
+  return ceil_div(p.N, L) > 1;
 }
 
 inline bool v3_eligible(const AttnParams& p) {
@@ -1433,13 +1486,21 @@ inline bool run_schedule(const AttnParams& p, const LaunchContext& ctx, int64_t 
 
 inline void run_fused(const AttnParams& p, const LaunchContext& ctx) {
   if (p.B <= 0 || p.H <= 0 || p.N <= 0 || p.r <= 0 || p.d <= 0) return;
+  const int sms = ctx.multiprocessors > 0 ? ctx.multiprocessors : 132;
   if (v2_eligible(p)) {
-    if (p.dtype == DType::BF16) run_wgmma<V2Family<true>>(p, ctx);
-    else run_wgmma<V2Family<false>>(p, ctx);
+    const bool narrow = out_narrow<V2Family<false>>(p, sms);
+    if (p.dtype == DType::BF16) {
+      if (narrow) run_wgmma<V2NFamily<true>>(p, ctx);
+      else run_wgmma<V2Family<true>>(p, ctx);
+    } else {
+      if (narrow) run_wgmma<V2NFamily<false>>(p, ctx);
+      else run_wgmma<V2Family<false>>(p, ctx);
+    }
     return;
   }
   if (v3_eligible(p)) {
-    run_wgmma<V3Family>(p, ctx);
+    if (out_narrow<V3Family>(p, sms)) run_wgmma<V3NFamily>(p, ctx);
+    else run_wgmma<V3Family>(p, ctx);
     return;
   }
   if (v4_eligible(p)) {

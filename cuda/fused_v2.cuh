@@ -489,8 +489,9 @@ __device__ __forceinline__ const float* wg_slot(const Args& a, int64_t slot, int
          (int64_t)(dvb % split) * (128 / split) * 128;
 }
 
-// NWG = 1 (the narrow output kernel): one warpgroup, 64 value columns per CTA, one
-// segment per sequence only (no staged states; the host guarantees it).
+// NWG = 1 (the narrow output kernel): one warpgroup, 64 value columns per CTA: for
+// one-walk schedules, and the output kernel of V2NFamily (two CTAs per 128-column state
+// block, reading staged states: a.dv_split = 2).
 template <bool BF16, bool STATE_ONLY, int NWG = 2>
 __global__ void __launch_bounds__(128 * NWG, STATE_ONLY ? 2 : 1) fused_v2_kernel(const Args a) {
 #ifdef LEET_FUSED_V2_DEVICE
@@ -534,7 +535,7 @@ __global__ void __launch_bounds__(128 * NWG, STATE_ONLY ? 2 : 1) fused_v2_kernel
 
   // state S^T: element (dv = 64wg + 16w4 + g + 8hh, rr = 8jb + 2t + e) in S[4jb + 2hh + e]
   float S[64];
-  if (STATE_ONLY || seg == 0 || NWG == 1) {
+  if (STATE_ONLY || seg == 0) {
 #pragma unroll
     for (int jb = 0; jb < 16; ++jb)
 #pragma unroll

@@ -198,8 +198,9 @@ __device__ __forceinline__ void v3_load_vt(uint32_t dst, const float* g, int64_t
 }
 
 // NWG = 1: the narrow output kernels (one warpgroup, DVW = 64 or 32 value columns per
-// CTA): for one-walk schedules, and (EXACT, DVW = 32) the output kernel of float32
-// "exact", which also reads staged states (a.dv_split = 4 CTAs per 128-column block).
+// CTA): for one-walk schedules; (DVW = 64) the output kernel of V3NFamily, two CTAs per
+// 128-column state block that read staged states (a.dv_split = 2); and (EXACT, DVW = 32)
+// the output kernel of float32 "exact" (a.dv_split = 4).
 // EXACT: every product in 3xTF32. Q reaches the tensor cores from registers (hi, lo split
 // per fragment), K and V^T are split in shared memory once per chunk (v3_split_tile), S^T
 // is written as (hi, lo), P and the decayed K^T are split in registers.
@@ -266,9 +267,7 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
           S[m][4 * nb + 2 * hh + 1] = x.y;
         }
   };
-  if constexpr (NWG == 1 && !EXACT) {
-    init_load();  // (the one-walk kernels: a single segment per sequence)
-  } else if (STATE_ONLY || seg == 0) {
+  if (STATE_ONLY || seg == 0) {
     init_load();
   } else {
     asm volatile("griddepcontrol.wait;\n" ::: "memory");
