@@ -1064,7 +1064,7 @@ struct V3Family {
 // with two segments per head instead of four: the state pass re-reads K and V of one
 // segment in two, not three in four (5 units of DRAM traffic against 5.5), and the two
 // CTAs of a head read the same Q and K chunk at about the same time, the second from L2.
-// v3_out_narrow picks it.
+// out_narrow picks it.
 struct V3NFamily {
   static constexpr const char* name = "v3 (64-column output CTAs)";
   static constexpr int threads = kV3Threads;
