@@ -846,6 +846,8 @@ inline void check(cudaError_t e, const char* what) {
 }
 
 inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+// The device's SMs as the launch context gives them (132, an H100 or H200, if it does not).
+inline int sm_count(const LaunchContext& ctx) { return ctx.multiprocessors > 0 ? ctx.multiprocessors : 132; }
 // A tensor whose base address allows 16-byte loads (cp.async, vector loads).
 inline bool aligned16(const void* ptr) { return (reinterpret_cast<uintptr_t>(ptr) & 15) == 0; }
 
@@ -945,7 +947,7 @@ void run(const AttnParams& p, const LaunchContext& ctx) {
   a.fin = p.final_state;
   a.nrb = (int)ceil_div(p.r, kR);
   a.ndvb = (int)ceil_div(p.d, kDV);
-  const int sms = ctx.multiprocessors > 0 ? ctx.multiprocessors : 132;
+  const int sms = sm_count(ctx);
   const int64_t L = choose_segment(p, sms, a.ndvb, a.nrb);
   a.Lseg = L;
   const int64_t seqs = num_sequences(p);
@@ -1311,7 +1313,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   a.accumulate = rb0 > 0;
   a.fast_qk = p.r % 4 == 0 && aligned16(p.q) && aligned16(p.k);
   a.fast_v = p.d % 4 == 0 && aligned16(p.v);
-  const int sms = ctx.multiprocessors > 0 ? ctx.multiprocessors : 132;
+  const int sms = sm_count(ctx);
   if constexpr (Family::has_single) {
     if (const int64_t Ls = L_forced > 0 ? 0 : single_segment<Family>(p)) {
       run_single<Family>(p, ctx, a, Ls);
@@ -1484,23 +1486,21 @@ inline bool run_schedule(const AttnParams& p, const LaunchContext& ctx, int64_t 
   return false;
 }
 
+// The 128-column kernels (Wide) or, where out_narrow says so, the 64-column ones (Narrow).
+template <class Wide, class Narrow> void run_wide_or_narrow(const AttnParams& p, const LaunchContext& ctx) {
+  if (out_narrow<Wide>(p, sm_count(ctx))) run_wgmma<Narrow>(p, ctx);
+  else run_wgmma<Wide>(p, ctx);
+}
+
 inline void run_fused(const AttnParams& p, const LaunchContext& ctx) {
   if (p.B <= 0 || p.H <= 0 || p.N <= 0 || p.r <= 0 || p.d <= 0) return;
-  const int sms = ctx.multiprocessors > 0 ? ctx.multiprocessors : 132;
   if (v2_eligible(p)) {
-    const bool narrow = out_narrow<V2Family<false>>(p, sms);
-    if (p.dtype == DType::BF16) {
-      if (narrow) run_wgmma<V2NFamily<true>>(p, ctx);
-      else run_wgmma<V2Family<true>>(p, ctx);
-    } else {
-      if (narrow) run_wgmma<V2NFamily<false>>(p, ctx);
-      else run_wgmma<V2Family<false>>(p, ctx);
-    }
+    if (p.dtype == DType::BF16) run_wide_or_narrow<V2Family<true>, V2NFamily<true>>(p, ctx);
+    else run_wide_or_narrow<V2Family<false>, V2NFamily<false>>(p, ctx);
     return;
   }
   if (v3_eligible(p)) {
-    if (out_narrow<V3Family>(p, sms)) run_wgmma<V3NFamily>(p, ctx);
-    else run_wgmma<V3Family>(p, ctx);
+    run_wide_or_narrow<V3Family, V3NFamily>(p, ctx);
     return;
   }
   if (v4_eligible(p)) {
