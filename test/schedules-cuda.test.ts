@@ -132,6 +132,15 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
     await check("blocked", "float32", 1, 2, 1000, 128, 192, true);
     await check("fused", "float32", 1, 2, 5000, 128, undefined, true);
   });
+  // fused on Hopper where a sequence is cut into segments: 64-column output CTAs that read
+  // the staged segment states (V2NFamily, V3NFamily), summed in the output kernel (four
+  // segments, H=16 N=1000) or chained by the scan kernel (sixteen, H=2 N=1000).
+  for (const dtype of ["float16", "bfloat16", "float32"] as const) {
+    it(`fused ${dtype}: segmented sequences, B=1 H=16 N=1000 d=256 and B=1 H=2 N=1000 d=128, states in and out`, async () => {
+      await check("fused", dtype, 1, 16, 1000, 256);
+      await check("fused", dtype, 1, 2, 1000, 128);
+    });
+  }
   it("lightning float32 (tf32) and float16: B=1 H=40 N=100 d=128 (on 132 SMs: 64-column, not 32-column, CTAs)", async () => {
     await check("lightning", "float32", 1, 40, 100, 128);
     await check("lightning", "float16", 1, 40, 100, 128);
