@@ -1026,6 +1026,7 @@ template <bool BF16> struct V2Family {
   static auto narrow_kernel() { return fused_v2_kernel<BF16, false, 1>; }
   static constexpr int narrow_smem = V2Layout<false, 1>::bytes, narrow_dv = 64, narrow_threads = 128;
   static constexpr bool has_narrow32 = false;
+  static constexpr bool narrow_if_split = true;  // (out_narrow)
 };
 // Version 2 with output CTAs of one warpgroup and 64 value columns, two per 128-column
 // state block (the state pass is V2Family's): as V3NFamily below, for 16-bit inputs.
@@ -1060,13 +1061,13 @@ struct V3Family {
   static constexpr bool has_narrow32 = true;
   static auto narrow32_kernel() { return fused_v3_kernel<false, 1, 32>; }
   static constexpr int narrow32_smem = V3Layout<false, 1, 32>::bytes;
+  static constexpr bool narrow_if_split = false;  // (out_narrow)
 };
 // Version 3 with output CTAs of one warpgroup and 64 value columns, two per 128-column
-// state block (the state pass is V3Family's). At B·H = 32 and 1x65536 that fills the GPU
-// with two segments per head instead of four: the state pass re-reads K and V of one
-// segment in two, not three in four (5 units of DRAM traffic against 5.5), and the two
-// CTAs of a head read the same Q and K chunk at about the same time, the second from L2.
-// out_narrow picks it.
+// state block (the state pass is V3Family's). They fill the GPU with half as many segments
+// per sequence as the 128-column CTAs; the two CTAs of a head read the same Q and K chunk
+// at about the same time, the second from L2. out_narrow picks them where that means no
+// segments at all (fp32 TF32 2x32768); LEET_FUSED_OUT=64 forces them.
 struct V3NFamily {
   static constexpr const char* name = "v3 (64-column output CTAs)";
   static constexpr int threads = kV3Threads;
@@ -1177,17 +1178,24 @@ inline bool v2_eligible(const AttnParams& p) {
          hopper_code_loaded<V2Family<false>>();
 }
 
-// Output CTAs of 64 columns (V2NFamily, V3NFamily) instead of 128 (Wide: V2Family,
-// V3Family) where the wide kernels would split a sequence into segments: the narrow ones
-// then need half as many segments (or none) for the same number of CTAs, so the state pass
-// re-reads less of K and V. LEET_FUSED_OUT=64 or 128 forces one.
-template <class Wide> bool out_narrow(const AttnParams& p, int sms) {
+// Output CTAs of 64 columns (Narrow: V2NFamily, V3NFamily) instead of 128 (Wide:
+// V2Family, V3Family) where the wide kernels would split a sequence into segments: the
+// narrow ones then need half as many segments (or none) for the same number of CTAs, so
+// the state pass re-reads less of K and V. Version 3's wide kernels walk ~10% faster per
+// chunk than its narrow ones (V copied by 16-byte loads), so there only where the narrow
+// ones need no segments at all (Wide::narrow_if_split false; fp32 TF32 2x32768: 1.85
+// against 1.90 ms; 1x65536, two narrow segments: 2.23 against 2.12, H100, run zz).
+// LEET_FUSED_OUT=64 or 128 forces one.
+template <class Wide, class Narrow> bool out_narrow(const AttnParams& p, int sms) {
   if (const char* env = std::getenv("LEET_FUSED_OUT")) {
     if (std::atoi(env) == 64) return true;
     if (std::atoi(env) == 128) return false;
   }
   const int64_t L = choose_segment(p, sms, (int)ceil_div(p.d, kDV), 1, Wide::seg_model());
-  return ceil_div(p.N, L) > 1;
+  if (ceil_div(p.N, L) <= 1) return false;
+  if constexpr (Wide::narrow_if_split) return true;
+  const int64_t Ln = choose_segment(p, sms, (int)ceil_div(p.d, kDV / Narrow::out_split), 1, Narrow::seg_model());
+  return ceil_div(p.N, Ln) <= 1;
 }
 
 inline bool v3_eligible(const AttnParams& p) {
@@ -1488,7 +1496,7 @@ inline bool run_schedule(const AttnParams& p, const LaunchContext& ctx, int64_t 
 
 // The 128-column kernels (Wide) or, where out_narrow says so, the 64-column ones (Narrow).
 template <class Wide, class Narrow> void run_wide_or_narrow(const AttnParams& p, const LaunchContext& ctx) {
-  if (out_narrow<Wide>(p, sm_count(ctx))) run_wgmma<Narrow>(p, ctx);
+  if (out_narrow<Wide, Narrow>(p, sm_count(ctx))) run_wgmma<Narrow>(p, ctx);
   else run_wgmma<Wide>(p, ctx);
 }
 

@@ -15,8 +15,11 @@
 //   S      = g^Lc S + (K diag g^(Lc-1-j))^T V
 //                             m64n64k8 x 16, A = K^T gathered from the K tile into
 //                             registers, B = V^T
-// V^T is written straight by 4-byte cp.async (coalesced 32-byte row pieces, bank-conflict
-// free), with the tokens of every group of 8 stored in the order 0,2,4,6,1,3,5,7: that is
+// V^T: in the two-warpgroup TF32 kernels, V comes by 16-byte cp.async into V^T's place and
+// the CTA transposes it there once it has landed (v3_load_v16, v3_transpose_v); in the
+// others it is written straight by 4-byte cp.async (coalesced 32-byte row pieces, bank-
+// conflict free; ~10% slower per chunk). Either way the tokens of every group of 8 are
+// stored in the order 0,2,4,6,1,3,5,7: that is
 // the k order in which the P accumulator's registers already form the A fragments of
 // P V (slot t <-> token 2t, slot t+4 <-> 2t+1), so P never goes through shared memory.
 // Tiles are 128-byte swizzled, chunks of 64 tokens, 2 stages (96 KB each): 227 KB of
@@ -197,6 +200,47 @@ __device__ __forceinline__ void v3_load_vt(uint32_t dst, const float* g, int64_t
   }
 }
 
+// V [64 tok][DVB dv] (row stride ld) by 16-byte copies into V^T's place as a swizzled
+// natural tile [64 tok][DVB] (token j's 16-byte piece k at piece k ^ (j & 7)), for
+// v3_transpose_v once it has landed. Rows past rows_valid are zeros.
+template <int THREADS, int DVB>
+__device__ __forceinline__ void v3_load_v16(uint32_t dst, const float* g, int64_t ld, int rows_valid, int tid) {
+  static_assert(DVB == 128 || DVB == 64, "V tiles of 128 or 64 columns");
+  constexpr int PR = DVB / 4, LG = DVB == 128 ? 5 : 4;  // 16-byte pieces per row
+#pragma unroll
+  for (int i = 0; i < 64 * PR / THREADS; ++i) {
+    const int idx = tid + THREADS * i, j = idx >> LG, k = idx & (PR - 1);
+    const bool ok = j < rows_valid;
+    cp_async16_z(dst + j * (DVB * 4) + ((k ^ (j & 7)) << 4), g + (ok ? (int64_t)j * ld : 0) + 4 * k, ok ? 16 : 0);
+  }
+}
+// The tile of v3_load_v16 -> V^T in v3_load_vt's layout, in place: every thread reads its
+// 32 elements, the CTA syncs, every thread writes them. Warp w moves value columns
+// 16w .. 16w + 15; in each instruction the 32 lanes cover 8 columns x 4 slots, 32 banks
+// on both sides. The caller syncs (and fences for wgmma) after it.
+template <int THREADS, int DVB>
+__device__ __forceinline__ void v3_transpose_v(uint32_t t, int warp, int lane) {
+  static_assert(DVB == THREADS / 2, "16 value columns per warp");
+  constexpr int VSUB = DVB * 128;
+  const int l3 = lane >> 3;
+  float x[2][16];
+#pragma unroll
+  for (int h = 0; h < 2; ++h)
+#pragma unroll
+    for (int q = 0; q < 16; ++q) {
+      const int dv = 16 * warp + 8 * h + (lane & 7), j = 8 * (q >> 1) + 2 * l3 + (q & 1);
+      x[h][q] = lds_f32(t + j * (DVB * 4) + (((dv >> 2) ^ (j & 7)) << 4) + (dv & 3) * 4);
+    }
+  __syncthreads();
+#pragma unroll
+  for (int h = 0; h < 2; ++h)
+#pragma unroll
+    for (int q = 0; q < 16; ++q) {  // slot p = 4q + l3 holds token j (as in v3_load_vt)
+      const int dv = 16 * warp + 8 * h + (lane & 7);
+      sts_b32(t + (q >> 3) * VSUB + dv * 128 + ((((q & 7) ^ (dv & 7))) << 4) + l3 * 4, __float_as_uint(x[h][q]));
+    }
+}
+
 // NWG = 1: the narrow output kernels (one warpgroup, DVW = 64 or 32 value columns per
 // CTA): for one-walk schedules; (DVW = 64) the output kernel of V3NFamily, two CTAs per
 // 128-column state block that read staged states (a.dv_split = 2); and (EXACT, DVW = 32)
@@ -213,6 +257,9 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
   static_assert(!EXACT || STATE_ONLY || (NWG == 1 && DVW == 32), "exact output: the 32-column kernel only");
   constexpr bool KSPLIT = EXACT && !STATE_ONLY;  // K is split in place (a B operand of Q K^T)
   constexpr int DVB = DVW * NWG;  // value columns per CTA
+  // V by 16-byte copies, transposed in shared memory (the two-warpgroup TF32 kernels: 10%
+  // faster per chunk than V^T by 4-byte copies, run zz); the others copy V^T directly
+  constexpr bool VT16 = NWG == 2 && !EXACT;
   constexpr int NB = DVW / 8;     // 8-column blocks per warpgroup
   constexpr int NS = DVW / 2;     // accumulator registers of one m64 x DVW tile
   extern __shared__ __align__(1024) unsigned char smem_raw[];
@@ -243,7 +290,8 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
     const int rows = min(kC, seglen - c * kC);
     if constexpr (!STATE_ONLY) v3_load_qk<L::threads>(st, gq + (int64_t)c * kC * 128, rows, tid);
     v3_load_qk<L::threads>(st + (STATE_ONLY ? 0 : kV3Tile), gk + (int64_t)c * kC * 128, rows, tid);
-    v3_load_vt<NWG, DVW>(st + L::v_in, gv + (int64_t)c * kC * a.d, a.d, rows, warp, lane);
+    if constexpr (VT16) v3_load_v16<L::threads, DVB>(st + L::v_in, gv + (int64_t)c * kC * a.d, a.d, rows, tid);
+    else v3_load_vt<NWG, DVW>(st + L::v_in, gv + (int64_t)c * kC * a.d, a.d, rows, warp, lane);
   };
   issue(0);
   cp_async_commit();
@@ -341,6 +389,11 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
     cp_async_commit();
     const int Lc = min(kC, seglen - c * kC);
     const uint32_t st = base + (c & 1) * L::per_stage;
+    if constexpr (VT16) {
+      v3_transpose_v<L::threads, DVB>(st + L::v_in, warp, lane);
+      fence_async_smem();
+      __syncthreads();
+    }
     const uint32_t tK = st + (STATE_ONLY ? 0 : kV3Tile);
     const uint32_t tV = st + L::v_in + wg * (DVW * 128);  // this wg's DVW dv rows
     const uint32_t tKlo = base + L::klo_off;

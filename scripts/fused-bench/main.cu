@@ -685,6 +685,14 @@ static void bench(const char* path) {
       {"N fp16 1x65536 out64 seg32768 k4", F16, TF, 1, 65536, 32768, 0.75, "LEET_FUSED_OUT=64 LEET_FUSED_KSUB=4"},
       {"N fp16 1x65536 out64 seg32768 k8", F16, TF, 1, 65536, 32768, 0.75, "LEET_FUSED_OUT=64 LEET_FUSED_KSUB=8"},
       {"N fp32-tf32 1x65536 out64 pdl", F32, TF, 1, 65536, 0, 1.5, "LEET_FUSED_OUT=64 LEET_FUSED_PDL=1"},
+      // the 128-column TF32 kernels at 1x65536 (four segments): the state walk's split, and
+      // the output kernel launched under the state kernel
+      {"W fp32-tf32 1x65536 out128 k1", F32, TF, 1, 65536, 0, 1.5, "LEET_FUSED_OUT=128 LEET_FUSED_KSUB=1"},
+      {"W fp32-tf32 1x65536 out128 k2", F32, TF, 1, 65536, 0, 1.5, "LEET_FUSED_OUT=128 LEET_FUSED_KSUB=2"},
+      {"W fp32-tf32 1x65536 out128 k4", F32, TF, 1, 65536, 0, 1.5, "LEET_FUSED_OUT=128 LEET_FUSED_KSUB=4"},
+      {"W fp32-tf32 1x65536 out128 k8", F32, TF, 1, 65536, 0, 1.5, "LEET_FUSED_OUT=128 LEET_FUSED_KSUB=8"},
+      {"W fp32-tf32 1x65536 out128 k4 pdl", F32, TF, 1, 65536, 0, 1.5, "LEET_FUSED_OUT=128 LEET_FUSED_KSUB=4 LEET_FUSED_PDL=1"},
+      {"W fp32-tf32 1x65536 default", F32, TF, 1, 65536, 0, 1.5, ""},
       {"fp16 1x65536 (repeat)", F16, TF, 1, 65536, 0, 0.75},
       {"fp16 1x1024 (repeat)", F16, TF, 1, 1024, 0, 0.03},
   };
