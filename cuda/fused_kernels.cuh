@@ -1026,7 +1026,6 @@ template <bool BF16> struct V2Family {
   static auto narrow_kernel() { return fused_v2_kernel<BF16, false, 1>; }
   static constexpr int narrow_smem = V2Layout<false, 1>::bytes, narrow_dv = 64, narrow_threads = 128;
   static constexpr bool has_narrow32 = false;
-  static constexpr bool narrow_if_split = true;  // (out_narrow)
 };
 // Version 2 with output CTAs of one warpgroup and 64 value columns, two per 128-column
 // state block (the state pass is V2Family's): as V3NFamily below, for 16-bit inputs.
@@ -1061,13 +1060,11 @@ struct V3Family {
   static constexpr bool has_narrow32 = true;
   static auto narrow32_kernel() { return fused_v3_kernel<false, 1, 32>; }
   static constexpr int narrow32_smem = V3Layout<false, 1, 32>::bytes;
-  static constexpr bool narrow_if_split = false;  // (out_narrow)
 };
 // Version 3 with output CTAs of one warpgroup and 64 value columns, two per 128-column
 // state block (the state pass is V3Family's). They fill the GPU with half as many segments
 // per sequence as the 128-column CTAs; the two CTAs of a head read the same Q and K chunk
-// at about the same time, the second from L2. out_narrow picks them where that means no
-// segments at all (fp32 TF32 2x32768); LEET_FUSED_OUT=64 forces them.
+// at about the same time, the second from L2. out_narrow says where.
 struct V3NFamily {
   static constexpr const char* name = "v3 (64-column output CTAs)";
   static constexpr int threads = kV3Threads;
@@ -1181,19 +1178,23 @@ inline bool v2_eligible(const AttnParams& p) {
 // Output CTAs of 64 columns (Narrow: V2NFamily, V3NFamily) instead of 128 (Wide:
 // V2Family, V3Family) where the wide kernels would split a sequence into segments: the
 // narrow ones then need half as many segments (or none) for the same number of CTAs, so
-// the state pass re-reads less of K and V. Version 3's wide kernels walk ~10% faster per
-// chunk than its narrow ones (V copied by 16-byte loads), so there only where the narrow
-// ones need no segments at all (Wide::narrow_if_split false; fp32 TF32 2x32768: 1.85
-// against 1.90 ms; 1x65536, two narrow segments: 2.23 against 2.12, H100, run zz).
+// the state pass re-reads less of K and V, but each walks more slowly per column.
+// - Where the narrow ones need no segments at all: always (2x32768: fp16 0.78 against
+//   0.85 ms on an H200, 0.80 against 0.99 on an H100).
+// - Where they need some, only on GPUs of less peak DRAM bandwidth than
+//   kNarrowSplitBelowTbs, where the traffic saved pays. At 1x65536, fp16: 0.99 against
+//   1.05 ms on an H100 (3.35 TB/s), 0.91 against 0.86 on an H200 (4.8 TB/s); fp32 TF32:
+//   2.06 against 2.13 on the H100, 2.03 against 1.90 on the H200 (runs zzf, zzh, zzi).
 // LEET_FUSED_OUT=64 or 128 forces one.
-template <class Wide, class Narrow> bool out_narrow(const AttnParams& p, int sms) {
+constexpr double kNarrowSplitBelowTbs = 4.0;
+template <class Wide, class Narrow> bool out_narrow(const AttnParams& p, int sms, double mem_tbs) {
   if (const char* env = std::getenv("LEET_FUSED_OUT")) {
     if (std::atoi(env) == 64) return true;
     if (std::atoi(env) == 128) return false;
   }
   const int64_t L = choose_segment(p, sms, (int)ceil_div(p.d, kDV), 1, Wide::seg_model());
   if (ceil_div(p.N, L) <= 1) return false;
-  if constexpr (Wide::narrow_if_split) return true;
+  if (mem_tbs < kNarrowSplitBelowTbs) return true;  // (0: unknown, as an H100)
   const int64_t Ln = choose_segment(p, sms, (int)ceil_div(p.d, kDV / Narrow::out_split), 1, Narrow::seg_model());
   return ceil_div(p.N, Ln) <= 1;
 }
@@ -1496,7 +1497,7 @@ inline bool run_schedule(const AttnParams& p, const LaunchContext& ctx, int64_t 
 
 // The 128-column kernels (Wide) or, where out_narrow says so, the 64-column ones (Narrow).
 template <class Wide, class Narrow> void run_wide_or_narrow(const AttnParams& p, const LaunchContext& ctx) {
-  if (out_narrow<Wide, Narrow>(p, sm_count(ctx))) run_wgmma<Narrow>(p, ctx);
+  if (out_narrow<Wide, Narrow>(p, sm_count(ctx), ctx.mem_tbs)) run_wgmma<Narrow>(p, ctx);
   else run_wgmma<Wide>(p, ctx);
 }
 

@@ -15,10 +15,10 @@
 //   S      = g^Lc S + (K diag g^(Lc-1-j))^T V
 //                             m64n64k8 x 16, A = K^T gathered from the K tile into
 //                             registers, B = V^T
-// V^T: in the two-warpgroup TF32 kernels, V comes by 16-byte cp.async into V^T's place and
-// the CTA transposes it there once it has landed (v3_load_v16, v3_transpose_v); in the
-// others it is written straight by 4-byte cp.async (coalesced 32-byte row pieces, bank-
-// conflict free; ~10% slower per chunk). Either way the tokens of every group of 8 are
+// V^T: in the TF32 kernels of 128 or 64 value columns, V comes by 16-byte cp.async into
+// V^T's place and the CTA transposes it there once it has landed (v3_load_v16,
+// v3_transpose_v); in the others it is written straight by 4-byte cp.async (coalesced
+// 32-byte row pieces, bank-conflict free; 7-10% slower per chunk). Either way the tokens of every group of 8 are
 // stored in the order 0,2,4,6,1,3,5,7: that is
 // the k order in which the P accumulator's registers already form the A fragments of
 // P V (slot t <-> token 2t, slot t+4 <-> 2t+1), so P never goes through shared memory.
@@ -257,9 +257,10 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
   static_assert(!EXACT || STATE_ONLY || (NWG == 1 && DVW == 32), "exact output: the 32-column kernel only");
   constexpr bool KSPLIT = EXACT && !STATE_ONLY;  // K is split in place (a B operand of Q K^T)
   constexpr int DVB = DVW * NWG;  // value columns per CTA
-  // V by 16-byte copies, transposed in shared memory (the two-warpgroup TF32 kernels: 10%
-  // faster per chunk than V^T by 4-byte copies, run zz); the others copy V^T directly
-  constexpr bool VT16 = NWG == 2 && !EXACT;
+  // V by 16-byte copies, transposed in shared memory (TF32 kernels of 128 or 64 value
+  // columns: 10% (128) and ~7% (64) faster per chunk than V^T by 4-byte copies, runs zz and
+  // zze); the 32-column and 3xTF32 kernels copy V^T directly
+  constexpr bool VT16 = (NWG == 2 || DVW == 64) && !EXACT;
   constexpr int NB = DVW / 8;     // 8-column blocks per warpgroup
   constexpr int NS = DVW / 2;     // accumulator registers of one m64 x DVW tile
   extern __shared__ __align__(1024) unsigned char smem_raw[];

@@ -16,6 +16,7 @@ struct LaunchContext {
   const int64_t* cu_seqlens = nullptr; // [num_seqs + 1] on the device, or nullptr
   cudaStream_t stream = nullptr;
   int multiprocessors = 0;             // of the current device
+  double mem_tbs = 0;                  // its peak DRAM bandwidth in TB/s (0: unknown)
   // Returns device scratch memory of at least `bytes`, valid until the launch returns
   // to the host (the runtime grows one cached buffer; never freed per call).
   void* (*scratch)(size_t bytes) = nullptr;
@@ -23,6 +24,18 @@ struct LaunchContext {
   // the method's kernels skip them. 0: none.
   int64_t skip_upto = 0;
 };
+
+// Peak DRAM bandwidth of device dev in TB/s from its memory clock and bus width (0 when
+// the driver does not report them).
+inline double peak_dram_tbs(int dev) {
+  int khz = 0, bits = 0;
+  if (cudaDeviceGetAttribute(&khz, cudaDevAttrMemoryClockRate, dev) != cudaSuccess ||
+      cudaDeviceGetAttribute(&bits, cudaDevAttrGlobalMemoryBusWidth, dev) != cudaSuccess) {
+    cudaGetLastError();
+    return 0;
+  }
+  return 2.0 * khz * 1e3 * bits / 8 / 1e12;
+}
 
 // One launcher per method, each in its own .cu file. Each enqueues its kernels on
 // ctx.stream and returns; the runtime checks cudaGetLastError after it.

@@ -47,6 +47,7 @@ int64_t* g_cu = nullptr;
 size_t g_cu_cap = 0;
 std::vector<int64_t> g_cu_host;
 int g_sms = 0;
+double g_mem_tbs = 0;
 
 void* scratch_fn(size_t bytes) {
   if (bytes == 0) bytes = 256;
@@ -87,8 +88,10 @@ LaunchContext make_context(const AttnParams& p) {
     int dev = 0;
     check(cudaGetDevice(&dev), "cudaGetDevice");
     check(cudaDeviceGetAttribute(&g_sms, cudaDevAttrMultiProcessorCount, dev), "cudaDeviceGetAttribute");
+    g_mem_tbs = peak_dram_tbs(dev);
   }
   ctx.multiprocessors = g_sms;
+  ctx.mem_tbs = g_mem_tbs;
   // Decay rates as float on the device, and cu_seqlens, cached: compared in place with
   // the cached host copy (no per-call allocation; a decode step repeats both unchanged)
   // and uploaded only when they differ.

@@ -62,6 +62,9 @@ struct Ctx {
     lc.cu_seqlens = d_cu;
     lc.stream = 0;
     lc.multiprocessors = g_sms;
+    int dev = 0;
+    cudaGetDevice(&dev);
+    lc.mem_tbs = cuda::peak_dram_tbs(dev);
     lc.scratch = scratch;
   }
   ~Ctx() {
