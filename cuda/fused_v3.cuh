@@ -18,8 +18,8 @@
 // V^T: in the TF32 kernels of 128 or 64 value columns, V comes by 16-byte cp.async into
 // V^T's place and the CTA transposes it there once it has landed (v3_load_v16,
 // v3_transpose_v); in the others it is written straight by 4-byte cp.async (coalesced
-// 32-byte row pieces, bank-conflict free; 7-10% slower per chunk). Either way the tokens of every group of 8 are
-// stored in the order 0,2,4,6,1,3,5,7: that is
+// 32-byte row pieces, bank-conflict free; 7-10% slower per chunk). Either way the tokens
+// of every group of 8 are stored in the order 0,2,4,6,1,3,5,7: that is
 // the k order in which the P accumulator's registers already form the A fragments of
 // P V (slot t <-> token 2t, slot t+4 <-> 2t+1), so P never goes through shared memory.
 // Tiles are 128-byte swizzled, chunks of 64 tokens, 2 stages (96 KB each): 227 KB of
