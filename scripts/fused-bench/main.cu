@@ -808,6 +808,12 @@ static void bench(const char* path) {
 
 int main(int argc, char** argv) {
   CK(cudaDeviceGetAttribute(&g_sms, cudaDevAttrMultiProcessorCount, 0));
+  {  // the card and the numbers the launchers' rules read (out_narrow: the peak DRAM bandwidth)
+    cudaDeviceProp prop;
+    CK(cudaGetDeviceProperties(&prop, 0));
+    fprintf(stderr, "device: %s, %d SMs, peak DRAM %.2f TB/s (memory clock x bus width)\n", prop.name, g_sms,
+            cuda::peak_dram_tbs(0));
+  }
   const std::string mode = argc > 1 ? argv[1] : "check";
   if (mode == "check") return check(argc > 2 ? argv[2] : "check.json") ? 1 : 0;
   if (mode == "bench") { bench(argc > 2 ? argv[2] : "bench.json"); return 0; }
