@@ -87,11 +87,12 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
         ? pick("lightning", "lightning's 32-column walks fill the GPU and are fastest")
         : pick("blocked", "with few walks on a short sequence, blocked's chunk-parallel schedule is fastest");
     }
-    // fused's TF32 warpgroup kernels need r = 128; below it, on a short sequence with few
-    // walks, lightning's 32-column walks win (1×1024 H32 r = 64 d = 128: 0.086 against
-    // 0.097 ms in eight H100 runs, bench/h100-2026-11-26-zzk and earlier)
+    // At r <= 64 fused's TF32 kernels pad r to 128 (its warpgroup kernels need r = 128):
+    // on a short sequence with few walks, lightning's 32-column walks win (1×1024 H32
+    // r = 64 d = 128: 0.086 against 0.097 ms in eight H100 runs, bench/h100-2026-11-26-zzk
+    // and earlier; at r = 128, d = 64 fused still wins, 0.100 against 0.124)
     if (r <= 64 && d <= 128 && N <= 1024 && fewWalks) {
-      return pick("lightning", "fused's TF32 warpgroup kernels need r = 128: on a short sequence with few walks, lightning's 32-column walks are fastest");
+      return pick("lightning", "fused pads r to 128: on a short sequence with few walks, lightning's 32-column walks are fastest");
     }
     return pick("fused", "fused on TF32 tensor cores is fastest");
   }

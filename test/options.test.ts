@@ -68,8 +68,8 @@ describe("auto", () => {
     // on short sequences with few walks (blocked), fleet at r = 32 on long ones
     expect(chooseMethod({ B: 1, H: 32, N: 16384, r: 64, d: 128 }, "float16", "cuda", "exact", hopper).method).toBe("fused");
     expect(chooseMethod({ B: 1, H: 32, N: 16384, r: 128, d: 64 }, "float32", "cuda", "exact", hopper).method).toBe("fused");
-    // TF32 at r = 64: lightning on a short sequence with few walks, fused on long ones
-    // (bench/h100-2026-11-26-zzk); at r = 128 fused's warpgroup kernels win on both
+    // TF32 at r = 64: lightning on a short sequence with few walks, fused on long ones;
+    // at r = 128, d = 64 fused on both (bench/h100-2026-11-26-zzk)
     expect(chooseMethod({ B: 1, H: 32, N: 1024, r: 64, d: 128 }, "float32", "cuda", "tf32", hopper).method).toBe("lightning");
     expect(chooseMethod({ B: 1, H: 32, N: 16384, r: 64, d: 128 }, "float32", "cuda", "tf32", hopper).method).toBe("fused");
     expect(chooseMethod({ B: 1, H: 32, N: 1024, r: 128, d: 64 }, "float32", "cuda", "tf32", hopper).method).toBe("fused");
