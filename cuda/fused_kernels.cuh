@@ -1189,8 +1189,8 @@ inline bool v2_eligible(const AttnParams& p) {
 constexpr double kNarrowSplitBelowTbs = 4.0;
 template <class Wide, class Narrow> bool out_narrow(const AttnParams& p, int sms, double mem_tbs) {
   if (const char* env = std::getenv("LEET_FUSED_OUT")) {
-    if (std::atoi(env) == 64) return true;
-    if (std::atoi(env) == 128) return false;
+    const int forced = std::atoi(env);
+    if (forced == 64 || forced == 128) return forced == 64;
   }
   const int64_t L = choose_segment(p, sms, (int)ceil_div(p.d, kDV), 1, Wide::seg_model());
   if (ceil_div(p.N, L) <= 1) return false;

@@ -9,6 +9,7 @@
 // usable.
 import { describe, expect, it } from "vitest";
 import { decayAttention, info, referenceAttention, Tensor, type DType } from "../src";
+import { packedOffsets } from "./support/cases";
 import { relativeError } from "./support/compare";
 
 const gpu = info().backends.cuda.available;
@@ -33,13 +34,6 @@ function inputs(B: number, H: number, N: number, d: number, dtype: DType, seed: 
     v: Tensor.randn([B, H, N, d], { dtype, seed: seed + 2 }),
     s0: Tensor.randn([B, H, r, d], { seed: seed + 3 }),
   };
-}
-
-// cuSeqlens for packed sequences of these lengths.
-function offsets(lens: readonly number[]): number[] {
-  const cu = [0];
-  for (const n of lens) cu.push(cu[cu.length - 1] + n);
-  return cu;
 }
 
 // Output and final-state errors of a call with returnState against the reference; frees
@@ -106,7 +100,7 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
   for (const method of ["blocked", "lightning", "fused"] as const) {
     it(`${method} float32 (exact), packed sequences of 5, 64, 1, 130 and 33 tokens at r=64 d=40, states in and out`, async () => {
       const lens = [5, 64, 1, 130, 33];
-      const cu = offsets(lens);
+      const cu = packedOffsets(lens);
       const [H, N, r, d] = [2, cu[cu.length - 1], 64, 40];
       const q = Tensor.randn([1, H, N, r], { seed: 61 });
       const k = Tensor.randn([1, H, N, r], { seed: 62, std: 1 / Math.sqrt(r) });
@@ -162,7 +156,7 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
     x = (x * 1103515245 + 12345) % 2147483648;
     lens.push(i === 150 ? 700 : 1 + (x % 40));
   }
-  const cu = offsets(lens);
+  const cu = packedOffsets(lens);
   for (const method of ["recurrent", "fleet", "blocked", "lightning", "fused"] as const) {
     for (const [r, d] of [[128, 128], [64, 64]]) {
       it(`${method}: 300 packed sequences of 1 to 40 tokens and one of 700 (N=${cu[300]}), r=${r} d=${d}, float16, float32 tf32 and exact, states in and out, and without states`, async () => {
@@ -213,7 +207,7 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
     x = (x * 1103515245 + 12345) % 2147483648;
     short.push(i % 50 === 7 ? 64 : 1 + (x % 48));
   }
-  const shortCu = offsets(short);
+  const shortCu = packedOffsets(short);
   for (const [r, d] of [[128, 128], [64, 64], [17, 33], [256, 256]]) {
     it(`blocked, lightning and fused: 400 packed sequences of 1 to 48 tokens and 8 of 64 (N=${shortCu[400]}), no initial state, with and without final states, r=${r} d=${d}, 16-bit and float32`, async () => {
       const [H, N] = [3, shortCu[400]];

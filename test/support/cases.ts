@@ -41,3 +41,10 @@ export function caseInputs(c: Case, dtype: DType, seed: number): { q: Tensor; k:
     v: Tensor.randn([c.B, c.H, c.N, c.d], { dtype, seed: seed * 3 + 3 }),
   };
 }
+
+/** cuSeqlens for packed sequences of these lengths. */
+export function packedOffsets(lens: readonly number[]): number[] {
+  const cu = [0];
+  for (const n of lens) cu.push(cu[cu.length - 1] + n);
+  return cu;
+}

@@ -3,6 +3,7 @@
 // against the same library's one-call result.
 import { describe, expect, it } from "vitest";
 import { createDecoder, decayAttention, methods, referenceAttention, Tensor, type Backend, type DType } from "../../src";
+import { packedOffsets } from "./cases";
 import { relativeError } from "./compare";
 import { batchEntry, concatN, sliceN } from "./slice";
 import { TOLERANCE } from "./tolerance";
@@ -60,8 +61,7 @@ export function stateSuite(backend: Backend, enabled: boolean): void {
       it(`${m.id}: packed variable-length sequences equal separate calls`, async () => {
         const lens = [5, 64, 1, 130, 33];
         const seqs = lens.map((n, i) => inputs(1, 2, n, 12, 20, "float32", 40 + i));
-        const cu = [0];
-        for (const n of lens) cu.push(cu[cu.length - 1] + n);
+        const cu = packedOffsets(lens);
         const s0 = Tensor.randn([lens.length, 2, 12, 20], { seed: 8 });
         const decay = [0.95, 0.5];
         const packed = await decayAttention(concatN(seqs.map((s) => s.q)), concatN(seqs.map((s) => s.k)), concatN(seqs.map((s) => s.v)), {
