@@ -885,12 +885,13 @@ inline int64_t auto_ksub(int64_t ctas, int64_t L, int sms) {
 // the output pass costs ~ waves * segment length, the state pass ~state_factor of that,
 // plus each staged segment's state traffic and the two extra launches. Ties go to longer
 // segments. ndvb: output CTAs per (segment, head) that have value columns to write; the
-// state CTAs per (segment, head) are ndvb · nrb / state_div, rounded up.
-int64_t choose_segment(const AttnParams& p, int sms, int ndvb, int nrb, const SegModel& m = SegModel{}) {
-  if (const char* env = std::getenv("LEET_FUSED_SEGMENT")) {
-    const int64_t v = std::atoll(env);
-    if (v > 0) return ceil_div(v, kC) * kC;
-  }
+// state CTAs per (segment, head) are ndvb · nrb / state_div, rounded up. Also the model's
+// cost there (microseconds, roughly), which compares one family's kernels with another's.
+struct SegPlan {
+  int64_t L;
+  double cost;
+};
+SegPlan segment_plan(const AttnParams& p, int sms, int ndvb, int nrb, const SegModel& m) {
   const int64_t seqs = num_sequences(p);
   const int64_t avg = std::max<int64_t>(1, p.B * p.N / std::max<int64_t>(1, seqs));
   double best = 1e300;
@@ -911,7 +912,14 @@ int64_t choose_segment(const AttnParams& p, int sms, int ndvb, int nrb, const Se
     }
     if (L >= avg) break;
   }
-  return bestL;
+  return {bestL, best};
+}
+int64_t choose_segment(const AttnParams& p, int sms, int ndvb, int nrb, const SegModel& m = SegModel{}) {
+  if (const char* env = std::getenv("LEET_FUSED_SEGMENT")) {
+    const int64_t v = std::atoll(env);
+    if (v > 0) return ceil_div(v, kC) * kC;
+  }
+  return segment_plan(p, sms, ndvb, nrb, m).L;
 }
 
 // Segments of length L: in all, and the most in one sequence (packed sequences: each
@@ -1135,6 +1143,25 @@ struct V4FamilyT {
   static constexpr int narrow_smem = V4Layout<false, 32, R>::bytes, narrow_dv = 32, narrow_threads = kV4CtaThreads;
 };
 using V4Family = V4FamilyT<false>;
+// Version 4 with output CTAs of 128 value columns (one per state block; V4Family's state
+// pass). Each mma warp owns 16 value rows and all of r, as in the state kernel: P is
+// computed once per head and chunk instead of once per 64 columns, and the r halves need
+// no exchange. Per 32-token chunk and 128 columns: 304 DMMA per two schedulers against
+// 2 x 164 for two 64-column CTAs. But a sequence needs twice the segments to fill the GPU,
+// so the state pass re-walks more of it. v4_wide says where.
+struct V4WFamily {
+  static constexpr const char* name = "v4 (128-column output CTAs)";
+  static constexpr int threads = kV4CtaThreads;
+  static constexpr int out_threads = kV4CtaThreads, out_split = 1;
+  // In V4Family's units: a 64-token step of a 128-column output CTA measured 1.62 times a
+  // 64-column one's (13.9 against 8.6 us: 8x8192, thirteenth session, H100); the state
+  // CTA's step (0.64 x 10.6 there) is 0.40 of it, one per output CTA
+  static SegModel seg_model() { return {17.1, 0.40, 4.0, 1, true}; }
+  template <bool STATE> static auto kernel() { return fused_v4_kernel<STATE, STATE ? 64 : 128>; }
+  template <bool STATE> static constexpr int smem() { return V4Layout<STATE, STATE ? 64 : 128>::bytes; }
+  static constexpr bool has_single = false;
+  static constexpr bool has_narrow = false, has_narrow32 = false;
+};
 
 inline bool env_set(const char* name) {
   const char* env = std::getenv(name);
@@ -1212,6 +1239,24 @@ inline bool v4_eligible(const AttnParams& p) {
   if (p.dtype != DType::F32 || p.precision != Precision::Exact) return false;
   if (env_set("LEET_FUSED_V1") || env_is("LEET_FUSED_V4", '0')) return false;
   return hopper_code_loaded<V4Family>();
+}
+
+// Version 4's output CTAs for fused at the shapes of its own kernels (r = 128, whole
+// 128-column blocks): 128 columns (V4WFamily) where the segment model, each family at its
+// own segments, makes them at least 2.5% cheaper, else 64 (V4Family). Measured on an H100
+// (thirteenth session; model ratio in brackets): 128 columns faster at 8x8192 and 4x16384
+// by 19-20% (0.81), 1x65536 9% (0.91), 1x16384 7% (0.92), 2x32768 3% (0.97); slower at
+// 1x4096 by 6% (0.98) and 1x1024 by 35% (1.18), where they need more segments and state
+// walks for the same number of CTAs. LEET_FUSED_V4_OUT=128 or 64 forces one.
+inline bool v4_wide(const AttnParams& p, int sms) {
+  if (const char* env = std::getenv("LEET_FUSED_V4_OUT")) {
+    const int forced = std::atoi(env);
+    if (forced == 64 || forced == 128) return forced == 128;
+  }
+  const int nd = (int)ceil_div(p.d, kDV);
+  const double narrow = segment_plan(p, sms, 2 * nd, 1, V4Family::seg_model()).cost;
+  const double wide = segment_plan(p, sms, nd, 1, V4WFamily::seg_model()).cost;
+  return wide < 0.975 * narrow;
 }
 
 // Float32 "exact" on the 3xTF32 wgmma kernels (LEET_FUSED_V3X=0: version 1's mma.sync ones).
@@ -1458,7 +1503,8 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
 // 128) takes the R = 64 kernels.
 inline void run_v4(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced = 0) {
   if (wgmma_shape_ok(p)) {
-    run_wgmma<V4Family>(p, ctx, L_forced);
+    if (L_forced <= 0 && v4_wide(p, sm_count(ctx))) run_wgmma<V4WFamily>(p, ctx);
+    else run_wgmma<V4Family>(p, ctx, L_forced);
     return;
   }
   for (int64_t rb0 = 0; rb0 < p.r; rb0 += 128) {

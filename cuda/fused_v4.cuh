@@ -4,7 +4,8 @@
 // and d in blocks of the CTA's value columns (the last masked); r above 128 takes one pass
 // per block, each adding its part to the output (a.accumulate). Included from
 // fused_kernels.cuh after fused_v3.cuh (reuses Args, WgPlace, wg_slot and the host side).
-// Design and measurements: docs/fused-design.md, "Fifth session" to "Seventh session".
+// Design and measurements: docs/fused-design.md, "Fifth session" to "Seventh session", and
+// "Thirteenth session" (the 128-column output CTAs).
 //
 // Why float64: 3xTF32 (version 3x) represents each float32 operand to 2^-22 and the
 // tensor cores' float32 accumulation truncates, so its error stays several times that of
@@ -32,8 +33,11 @@
 // Output CTA: 64 value columns (two per 128-column state block); mma warp w owns S^T rows
 // dv 16(w&3).., r half w>>2. The 32-column variant (lightning's one walk per sequence at
 // small B H) splits r in four: warp w owns dv 16(w&1).., r quarter w>>1, and keeps one
-// token tile of 8 after the exchange. State CTA: 128 columns, warp w owns dv rows 16w..
-// and all of r (128 accumulator registers).
+// token tile of 8 after the exchange. The 128-column variant (VF, fused where the segment
+// model prefers it) is the state CTA's layout plus the output: no exchange, P once per
+// head and chunk, V kept float32 (a ring of three tiles) and widened where its fragments
+// are loaded. State CTA: 128 columns, warp w owns dv rows 16w.. and all of r (128
+// accumulator registers).
 #pragma once
 
 constexpr int kV4C = 32;  // chunk (tokens)
@@ -45,7 +49,11 @@ constexpr int kV4Threads = 256;  // the mma warps
 constexpr int kV4ProdThreads = 128;
 constexpr int kV4CtaThreads = kV4Threads + kV4ProdThreads;
 constexpr int kV4ProdRegs = 56, kV4MmaRegs = 224;
+// The 128-column output kernel (VF below): its producer widens no V, and its mma warps hold
+// twice the state
+constexpr int kV4ProdRegsVF = 40, kV4MmaRegsVF = 232;
 static_assert(2 * kV4MmaRegs + kV4ProdRegs <= 3 * ((65536 / kV4CtaThreads) & ~7), "setmaxnreg within the CTA's registers");
+static_assert(2 * kV4MmaRegsVF + kV4ProdRegsVF <= 3 * ((65536 / kV4CtaThreads) & ~7), "setmaxnreg within the CTA's registers");
 
 // DVO: the output kernel's value columns per CTA: 64 (fused, blocked: two CTAs per
 // 128-column state block), or 32 (lightning's one walk per sequence when B H is small: four
@@ -56,17 +64,22 @@ struct V4Layout {
   static constexpr int DV = STATE_ONLY ? 128 : DVO;  // value columns per CTA
   static constexpr int RS = STATE_ONLY ? 1 : 128 / DV;  // r slices (warps per dv rows)
   static constexpr int XT = 4 - 4 / RS;                 // token tiles a warp hands on
+  // VF (the 128-column output kernel): V is never widened. Its float32 tiles land in a ring
+  // of three (swizzled as K's staging) that the mma warps read and convert themselves;
+  // float64 Q, K and V tiles in two buffers would not fit beside the staging.
+  static constexpr bool VF = !STATE_ONLY && DVO == 128;
   // float32 staging (cp.async targets, rows): Q [32][R] (output kernel), K [32][R]
-  // (pieces swizzled, v4_stage), V [32][DV]
+  // (pieces swizzled, v4_stage), V [32][DV] (VF: three of them, chunk c in c % 3)
   static constexpr int stk = STATE_ONLY ? 0 : kV4C * R * 4;
   static constexpr int stv = stk + kV4C * R * 4;
-  static constexpr int st_end = stv + kV4C * DV * 4;
+  static constexpr int vtile = kV4C * DV * 4;
+  static constexpr int st_end = stv + (VF ? 3 : 1) * vtile;
   // float64 tiles, two buffers of `buf` bytes at t64: Q (output kernel; swizzled rows), K
-  // (token pairs), V (swizzled rows)
+  // (token pairs), V (swizzled rows; not with VF)
   static constexpr int qo = 0;
   static constexpr int ko = STATE_ONLY ? 0 : kV4C * R * 8;
   static constexpr int vo = ko + kV4C * R * 8;
-  static constexpr int buf = vo + kV4C * DV * 8;
+  static constexpr int buf = vo + (VF ? 0 : kV4C * DV * 8);
   static constexpr int t64 = st_end;
   // P [32][36] doubles (P[i][j], j <= i; the unused P[0..15][16..31] holds the second
   // k-halves of P[16..31][16..31], row i - 16); the r-slice partial sums of O^T exchanged
@@ -80,6 +93,7 @@ struct V4Layout {
 };
 static_assert(V4Layout<false>::bytes <= 232448, "v4 output kernel shared memory");
 static_assert(V4Layout<false, 32>::bytes <= 232448, "v4 32-column output kernel shared memory");
+static_assert(V4Layout<false, 128>::bytes <= 232448, "v4 128-column output kernel shared memory");
 static_assert(V4Layout<true>::bytes <= 232448, "v4 state kernel shared memory");
 
 // Byte offset of double (row j, col c) in a float64 tile with rows of `rw` doubles: the
@@ -88,6 +102,25 @@ static_assert(V4Layout<true>::bytes <= 232448, "v4 state kernel shared memory");
 __device__ __forceinline__ uint32_t v4_off(int j, int c, int rw) {
   const int h = ((j & 1) << 2) | (j & 2);
   return (uint32_t)(j * rw * 8 + ((((c >> 1) ^ h)) << 4) + (c & 1) * 8);
+}
+
+// Byte offset of float (row j, col c) in a VF float32 V tile (rows of `rw` floats; the
+// 16-byte piece c/4 XORed with 2(j & 3), as v4_stage's SWZ writes it). The fragment
+// pattern, four rows t + 4n by eight columns g.., then falls on 32 banks.
+__device__ __forceinline__ uint32_t v4f_off(int j, int c, int rw) {
+  return (uint32_t)(j * rw * 4 + (((c >> 2) ^ ((j & 3) << 1)) << 4) + (c & 3) * 4);
+}
+
+// A V tile's offset (v4_off, or v4f_off for VF's float32 tiles), and the element dj rows
+// further on from such an offset, as float64.
+template <bool VF>
+__device__ __forceinline__ uint32_t v4_voff(int j, int c, int rw) {
+  return VF ? v4f_off(j, c, rw) : v4_off(j, c, rw);
+}
+template <bool VF, int DV>
+__device__ __forceinline__ double v4_vat(const unsigned char* at, int dj) {
+  if constexpr (VF) return (double)*reinterpret_cast<const float*>(at + dj * DV * 4);
+  else return *reinterpret_cast<const double*>(at + dj * DV * 8);
 }
 
 // The K tile: 16 token pairs jp (tokens j = 16(jp >> 3) + (jp & 7) and j + 8) x 128 r,
@@ -255,6 +288,7 @@ template <bool STATE_ONLY, int DVO = 64, bool GEN = false, int R = 128>
 __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a) {
 #ifdef LEET_FUSED_V2_DEVICE
   static_assert(R == 128 || GEN, "r below 128 per CTA: the GEN kernels only");
+  static_assert(!(V4Layout<STATE_ONLY, DVO, R>::VF && GEN), "128-column output CTAs: r = 128, whole blocks only");
   using L = V4Layout<STATE_ONLY, DVO, R>;
   constexpr int DV = L::DV;
   constexpr int DMW = DV / 16;       // warps across the value rows (8 = all warps: state kernel)
@@ -301,7 +335,7 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
   // The producer warpgroup: chunk c is staged, widened into buffer c & 1 once the mma warps
   // are done with chunk c - 2 there, and announced; then chunk c + 1 is staged.
   if (warp >= 8) {
-    asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\n" ::"n"(kV4ProdRegs));
+    asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\n" ::"n"(L::VF ? kV4ProdRegsVF : kV4ProdRegs));
     constexpr int T = kV4ProdThreads;
     constexpr int NV = DV / 16, BV = NV < 4 ? NV : 4;  // V pieces per thread, per batch
     const int ti = tid & (T - 1);  // tid - kV4Threads
@@ -310,7 +344,11 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
       const bool vqk = !GEN || a.fast_qk, vv = !GEN || a.fast_v;
       if constexpr (!STATE_ONLY) v4_stage<R, false, T>(base, gq + (int64_t)c * kV4C * ldqk, ldqk, rows, rv, vqk, ti);
       v4_stage<R, true, T>(base + L::stk, gk + (int64_t)c * kV4C * ldqk, ldqk, rows, rv, vqk, ti);
-      v4_stage<DV, false, T>(base + L::stv, gv + (int64_t)c * kV4C * a.d, a.d, rows, dvv, vv, ti);
+      if constexpr (L::VF)
+        v4_stage<DV, true, T>(base + L::stv + (uint32_t)(c % 3) * L::vtile, gv + (int64_t)c * kV4C * a.d, a.d, rows,
+                              dvv, vv, ti);
+      else
+        v4_stage<DV, false, T>(base + L::stv, gv + (int64_t)c * kV4C * a.d, a.d, rows, dvv, vv, ti);
       cp_async_commit();
     };
     issue(0);
@@ -334,11 +372,13 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
         w.load(sp + L::stk, ti, i);
         w.store(dst + L::ko, ti, i);
       }
+      if constexpr (!L::VF) {
 #pragma unroll
-      for (int i = 0; i < NV; i += BV) {
-        V4Widen<DV, T, BV> w;
-        w.load(sp + L::stv, ti, i);
-        w.store(dst + L::vo, ti, i);
+        for (int i = 0; i < NV; i += BV) {
+          V4Widen<DV, T, BV> w;
+          w.load(sp + L::stv, ti, i);
+          w.store(dst + L::vo, ti, i);
+        }
       }
       v4_bar_sync(kV4Prod, T);
       if (c + 1 < nch) issue(c + 1);
@@ -347,7 +387,7 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
     cp_async_wait<0>();
     return;
   }
-  asm volatile("setmaxnreg.inc.sync.aligned.u32 %0;\n" ::"n"(kV4MmaRegs));
+  asm volatile("setmaxnreg.inc.sync.aligned.u32 %0;\n" ::"n"(L::VF ? kV4MmaRegsVF : kV4MmaRegs));
 
   // S^T: element (dv = 16 dm + g + 8(e >> 1), r = RW rs + 8 nt + 2t + (e & 1)) in S[nt][e]
   // (dv local to the CTA's DV columns)
@@ -407,19 +447,21 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
   // changes only the low three bits of a 16-byte pair's index, so rows 8n + g (Q) or
   // t + 4n (V) and columns further on by multiples of 16 add constants to these:
   //   Q (O^T's B): row g, r pairs (RW rs + 2t, +1) and (RW rs + 8 + 2t, +1);
-  //   V (A of P V and of the state update): row t, columns 16 dm + g and 16 dm + g + 8.
+  //   V (A of P V and of the state update): row t, columns 16 dm + g and 16 dm + g + 8
+  //   (VF: in the float32 tile).
   const uint32_t qs[2] = {v4_off(g, RW * rs + 2 * t, R), v4_off(g, RW * rs + 8 + 2 * t, R)};
-  const uint32_t vs[2] = {v4_off(t, 16 * dm + g, DV), v4_off(t, 16 * dm + g + 8, DV)};
+  const uint32_t vs[2] = {v4_voff<L::VF>(t, 16 * dm + g, DV), v4_voff<L::VF>(t, 16 * dm + g + 8, DV)};
   double* const sX = reinterpret_cast<double*>(sp + L::x64);
   float* go = static_cast<float*>(a.o) + row0 * a.d + dv0;
 
   // Per chunk: wait for the producer, then P, O^T's r-slice partials, their sum, P V and
   // the store, and the state update; then hand the buffer back.
+  int vslot = 0;  // VF: chunk c's float32 V tile, c % 3
   for (int c = 0; c < nch; ++c) {
     const int b = c & 1;
     const unsigned char* const sQ = sp + L::t64 + b * L::buf + L::qo;
     const unsigned char* const sK = sp + L::t64 + b * L::buf + L::ko;
-    const unsigned char* const sV = sp + L::t64 + b * L::buf + L::vo;
+    const unsigned char* const sV = L::VF ? sp + L::stv + vslot * L::vtile : sp + L::t64 + b * L::buf + L::vo;
     v4_bar_sync(kV4Full + b, kV4CtaThreads);
     const int Lc = min(kV4C, seglen - c * kV4C);
 
@@ -467,90 +509,147 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
           dst[i * L::pld + j] = (p[0][e] + p[1][e]) * pd[i - j];
         }
       }
-      // O^T partial = S^T Q^T over this warp's r slice: tokens 8 nt.. (4 tiles)
-      double O[4][4];
-#pragma unroll
-      for (int nt = 0; nt < 4; ++nt)
-#pragma unroll
-        for (int e = 0; e < 4; ++e) O[nt][e] = 0.0;
-#pragma unroll
-      for (int ks = 0; ks < RW / 16; ++ks) {
-        // A[g + 8(e & 1)][slot t + 4(e >> 1)] = S^T[..][r = RW rs + 16ks + 8(e >> 2) + 2t + ((e >> 1) & 1)]
-        double A[8];
-#pragma unroll
-        for (int e = 0; e < 8; ++e) A[e] = S[2 * ks + (e >> 2)][((e >> 1) & 1) + 2 * (e & 1)];
-#pragma unroll
-        for (int nt = 0; nt < 4; ++nt) {
-          const double2 y0 = *reinterpret_cast<const double2*>(sQ + qs[0] + nt * (64 * R) + ks * 128);
-          const double2 y1 = *reinterpret_cast<const double2*>(sQ + qs[1] + nt * (64 * R) + ks * 128);
-          const double B[4] = {y0.x, y0.y, y1.x, y1.y};
-          dmma(O[nt], A, B);
-        }
-      }
-      // The slices meet: warp (dm, rs) keeps token tiles TK rs .. TK rs + TK - 1 and hands
-      // every other tile to the warp of the same dm that keeps it (XT slots per warp, the
-      // tiles it does not keep, in order).
-#pragma unroll
-      for (int nt = 0; nt < 4; ++nt)
-        if (nt / TK != rs) {
-          const int slot = nt < TK * rs ? nt : nt - TK;
-#pragma unroll
-          for (int e = 0; e < 4; ++e) sX[((warp * XT + slot) * 4 + e) * 32 + lane] = O[nt][e];
-        }
-      v4_bar_sync(kV4Xch, kV4Threads);
-      double Y[TK][4];
-#pragma unroll
-      for (int nt = 0; nt < 4; ++nt)
-        if (nt / TK == rs) {
-#pragma unroll
-          for (int e = 0; e < 4; ++e) {
-            double y = O[nt][e];
-#pragma unroll
-            for (int q = 0; q < RS; ++q)
-              if (q != rs) y += sX[(((dm + DMW * q) * XT + (nt < TK * q ? nt : nt - TK)) * 4 + e) * 32 + lane];
-            Y[nt % TK][e] = y * pd[8 * nt + 2 * t + (e & 1) + 1];
+      if constexpr (!L::VF) {
+        // O^T partial = S^T Q^T over this warp's r slice: tokens 8 nt.. (4 tiles)
+        double O[4][4];
+  #pragma unroll
+        for (int nt = 0; nt < 4; ++nt)
+  #pragma unroll
+          for (int e = 0; e < 4; ++e) O[nt][e] = 0.0;
+  #pragma unroll
+        for (int ks = 0; ks < RW / 16; ++ks) {
+          // A[g + 8(e & 1)][slot t + 4(e >> 1)] = S^T[..][r = RW rs + 16ks + 8(e >> 2) + 2t + ((e >> 1) & 1)]
+          double A[8];
+  #pragma unroll
+          for (int e = 0; e < 8; ++e) A[e] = S[2 * ks + (e >> 2)][((e >> 1) & 1) + 2 * (e & 1)];
+  #pragma unroll
+          for (int nt = 0; nt < 4; ++nt) {
+            const double2 y0 = *reinterpret_cast<const double2*>(sQ + qs[0] + nt * (64 * R) + ks * 128);
+            const double2 y1 = *reinterpret_cast<const double2*>(sQ + qs[1] + nt * (64 * R) + ks * 128);
+            const double B[4] = {y0.x, y0.y, y1.x, y1.y};
+            dmma(O[nt], A, B);
           }
         }
-      // + V^T P^T over the tokens j <= the kept tiles' last
-#pragma unroll
-      for (int ks = 0; ks < 2; ++ks) {
-        if (2 * ks > TK * rs + TK - 1) break;
-        double A[8];
-#pragma unroll
-        for (int e = 0; e < 8; ++e)
-          A[e] = *reinterpret_cast<const double*>(sV + vs[e & 1] + (16 * ks + 4 * (e >> 1)) * DV * 8);
-#pragma unroll
-        for (int u = 0; u < TK; ++u) {
-          const int nt = TK * rs + u;
-          if (2 * ks > nt) continue;
-          double B[4];
-#pragma unroll
-          for (int e = 0; e < 4; ++e) {
-            B[e] = sP[(8 * nt + g) * L::pld + 16 * ks + t + 4 * e];
-            if (ks == 1) B[e] += sP[(8 * nt + g - 16) * L::pld + 16 + t + 4 * e];  // nt >= 2 here
+        // The slices meet: warp (dm, rs) keeps token tiles TK rs .. TK rs + TK - 1 and hands
+        // every other tile to the warp of the same dm that keeps it (XT slots per warp, the
+        // tiles it does not keep, in order).
+  #pragma unroll
+        for (int nt = 0; nt < 4; ++nt)
+          if (nt / TK != rs) {
+            const int slot = nt < TK * rs ? nt : nt - TK;
+  #pragma unroll
+            for (int e = 0; e < 4; ++e) sX[((warp * XT + slot) * 4 + e) * 32 + lane] = O[nt][e];
           }
-          dmma(Y[u], A, B);
-        }
-      }
-      if constexpr (!GEN) {
-#pragma unroll
-        for (int u = 0; u < TK; ++u)
-#pragma unroll
-          for (int e = 0; e < 4; ++e) {
-            const int tok = 8 * (TK * rs + u) + 2 * t + (e & 1);
-            if (tok < Lc) go[(int64_t)(c * kV4C + tok) * a.d + dv_of(e)] = (float)Y[u][e];
-          }
-      } else {
-#pragma unroll
-        for (int u = 0; u < TK; ++u)
-#pragma unroll
-          for (int e = 0; e < 4; ++e) {
-            const int tok = 8 * (TK * rs + u) + 2 * t + (e & 1);
-            if (tok < Lc && dv_of(e) < dvv) {
-              float* const y = go + (int64_t)(c * kV4C + tok) * a.d + dv_of(e);
-              *y = (float)(a.accumulate ? Y[u][e] + (double)*y : Y[u][e]);
+        v4_bar_sync(kV4Xch, kV4Threads);
+        double Y[TK][4];
+  #pragma unroll
+        for (int nt = 0; nt < 4; ++nt)
+          if (nt / TK == rs) {
+  #pragma unroll
+            for (int e = 0; e < 4; ++e) {
+              double y = O[nt][e];
+  #pragma unroll
+              for (int q = 0; q < RS; ++q)
+                if (q != rs) y += sX[(((dm + DMW * q) * XT + (nt < TK * q ? nt : nt - TK)) * 4 + e) * 32 + lane];
+              Y[nt % TK][e] = y * pd[8 * nt + 2 * t + (e & 1) + 1];
             }
           }
+        // + V^T P^T over the tokens j <= the kept tiles' last
+  #pragma unroll
+        for (int ks = 0; ks < 2; ++ks) {
+          if (2 * ks > TK * rs + TK - 1) break;
+          double A[8];
+  #pragma unroll
+          for (int e = 0; e < 8; ++e) A[e] = v4_vat<L::VF, DV>(sV + vs[e & 1], 16 * ks + 4 * (e >> 1));
+  #pragma unroll
+          for (int u = 0; u < TK; ++u) {
+            const int nt = TK * rs + u;
+            if (2 * ks > nt) continue;
+            double B[4];
+  #pragma unroll
+            for (int e = 0; e < 4; ++e) {
+              B[e] = sP[(8 * nt + g) * L::pld + 16 * ks + t + 4 * e];
+              if (ks == 1) B[e] += sP[(8 * nt + g - 16) * L::pld + 16 + t + 4 * e];  // nt >= 2 here
+            }
+            dmma(Y[u], A, B);
+          }
+        }
+        if constexpr (!GEN) {
+  #pragma unroll
+          for (int u = 0; u < TK; ++u)
+  #pragma unroll
+            for (int e = 0; e < 4; ++e) {
+              const int tok = 8 * (TK * rs + u) + 2 * t + (e & 1);
+              if (tok < Lc) go[(int64_t)(c * kV4C + tok) * a.d + dv_of(e)] = (float)Y[u][e];
+            }
+        } else {
+  #pragma unroll
+          for (int u = 0; u < TK; ++u)
+  #pragma unroll
+            for (int e = 0; e < 4; ++e) {
+              const int tok = 8 * (TK * rs + u) + 2 * t + (e & 1);
+              if (tok < Lc && dv_of(e) < dvv) {
+                float* const y = go + (int64_t)(c * kV4C + tok) * a.d + dv_of(e);
+                *y = (float)(a.accumulate ? Y[u][e] + (double)*y : Y[u][e]);
+              }
+            }
+        }
+      } else {
+        // VF: one r slice (RS = 1), so nothing to exchange; the barrier makes P whole. Then
+        // two token halves, each O^T = S^T Q^T, scaled, + V^T P^T, stored: one half's
+        // accumulators live at a time (the 128 S^T registers leave no room for four tiles
+        // beside the fragments).
+        v4_bar_sync(kV4Xch, kV4Threads);
+#pragma unroll
+        for (int hh = 0; hh < 2; ++hh) {
+          double Y[2][4];
+#pragma unroll
+          for (int u = 0; u < 2; ++u)
+#pragma unroll
+            for (int e = 0; e < 4; ++e) Y[u][e] = 0.0;
+#pragma unroll
+          for (int ks = 0; ks < R / 16; ++ks) {
+            double A[8];
+#pragma unroll
+            for (int e = 0; e < 8; ++e) A[e] = S[2 * ks + (e >> 2)][((e >> 1) & 1) + 2 * (e & 1)];
+#pragma unroll
+            for (int u = 0; u < 2; ++u) {
+              const int nt = 2 * hh + u;
+              const double2 y0 = *reinterpret_cast<const double2*>(sQ + qs[0] + nt * (64 * R) + ks * 128);
+              const double2 y1 = *reinterpret_cast<const double2*>(sQ + qs[1] + nt * (64 * R) + ks * 128);
+              const double B[4] = {y0.x, y0.y, y1.x, y1.y};
+              dmma(Y[u], A, B);
+            }
+          }
+#pragma unroll
+          for (int u = 0; u < 2; ++u)
+#pragma unroll
+            for (int e = 0; e < 4; ++e) Y[u][e] *= pd[8 * (2 * hh + u) + 2 * t + (e & 1) + 1];
+#pragma unroll
+          for (int ks = 0; ks <= hh; ++ks) {
+            double A[8];
+#pragma unroll
+            for (int e = 0; e < 8; ++e) A[e] = v4_vat<true, DV>(sV + vs[e & 1], 16 * ks + 4 * (e >> 1));
+#pragma unroll
+            for (int u = 0; u < 2; ++u) {
+              const int nt = 2 * hh + u;
+              double B[4];
+#pragma unroll
+              for (int e = 0; e < 4; ++e) {
+                B[e] = sP[(8 * nt + g) * L::pld + 16 * ks + t + 4 * e];
+                if (ks == 1) B[e] += sP[(8 * nt + g - 16) * L::pld + 16 + t + 4 * e];  // nt >= 2 here
+              }
+              dmma(Y[u], A, B);
+            }
+          }
+#pragma unroll
+          for (int u = 0; u < 2; ++u)
+#pragma unroll
+            for (int e = 0; e < 4; ++e) {
+              const int tok = 8 * (2 * hh + u) + 2 * t + (e & 1);
+              if (tok < Lc) go[(int64_t)(c * kV4C + tok) * a.d + dv_of(e)] = (float)Y[u][e];
+            }
+        }
       }
     }
 
@@ -570,7 +669,7 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
 #pragma unroll
       for (int e = 0; e < 8; ++e) {
         const int j = 16 * ks + t + 8 * ((e >> 1) & 1) + 4 * (e >> 2);
-        A[e] = *reinterpret_cast<const double*>(sV + vs[e & 1] + (j - t) * DV * 8) * dec[Lc - 1 - j];
+        A[e] = v4_vat<L::VF, DV>(sV + vs[e & 1], j - t) * dec[Lc - 1 - j];
       }
 #pragma unroll
       for (int nt = 0; nt < NT; ++nt) {
@@ -580,8 +679,9 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
         dmma(S[nt], A, B);
       }
     }
-    // buffer b is free for chunk c + 2
+    // buffer b (VF: and V tile vslot) is free for chunk c + 2 (c + 3)
     if (c + 2 < nch) v4_bar_arrive(kV4Empty + b, kV4CtaThreads);
+    if constexpr (L::VF) vslot = vslot == 2 ? 0 : vslot + 1;
   }
 
   if constexpr (STATE_ONLY) {

@@ -48,20 +48,33 @@ async function stateErrors(res: { output: Tensor; state: Tensor }, ref: { output
   return e;
 }
 
-async function check(method: string, dtype: DType, B: number, H: number, N: number, d: number, chunk?: number, exact = false, r = 128) {
+// variants: environment settings the addon reads at each call (this worker is its own
+// process), each run against the same inputs and reference; {} is the default.
+async function check(method: string, dtype: DType, B: number, H: number, N: number, d: number, chunk?: number, exact = false, r = 128, variants: Record<string, string>[] = [{}]) {
   const { q, k, v, s0 } = inputs(B, H, N, d, dtype, 40 + N, r);
   const decay = Array.from({ length: H }, (_, h) => [0.97, 0.3, 0.9995, 1e-3][h % 4]);
   const opts = { decay, initialState: s0, scale: 0.5 };
   const ref = referenceAttention(q, k, v, opts);
   const precision = dtype === "float32" ? (exact ? ("exact" as const) : ("tf32" as const)) : undefined;
   const bound = BOUND[exact ? "float32 exact" : dtype];
-  const [out, state] = await stateErrors(await decayAttention(q, k, v, { ...opts, returnState: true, method, backend: "cuda", precision, chunk }), ref);
-  expect(out, `output error ${out}`).toBeLessThanOrEqual(bound.out);
-  expect(state, `state error ${state}`).toBeLessThanOrEqual(bound.state);
-  if (exact && hopper) {
-    const [recOut, recState] = await stateErrors(await decayAttention(q, k, v, { ...opts, returnState: true, method: "recurrent", backend: "cuda" }), ref);
-    expect(out, `output error ${out} against the float32 recurrence's ${recOut}`).toBeLessThanOrEqual(2 * recOut);
-    expect(state, `state error ${state} against the float32 recurrence's ${recState}`).toBeLessThanOrEqual(2 * recState);
+  let recurrent: number[] | undefined;
+  for (const env of variants) {
+    const label = Object.keys(env).length ? `${JSON.stringify(env)}: ` : "";
+    Object.assign(process.env, env);
+    let out: number, state: number;
+    try {
+      [out, state] = await stateErrors(await decayAttention(q, k, v, { ...opts, returnState: true, method, backend: "cuda", precision, chunk }), ref);
+    } finally {
+      for (const name of Object.keys(env)) delete process.env[name];
+    }
+    expect(out, `${label}output error ${out}`).toBeLessThanOrEqual(bound.out);
+    expect(state, `${label}state error ${state}`).toBeLessThanOrEqual(bound.state);
+    if (exact && hopper) {
+      recurrent ??= await stateErrors(await decayAttention(q, k, v, { ...opts, returnState: true, method: "recurrent", backend: "cuda" }), ref);
+      const [recOut, recState] = recurrent;
+      expect(out, `${label}output error ${out} against the float32 recurrence's ${recOut}`).toBeLessThanOrEqual(2 * recOut);
+      expect(state, `${label}state error ${state} against the float32 recurrence's ${recState}`).toBeLessThanOrEqual(2 * recState);
+    }
   }
 }
 
@@ -122,6 +135,17 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
   it("fused float32 (exact) at r=256 d=64, N=5000: segments chained in each of the two r passes", async () => {
     await check("fused", "float32", 1, 2, 5000, 64, undefined, true, 256);
   });
+  // fused float32 (exact) at r = 128 and whole 128-column blocks: 64- or 128-column output
+  // CTAs, by the segment model (cuda/fused_kernels.cuh, v4_wide); each forced here
+  // (LEET_FUSED_V4_OUT), with segment states summed in the output kernel (H=16 N=1000) or
+  // chained by the scan kernel (H=2 N=1000), two batches, and a sequence of one token.
+  it("fused float32 (exact) on 64- and 128-column output CTAs: B=1 H=16 N=1000 d=256, B=1 H=2 N=1000 d=128, B=2 H=2 N=333 d=256, B=1 H=3 N=1 d=128, states in and out", async () => {
+    const widths: Record<string, string>[] = [{}, { LEET_FUSED_V4_OUT: "64" }, { LEET_FUSED_V4_OUT: "128" }];
+    await check("fused", "float32", 1, 16, 1000, 256, undefined, true, 128, widths);
+    await check("fused", "float32", 1, 2, 1000, 128, undefined, true, 128, widths);
+    await check("fused", "float32", 2, 2, 333, 256, undefined, true, 128, widths);
+    await check("fused", "float32", 1, 3, 1, 128, undefined, true, 128, widths);
+  });
   it("blocked float32 (exact) with chunk 192 and fused float32 (exact) at N=5000: states chained across segments", async () => {
     await check("blocked", "float32", 1, 2, 1000, 128, 192, true);
     await check("fused", "float32", 1, 2, 5000, 128, undefined, true);
@@ -130,19 +154,12 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
   // segment states, summed in the output kernel (four segments, H=16 N=1000) or chained by
   // the scan kernel (sixteen, H=2 N=1000). Which CTAs run by default depends on the GPU's
   // DRAM bandwidth (cuda/fused_kernels.cuh, out_narrow), so each is also forced:
-  // LEET_FUSED_OUT=64 (V2NFamily, V3NFamily) and 128 (V2Family, V3Family), which the addon
-  // reads at each call (this worker is its own process).
+  // LEET_FUSED_OUT=64 (V2NFamily, V3NFamily) and 128 (V2Family, V3Family).
+  const outWidths: Record<string, string>[] = [{}, { LEET_FUSED_OUT: "64" }, { LEET_FUSED_OUT: "128" }];
   for (const dtype of ["float16", "bfloat16", "float32"] as const) {
     it(`fused ${dtype}: segmented sequences, B=1 H=16 N=1000 d=256 and B=1 H=2 N=1000 d=128, states in and out`, async () => {
-      for (const out of [undefined, "64", "128"]) {
-        if (out) process.env.LEET_FUSED_OUT = out;
-        try {
-          await check("fused", dtype, 1, 16, 1000, 256);
-          await check("fused", dtype, 1, 2, 1000, 128);
-        } finally {
-          delete process.env.LEET_FUSED_OUT;
-        }
-      }
+      await check("fused", dtype, 1, 16, 1000, 256, undefined, false, 128, outWidths);
+      await check("fused", dtype, 1, 2, 1000, 128, undefined, false, 128, outWidths);
     });
   }
   it("lightning float32 (tf32) and float16: B=1 H=40 N=100 d=128 (on 132 SMs: 64-column, not 32-column, CTAs)", async () => {

@@ -192,6 +192,7 @@ static void apply_env(const char* list) {
   unsetenv("LEET_FUSED_V4");
   unsetenv("LEET_FUSED_V4_R64");
   unsetenv("LEET_FUSED_OUT");
+  unsetenv("LEET_FUSED_V4_OUT");
   std::string all(list), item;
   size_t i = 0;
   while (i <= all.size()) {
@@ -321,6 +322,7 @@ static int check(const char* path) {
   const Precision EX = Precision::Exact, TF = Precision::TF32;
   std::vector<int64_t> cu1 = {0, 5, 300, 301, 1000};
   std::vector<int64_t> cu2 = {0, 64, 128, 700, 701, 777};
+  const char* const W = "LEET_FUSED_V4_OUT=128";  // version 4's 128-column output CTAs
   std::vector<Case> cases = {
       {"f16 2x3x1000 r128 d128 seg128 st", F16, TF, 2, 3, 1000, 128, 128, {}, true, true, 128, 2e-3},
       {"bf16 2x3x1000 r128 d128 seg128 st", BF, TF, 2, 3, 1000, 128, 128, {}, true, true, 128, 1e-2},
@@ -429,6 +431,21 @@ static int check(const char* path) {
       {"v4 f32exact 1x2x3000 r128 d128 seg512 ksub2", F32, EX, 1, 2, 3000, 128, 128, {}, true, true, 512, 1e-5, false, 2, "", 2.0},
       {"v4 f32exact 1x2x500 zeros subnormals", F32, EX, 1, 2, 500, 128, 128, {}, true, true, 128, 1e-5, false, 0, "FB_SPECIAL=1", 2.0},
       {"L v4 f32exact 1x2x500 32 columns", F32, EX, 1, 2, 500, 128, 128, {}, true, true, 0, 1e-5, false, 0, "FB_SCHED=500", 2.0},
+      // the same on the 128-column output CTAs (V4WFamily), and a head count that fills the
+      // GPU with the model's segments (four per head at 32 heads) and sub-segments
+      {"v4w f32exact 1x3x65 r128 d128 seg64 st", F32, EX, 1, 3, 65, 128, 128, {}, true, true, 64, 1e-5, false, 0, W, 2.0},
+      {"v4w f32exact 2x2x333 r128 d128 heur", F32, EX, 2, 2, 333, 128, 128, {}, false, false, 0, 1e-5, false, 0, W, 2.0},
+      {"v4w f32exact 1x2x4100 r128 d128 seg1024 st", F32, EX, 1, 2, 4100, 128, 128, {}, true, true, 1024, 1e-5, false, 0, W, 2.0},
+      {"v4w f32exact 1x1x1 r128 d128 st", F32, EX, 1, 1, 1, 128, 128, {}, true, true, 0, 1e-5, false, 0, W, 2.0},
+      {"v4w f32exact 1x2x1000 r128 d128 seg64 st (scan)", F32, EX, 1, 2, 1000, 128, 128, {}, true, true, 64, 1e-5, false, 0, W, 2.0},
+      {"v4w f32exact 2x2x1000 r128 d256 seg256 st", F32, EX, 2, 2, 1000, 128, 256, {}, true, true, 256, 1e-5, false, 0, W, 2.0},
+      {"v4w f32exact 1x2x2000 r128 d384 heur st", F32, EX, 1, 2, 2000, 128, 384, {}, true, true, 0, 1e-5, false, 0, W, 2.0},
+      {"v4w f32exact 1x2x777 r128 d128 seg192 st", F32, EX, 1, 2, 777, 128, 128, {}, true, true, 192, 1e-5, false, 0, W, 2.0},
+      {"v4w f32exact 1x4x4096 r128 d128 heur", F32, EX, 1, 4, 4096, 128, 128, {}, false, true, 0, 1e-5, false, 0, W, 2.0},
+      {"v4w f32exact 1x3x31 r128 d128 st", F32, EX, 1, 3, 31, 128, 128, {}, true, true, 0, 1e-5, false, 0, W, 2.0},
+      {"v4w f32exact 1x2x3000 r128 d128 seg512 ksub2", F32, EX, 1, 2, 3000, 128, 128, {}, true, true, 512, 1e-5, false, 2, W, 2.0},
+      {"v4w f32exact 1x2x500 zeros subnormals", F32, EX, 1, 2, 500, 128, 128, {}, true, true, 128, 1e-5, false, 0, "FB_SPECIAL=1 LEET_FUSED_V4_OUT=128", 2.0},
+      {"v4w f32exact 1x32x8192 r128 d128 heur st", F32, EX, 1, 32, 8192, 128, 128, {}, true, true, 0, 1e-5, false, 0, W, 2.0},
       // version 4 at other r and d (r zero-padded to 128 on load, r > 128 in passes of 128
       // whose outputs add up, the last value columns masked), rows not 16-byte aligned
       {"v4 f32exact 1x2x777 r17 d33 seg192 st", F32, EX, 1, 2, 777, 17, 33, {}, true, true, 192, 1e-5, false, 0, "", 2.0},
@@ -592,6 +609,39 @@ static void bench(const char* path) {
       {"X fp32-exact 1x16384 seg4096", F32, EX, 1, 16384, 4096, 0},
       {"X fp32-exact 1x1024 seg512 ksub2", F32, EX, 1, 1024, 512, 0, "LEET_FUSED_KSUB=2"},
       {"X fp32-exact 1x1024 seg256", F32, EX, 1, 1024, 256, 0},
+      // version 4's output CTAs: 128 columns (V4WFamily) against 64 (V4Family), twice
+      {"W fp32-exact 1x65536 out64", F32, EX, 1, 65536, 0, 3.0, "LEET_FUSED_V4_OUT=64"},
+      {"W fp32-exact 1x65536 out128", F32, EX, 1, 65536, 0, 3.0, "LEET_FUSED_V4_OUT=128"},
+      {"W fp32-exact 8x8192 out64", F32, EX, 8, 8192, 0, 0, "LEET_FUSED_V4_OUT=64"},
+      {"W fp32-exact 8x8192 out128", F32, EX, 8, 8192, 0, 0, "LEET_FUSED_V4_OUT=128"},
+      {"W fp32-exact 1x16384 out64", F32, EX, 1, 16384, 0, 0, "LEET_FUSED_V4_OUT=64"},
+      {"W fp32-exact 1x16384 out128", F32, EX, 1, 16384, 0, 0, "LEET_FUSED_V4_OUT=128"},
+      {"W fp32-exact 1x4096 out64", F32, EX, 1, 4096, 0, 0, "LEET_FUSED_V4_OUT=64"},
+      {"W fp32-exact 1x4096 out128", F32, EX, 1, 4096, 0, 0, "LEET_FUSED_V4_OUT=128"},
+      {"W fp32-exact 1x1024 out64", F32, EX, 1, 1024, 0, 0, "LEET_FUSED_V4_OUT=64"},
+      {"W fp32-exact 1x1024 out128", F32, EX, 1, 1024, 0, 0, "LEET_FUSED_V4_OUT=128"},
+      {"W fp32-exact 2x32768 out64", F32, EX, 2, 32768, 0, 0, "LEET_FUSED_V4_OUT=64"},
+      {"W fp32-exact 2x32768 out128", F32, EX, 2, 32768, 0, 0, "LEET_FUSED_V4_OUT=128"},
+      {"W fp32-exact 4x16384 out64", F32, EX, 4, 16384, 0, 0, "LEET_FUSED_V4_OUT=64"},
+      {"W fp32-exact 4x16384 out128", F32, EX, 4, 16384, 0, 0, "LEET_FUSED_V4_OUT=128"},
+      {"W fp32-exact 1x65536 out128 seg8192", F32, EX, 1, 65536, 8192, 3.0, "LEET_FUSED_V4_OUT=128"},
+      {"W fp32-exact 1x65536 out128 seg16384 ksub8", F32, EX, 1, 65536, 16384, 3.0, "LEET_FUSED_V4_OUT=128 LEET_FUSED_KSUB=8"},
+      {"W fp32-exact 1x65536 out128 seg16384 ksub2", F32, EX, 1, 65536, 16384, 3.0, "LEET_FUSED_V4_OUT=128 LEET_FUSED_KSUB=2"},
+      {"W fp32-exact 1x8192 out64", F32, EX, 1, 8192, 0, 0, "LEET_FUSED_V4_OUT=64"},
+      {"W fp32-exact 1x8192 out128", F32, EX, 1, 8192, 0, 0, "LEET_FUSED_V4_OUT=128"},
+      {"W fp32-exact 4x4096 out64", F32, EX, 4, 4096, 0, 0, "LEET_FUSED_V4_OUT=64"},
+      {"W fp32-exact 4x4096 out128", F32, EX, 4, 4096, 0, 0, "LEET_FUSED_V4_OUT=128"},
+      {"W fp32-exact 2x4096 out64", F32, EX, 2, 4096, 0, 0, "LEET_FUSED_V4_OUT=64"},
+      {"W fp32-exact 2x4096 out128", F32, EX, 2, 4096, 0, 0, "LEET_FUSED_V4_OUT=128"},
+      {"W fp32-exact 1x2048 out64", F32, EX, 1, 2048, 0, 0, "LEET_FUSED_V4_OUT=64"},
+      {"W fp32-exact 1x2048 out128", F32, EX, 1, 2048, 0, 0, "LEET_FUSED_V4_OUT=128"},
+      {"W fp32-exact 1x65536 default", F32, EX, 1, 65536, 0, 3.0, ""},
+      {"W fp32-exact 8x8192 default", F32, EX, 8, 8192, 0, 0, ""},
+      {"W fp32-exact 1x4096 default", F32, EX, 1, 4096, 0, 0, ""},
+      {"W fp32-exact 1x65536 out64 (2)", F32, EX, 1, 65536, 0, 3.0, "LEET_FUSED_V4_OUT=64"},
+      {"W fp32-exact 1x65536 out128 (2)", F32, EX, 1, 65536, 0, 3.0, "LEET_FUSED_V4_OUT=128"},
+      {"W fp32-exact 8x8192 out64 (2)", F32, EX, 8, 8192, 0, 0, "LEET_FUSED_V4_OUT=64"},
+      {"W fp32-exact 8x8192 out128 (2)", F32, EX, 8, 8192, 0, 0, "LEET_FUSED_V4_OUT=128"},
       {"X L fp32-exact 1x65536", F32, EX, 1, 65536, 0, 0, "", 65536},
       {"X L fp32-exact 1x16384", F32, EX, 1, 16384, 0, 0, "", 16384},
       {"X L fp32-exact 1x1024", F32, EX, 1, 1024, 0, 0, "", 1024},
