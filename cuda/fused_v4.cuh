@@ -512,17 +512,17 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
       if constexpr (!L::VF) {
         // O^T partial = S^T Q^T over this warp's r slice: tokens 8 nt.. (4 tiles)
         double O[4][4];
-  #pragma unroll
+#pragma unroll
         for (int nt = 0; nt < 4; ++nt)
-  #pragma unroll
+#pragma unroll
           for (int e = 0; e < 4; ++e) O[nt][e] = 0.0;
-  #pragma unroll
+#pragma unroll
         for (int ks = 0; ks < RW / 16; ++ks) {
           // A[g + 8(e & 1)][slot t + 4(e >> 1)] = S^T[..][r = RW rs + 16ks + 8(e >> 2) + 2t + ((e >> 1) & 1)]
           double A[8];
-  #pragma unroll
+#pragma unroll
           for (int e = 0; e < 8; ++e) A[e] = S[2 * ks + (e >> 2)][((e >> 1) & 1) + 2 * (e & 1)];
-  #pragma unroll
+#pragma unroll
           for (int nt = 0; nt < 4; ++nt) {
             const double2 y0 = *reinterpret_cast<const double2*>(sQ + qs[0] + nt * (64 * R) + ks * 128);
             const double2 y1 = *reinterpret_cast<const double2*>(sQ + qs[1] + nt * (64 * R) + ks * 128);
@@ -533,40 +533,40 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
         // The slices meet: warp (dm, rs) keeps token tiles TK rs .. TK rs + TK - 1 and hands
         // every other tile to the warp of the same dm that keeps it (XT slots per warp, the
         // tiles it does not keep, in order).
-  #pragma unroll
+#pragma unroll
         for (int nt = 0; nt < 4; ++nt)
           if (nt / TK != rs) {
             const int slot = nt < TK * rs ? nt : nt - TK;
-  #pragma unroll
+#pragma unroll
             for (int e = 0; e < 4; ++e) sX[((warp * XT + slot) * 4 + e) * 32 + lane] = O[nt][e];
           }
         v4_bar_sync(kV4Xch, kV4Threads);
         double Y[TK][4];
-  #pragma unroll
+#pragma unroll
         for (int nt = 0; nt < 4; ++nt)
           if (nt / TK == rs) {
-  #pragma unroll
+#pragma unroll
             for (int e = 0; e < 4; ++e) {
               double y = O[nt][e];
-  #pragma unroll
+#pragma unroll
               for (int q = 0; q < RS; ++q)
                 if (q != rs) y += sX[(((dm + DMW * q) * XT + (nt < TK * q ? nt : nt - TK)) * 4 + e) * 32 + lane];
               Y[nt % TK][e] = y * pd[8 * nt + 2 * t + (e & 1) + 1];
             }
           }
         // + V^T P^T over the tokens j <= the kept tiles' last
-  #pragma unroll
+#pragma unroll
         for (int ks = 0; ks < 2; ++ks) {
           if (2 * ks > TK * rs + TK - 1) break;
           double A[8];
-  #pragma unroll
+#pragma unroll
           for (int e = 0; e < 8; ++e) A[e] = v4_vat<L::VF, DV>(sV + vs[e & 1], 16 * ks + 4 * (e >> 1));
-  #pragma unroll
+#pragma unroll
           for (int u = 0; u < TK; ++u) {
             const int nt = TK * rs + u;
             if (2 * ks > nt) continue;
             double B[4];
-  #pragma unroll
+#pragma unroll
             for (int e = 0; e < 4; ++e) {
               B[e] = sP[(8 * nt + g) * L::pld + 16 * ks + t + 4 * e];
               if (ks == 1) B[e] += sP[(8 * nt + g - 16) * L::pld + 16 + t + 4 * e];  // nt >= 2 here
@@ -575,17 +575,17 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
           }
         }
         if constexpr (!GEN) {
-  #pragma unroll
+#pragma unroll
           for (int u = 0; u < TK; ++u)
-  #pragma unroll
+#pragma unroll
             for (int e = 0; e < 4; ++e) {
               const int tok = 8 * (TK * rs + u) + 2 * t + (e & 1);
               if (tok < Lc) go[(int64_t)(c * kV4C + tok) * a.d + dv_of(e)] = (float)Y[u][e];
             }
         } else {
-  #pragma unroll
+#pragma unroll
           for (int u = 0; u < TK; ++u)
-  #pragma unroll
+#pragma unroll
             for (int e = 0; e < 4; ++e) {
               const int tok = 8 * (TK * rs + u) + 2 * t + (e & 1);
               if (tok < Lc && dv_of(e) < dvv) {
@@ -597,8 +597,8 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
       } else {
         // VF: one r slice (RS = 1), so nothing to exchange; the barrier makes P whole. Then
         // two token halves, each O^T = S^T Q^T, scaled, + V^T P^T, stored: one half's
-        // accumulators live at a time (the 128 S^T registers leave no room for four tiles
-        // beside the fragments).
+        // accumulators live at a time. With the 128 S^T registers, all four tiles at once
+        // spill 172 bytes and ran 8-10% slower (docs/fused-design.md, run zzs).
         v4_bar_sync(kV4Xch, kV4Threads);
 #pragma unroll
         for (int hh = 0; hh < 2; ++hh) {
