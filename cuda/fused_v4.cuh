@@ -268,6 +268,31 @@ struct V4WidenK {
   }
 };
 
+#ifdef LEET_FUSED_V2_DEVICE
+// The output kernels' O[u] += S^T Q^T for token tiles nt0 + u (8 tokens each, u < NTL), over
+// the KS k-steps of this warp's r slice: A is the S^T accumulators as they stand (k order
+// r = 2t, 2t+1, 8+2t, 9+2t in each 16-slot step), B two Q pairs (offsets qs).
+template <int NTL, int KS, int NT, int R>
+__device__ __forceinline__ void v4_out_sq(double (&O)[NTL][4], const double (&S)[NT][4], const unsigned char* sQ,
+                                          const uint32_t (&qs)[2], int nt0) {
+#pragma unroll
+  for (int ks = 0; ks < KS; ++ks) {
+    // A[g + 8(e & 1)][slot t + 4(e >> 1)] = S^T[..][r = RW rs + 16ks + 8(e >> 2) + 2t + ((e >> 1) & 1)]
+    double A[8];
+#pragma unroll
+    for (int e = 0; e < 8; ++e) A[e] = S[2 * ks + (e >> 2)][((e >> 1) & 1) + 2 * (e & 1)];
+#pragma unroll
+    for (int u = 0; u < NTL; ++u) {
+      const int nt = nt0 + u;
+      const double2 y0 = *reinterpret_cast<const double2*>(sQ + qs[0] + nt * (64 * R) + ks * 128);
+      const double2 y1 = *reinterpret_cast<const double2*>(sQ + qs[1] + nt * (64 * R) + ks * 128);
+      const double B[4] = {y0.x, y0.y, y1.x, y1.y};
+      dmma(O[u], A, B);
+    }
+  }
+}
+#endif
+
 __device__ __forceinline__ void v4_bar_sync(int id, int n) {
   asm volatile("bar.sync %0, %1;\n" ::"r"(id), "r"(n) : "memory");
 }
@@ -516,20 +541,7 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
         for (int nt = 0; nt < 4; ++nt)
 #pragma unroll
           for (int e = 0; e < 4; ++e) O[nt][e] = 0.0;
-#pragma unroll
-        for (int ks = 0; ks < RW / 16; ++ks) {
-          // A[g + 8(e & 1)][slot t + 4(e >> 1)] = S^T[..][r = RW rs + 16ks + 8(e >> 2) + 2t + ((e >> 1) & 1)]
-          double A[8];
-#pragma unroll
-          for (int e = 0; e < 8; ++e) A[e] = S[2 * ks + (e >> 2)][((e >> 1) & 1) + 2 * (e & 1)];
-#pragma unroll
-          for (int nt = 0; nt < 4; ++nt) {
-            const double2 y0 = *reinterpret_cast<const double2*>(sQ + qs[0] + nt * (64 * R) + ks * 128);
-            const double2 y1 = *reinterpret_cast<const double2*>(sQ + qs[1] + nt * (64 * R) + ks * 128);
-            const double B[4] = {y0.x, y0.y, y1.x, y1.y};
-            dmma(O[nt], A, B);
-          }
-        }
+        v4_out_sq<4, RW / 16, NT, R>(O, S, sQ, qs, 0);
         // The slices meet: warp (dm, rs) keeps token tiles TK rs .. TK rs + TK - 1 and hands
         // every other tile to the warp of the same dm that keeps it (XT slots per warp, the
         // tiles it does not keep, in order).
@@ -607,20 +619,7 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
           for (int u = 0; u < 2; ++u)
 #pragma unroll
             for (int e = 0; e < 4; ++e) Y[u][e] = 0.0;
-#pragma unroll
-          for (int ks = 0; ks < R / 16; ++ks) {
-            double A[8];
-#pragma unroll
-            for (int e = 0; e < 8; ++e) A[e] = S[2 * ks + (e >> 2)][((e >> 1) & 1) + 2 * (e & 1)];
-#pragma unroll
-            for (int u = 0; u < 2; ++u) {
-              const int nt = 2 * hh + u;
-              const double2 y0 = *reinterpret_cast<const double2*>(sQ + qs[0] + nt * (64 * R) + ks * 128);
-              const double2 y1 = *reinterpret_cast<const double2*>(sQ + qs[1] + nt * (64 * R) + ks * 128);
-              const double B[4] = {y0.x, y0.y, y1.x, y1.y};
-              dmma(Y[u], A, B);
-            }
-          }
+          v4_out_sq<2, RW / 16, NT, R>(Y, S, sQ, qs, 2 * hh);
 #pragma unroll
           for (int u = 0; u < 2; ++u)
 #pragma unroll
