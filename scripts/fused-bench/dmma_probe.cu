@@ -3,7 +3,7 @@
 // version 4's efficiency (docs/fused-design.md, "Fourteenth session"). One CTA per SM, W warps
 // per scheduler (4 W warps), each running `iters` rounds of C DMMA into C accumulators.
 // LOADB: each DMMA's B operand comes from shared memory (two 16-byte loads, as version 4's
-// S^T Q^T and state update load theirs) instead of registers.
+// S^T Q^T and state update load theirs) instead of registers. Also the m8n8k4 shape.
 //   nvcc -gencode=arch=compute_90a,code=sm_90a -O3 -o dmma_probe scripts/fused-bench/dmma_probe.cu
 //   ./dmma_probe            (prints SM cycles per DMMA; 16 is the peak of 256 flop per clock)
 #include <cstdio>
@@ -15,6 +15,35 @@ __device__ __forceinline__ void dmma(double (&d)[4], const double (&a)[8], const
       : "+d"(d[0]), "+d"(d[1]), "+d"(d[2]), "+d"(d[3])
       : "d"(a[0]), "d"(a[1]), "d"(a[2]), "d"(a[3]), "d"(a[4]), "d"(a[5]), "d"(a[6]), "d"(a[7]),
         "d"(b[0]), "d"(b[1]), "d"(b[2]), "d"(b[3]));
+}
+
+// m8n8k4 .f64 (DMMA.884, the Ampere shape): its accumulator (D[g][2t], D[g][2t + 1]) is also
+// an A operand (A[g][t]) as it stands. A fragment: 1 double, B: 1, D: 2.
+__device__ __forceinline__ void dmma884(double (&d)[2], double a, double b) {
+  asm("mma.sync.aligned.m8n8k4.row.col.f64.f64.f64.f64 {%0,%1}, {%2}, {%3}, {%0,%1};\n"
+      : "+d"(d[0]), "+d"(d[1])
+      : "d"(a), "d"(b));
+}
+
+template <int C>
+__global__ void probe884(double* out, long long* cyc, int iters) {
+  double acc[C][2];
+  const double a = 1e-3 * threadIdx.x, b = -1e-3 * threadIdx.x;
+#pragma unroll
+  for (int c = 0; c < C; ++c) acc[c][0] = acc[c][1] = 0.0;
+  __syncthreads();
+  const long long t0 = clock64();
+  for (int it = 0; it < iters; ++it) {
+#pragma unroll
+    for (int c = 0; c < C; ++c) dmma884(acc[c], a, b);
+  }
+  __syncthreads();
+  const long long t1 = clock64();
+  double s = 0.0;
+#pragma unroll
+  for (int c = 0; c < C; ++c) s += acc[c][0] + acc[c][1];
+  out[blockIdx.x * blockDim.x + threadIdx.x] = s;
+  if (threadIdx.x == 0) cyc[blockIdx.x] = t1 - t0;
 }
 
 template <int C, bool LOADB>
@@ -72,6 +101,21 @@ static void run(int W, double* out, long long* cyc, int sms) {
          LOADB ? "smemB" : "regs", W, C, per_sm, 100.0 * 16.0 / per_sm, mean / (iters * C));
 }
 
+template <int C>
+static void run884(int W, double* out, long long* cyc, int sms) {
+  const int iters = 8192 / C;
+  probe884<C><<<sms, 128 * W>>>(out, cyc, iters);
+  probe884<C><<<sms, 128 * W>>>(out, cyc, iters);
+  if (cudaDeviceSynchronize() != cudaSuccess) { printf("launch failed\n"); return; }
+  long long h[1024];
+  cudaMemcpy(h, cyc, sms * sizeof(long long), cudaMemcpyDeviceToHost);
+  double mean = 0;
+  for (int i = 0; i < sms; ++i) mean += (double)h[i] / sms;
+  const double per_sm = mean / (4.0 * W * iters * C);  // SM cycles per m8n8k4 (1/8 of an m16n8k16)
+  printf("m8n8k4 W=%d warps/scheduler C=%2d chains: %6.2f SM cycles per DMMA.884 (%5.1f%% of the float64 peak, 2 cycles)\n",
+         W, C, per_sm, 100.0 * 2.0 / per_sm);
+}
+
 int main() {
   int sms = 0;
   cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0);
@@ -91,6 +135,9 @@ int main() {
     run<2, true>(W, out, cyc, sms);
     run<4, true>(W, out, cyc, sms);
     run<16, true>(W, out, cyc, sms);
+    run884<1>(W, out, cyc, sms);
+    run884<4>(W, out, cyc, sms);
+    run884<16>(W, out, cyc, sms);
   }
   return 0;
 }
