@@ -35,9 +35,10 @@
 // small B H) splits r in four: warp w owns dv 16(w&1).., r quarter w>>1, and keeps one
 // token tile of 8 after the exchange. The 128-column variant (VF, fused where the segment
 // model prefers it) is the state CTA's layout plus the output: no exchange, P once per
-// head and chunk, V kept float32 (a ring of three tiles) and widened where its fragments
-// are loaded. State CTA: 128 columns, warp w owns dv rows 16w.. and all of r (128
-// accumulator registers).
+// head and chunk, made by the producer warpgroup beside the widening (into one of two P
+// buffers, with the chunk's tiles), V kept float32 (a ring of three tiles) and widened
+// where its fragments are loaded. State CTA: 128 columns, warp w owns dv rows 16w.. and
+// all of r (128 accumulator registers).
 #pragma once
 
 constexpr int kV4C = 32;  // chunk (tokens)
@@ -48,12 +49,10 @@ constexpr int kV4Threads = 256;  // the mma warps
 // the mma warps (224) within the CTA's 168 per thread: 2 x 224 + 56 = 3 x 168.
 constexpr int kV4ProdThreads = 128;
 constexpr int kV4CtaThreads = kV4Threads + kV4ProdThreads;
+// (The 128-column output kernel, VF below, takes the same split: its producer makes P with
+// DMMA, and 40 registers, which served it before, spill 1 KB there.)
 constexpr int kV4ProdRegs = 56, kV4MmaRegs = 224;
-// The 128-column output kernel (VF below): its producer widens no V, and its mma warps hold
-// twice the state
-constexpr int kV4ProdRegsVF = 40, kV4MmaRegsVF = 232;
 static_assert(2 * kV4MmaRegs + kV4ProdRegs <= 3 * ((65536 / kV4CtaThreads) & ~7), "setmaxnreg within the CTA's registers");
-static_assert(2 * kV4MmaRegsVF + kV4ProdRegsVF <= 3 * ((65536 / kV4CtaThreads) & ~7), "setmaxnreg within the CTA's registers");
 
 // DVO: the output kernel's value columns per CTA: 64 (fused, blocked: two CTAs per
 // 128-column state block), or 32 (lightning's one walk per sequence when B H is small: four
@@ -81,12 +80,15 @@ struct V4Layout {
   static constexpr int vo = ko + kV4C * R * 8;
   static constexpr int buf = vo + (VF ? 0 : kV4C * DV * 8);
   static constexpr int t64 = st_end;
-  // P [32][36] doubles (P[i][j], j <= i; the unused P[0..15][16..31] holds the second
-  // k-halves of P[16..31][16..31], row i - 16); the r-slice partial sums of O^T exchanged
-  // between warps
-  static constexpr int pld = 36;
+  // P [32][pld] doubles (P[i][j], j <= i; the unused P[0..15][16..31] holds the second
+  // k-halves of P[16..31][16..31], row i - 16); VF: two of them (chunk c in c & 1: the
+  // producer makes P, see the kernel), rows of 34 (36 would not fit; either is free of
+  // bank conflicts). Then the r-slice partial sums of O^T exchanged between warps (not
+  // with VF).
+  static constexpr int pld = VF ? 34 : 36;
+  static constexpr int np = VF ? 2 : 1;
   static constexpr int p64 = t64 + 2 * buf;
-  static constexpr int x64 = p64 + (STATE_ONLY ? 0 : kV4C * pld * 8);
+  static constexpr int x64 = p64 + (STATE_ONLY ? 0 : np * kV4C * pld * 8);
   // tables: dec[n + 32] = g^n, pd[n + 32] = scale g^n (0 for n < 0), n = -32..32
   static constexpr int tab = x64 + (STATE_ONLY ? 0 : 8 * XT * 4 * 32 * 8);
   static constexpr int bytes = tab + 2 * 65 * 8 + 16;  // + alignment to 16 bytes
@@ -293,6 +295,42 @@ __device__ __forceinline__ void v4_out_sq(double (&O)[NTL][4], const double (&S)
 }
 #endif
 
+#ifdef LEET_FUSED_V2_DEVICE
+// P^T = K Q^T, one k-step of tile (rows j of token pairs ka, columns i of Q pairs qa): k in
+// pair order (r = 16ks + 2t, 2t+1, 8+2t, 9+2t), A four token-pair units of K, B two r pairs
+// of Q (see the kernel).
+template <int R>
+__device__ __forceinline__ void v4_pt_kstep(double (&p)[4], const unsigned char* sK, const unsigned char* sQ,
+                                            const uint32_t (&ka)[2], const uint32_t (&qa)[2], int ks) {
+  double A[8], B[4];
+#pragma unroll
+  for (int u = 0; u < 4; ++u) {  // r = 16ks + 8(u >> 1) + 2t + (u & 1)
+    const double2 x = *reinterpret_cast<const double2*>(sK + ka[u & 1] + (16 * ks + 8 * (u >> 1)) * 16);
+    A[2 * u] = x.x; A[2 * u + 1] = x.y;
+  }
+  const double2 y0 = *reinterpret_cast<const double2*>(sQ + qa[0] + ks * 128);
+  const double2 y1 = *reinterpret_cast<const double2*>(sQ + qa[1] + ks * 128);
+  B[0] = y0.x; B[1] = y0.y; B[2] = y1.x; B[3] = y1.y;
+  dmma(p, A, B);
+}
+// P^T tile (mj, ni) over NKS k-steps from ks0, two accumulators (alternate k-steps),
+// stored masked and scaled as P[i][j] at dst (rows of pld doubles); g, t: the lane's.
+template <int R, int NKS>
+__device__ __forceinline__ void v4_pt_tile(const unsigned char* sK, const unsigned char* sQ, int mj, int ni, int ks0,
+                                           double* dst, int pld, const double* pd, int g, int t) {
+  double p[2][4] = {{0.0, 0.0, 0.0, 0.0}, {0.0, 0.0, 0.0, 0.0}};
+  const uint32_t ka[2] = {v4k_off<R>(8 * mj + g, 2 * t), v4k_off<R>(8 * mj + g, 2 * t + 1)};
+  const uint32_t qa[2] = {v4_off(8 * ni + g, 2 * t, R), v4_off(8 * ni + g, 8 + 2 * t, R)};
+#pragma unroll
+  for (int ks = 0; ks < NKS; ++ks) v4_pt_kstep<R>(p[ks & 1], sK, sQ, ka, qa, ks0 + ks);
+#pragma unroll
+  for (int e = 0; e < 4; ++e) {
+    const int j = 16 * mj + g + 8 * (e >> 1), i = 8 * ni + 2 * t + (e & 1);
+    dst[i * pld + j] = (p[0][e] + p[1][e]) * pd[i - j];
+  }
+}
+#endif
+
 __device__ __forceinline__ void v4_bar_sync(int id, int n) {
   asm volatile("bar.sync %0, %1;\n" ::"r"(id), "r"(n) : "memory");
 }
@@ -347,10 +385,19 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
   const int nch = (seglen + kV4C - 1) / kV4C;
   const int64_t h = P.h, nseg = P.nseg, gs = P.gs, seq = P.seq, seg = P.seg, start = P.start;
   const double rate = (double)a.rate[h];
-  for (int i = tid; i < 130; i += kV4Threads) {
-    const int n = (i % 65) - 32;
-    const double x = n >= 0 ? exp(-rate * (double)n) : 0.0;
-    reinterpret_cast<double*>(sp + L::tab)[i] = i < 65 ? x : a.scale_d * x;
+  if constexpr (L::VF) {  // the producer fills the tables: it reads them first (P), and the
+                          // mma warps after the first chunk's barrier
+    for (int i = tid - kV4Threads; i >= 0 && i < 130; i += kV4ProdThreads) {
+      const int n = (i % 65) - 32;
+      const double x = n >= 0 ? exp(-rate * (double)n) : 0.0;
+      reinterpret_cast<double*>(sp + L::tab)[i] = i < 65 ? x : a.scale_d * x;
+    }
+  } else {
+    for (int i = tid; i < 130; i += kV4Threads) {
+      const int n = (i % 65) - 32;
+      const double x = n >= 0 ? exp(-rate * (double)n) : 0.0;
+      reinterpret_cast<double*>(sp + L::tab)[i] = i < 65 ? x : a.scale_d * x;
+    }
   }
 
   const int64_t row0 = GEN ? P.row0 : (seq * a.H + h) * a.N + start;
@@ -360,7 +407,7 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
   // The producer warpgroup: chunk c is staged, widened into buffer c & 1 once the mma warps
   // are done with chunk c - 2 there, and announced; then chunk c + 1 is staged.
   if (warp >= 8) {
-    asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\n" ::"n"(L::VF ? kV4ProdRegsVF : kV4ProdRegs));
+    asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\n" ::"n"(kV4ProdRegs));
     constexpr int T = kV4ProdThreads;
     constexpr int NV = DV / 16, BV = NV < 4 ? NV : 4;  // V pieces per thread, per batch
     const int ti = tid & (T - 1);  // tid - kV4Threads
@@ -407,12 +454,28 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
       }
       v4_bar_sync(kV4Prod, T);
       if (c + 1 < nch) issue(c + 1);
+      if constexpr (L::VF) {
+        // P^T of this chunk into P buffer b (free again: its last readers, chunk c - 2, are
+        // done), from the tiles just widened: producer warp q takes the tiles of mma warps q
+        // and q + 4 in the other kernels. It runs beside the mma warps' products of the
+        // chunk before, instead of as a step of its own between them.
+        const int q = warp - 8;
+        const unsigned char* const tq = dst + L::qo;
+        const unsigned char* const tk = dst + L::ko;
+        double* const sPb = reinterpret_cast<double*>(sp + L::p64) + b * (kV4C * L::pld);
+        v4_pt_tile<R, R / 16>(tk, tq, 0, q, 0, sPb, L::pld, pd, g, t);
+        v4_pt_tile<R, R / 32>(tk, tq, 1, 2 + (q >> 1), (R / 32) * (q & 1), (q & 1) ? sPb - 16 * L::pld : sPb, L::pld,
+                              pd, g, t);
+        // as for the tiles, the producer's own barrier between its stores and its arrival
+        // (without it racecheck reports the mma warps' reads of P as hazards)
+        v4_bar_sync(kV4Prod, T);
+      }
       v4_bar_arrive(kV4Full + b, kV4CtaThreads);
     }
     cp_async_wait<0>();
     return;
   }
-  asm volatile("setmaxnreg.inc.sync.aligned.u32 %0;\n" ::"n"(L::VF ? kV4MmaRegsVF : kV4MmaRegs));
+  asm volatile("setmaxnreg.inc.sync.aligned.u32 %0;\n" ::"n"(kV4MmaRegs));
 
   // S^T: element (dv = 16 dm + g + 8(e >> 1), r = RW rs + 8 nt + 2t + (e & 1)) in S[nt][e]
   // (dv local to the CTA's DV columns)
@@ -497,8 +560,9 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
       // 16 rows up (P[i - 16][j]) and are added where P V reads them. k in pair order
       // (r = 16ks + 2t, 2t+1, 8+2t, 9+2t): A is four token-pair units of K, B two r pairs
       // of Q. Two accumulators (alternate k-steps) halve the dependency chain. Stored as
-      // P[i][j].
-      {
+      // P[i][j]. VF: the producer makes P (below the widening), so the mma warps find it
+      // whole with the chunk.
+      if constexpr (!L::VF) {
         const bool part = warp >= 4;
         const int mj = part ? 1 : 0, ni = part ? 2 + ((warp - 4) >> 1) : warp;
         double p[2][4] = {{0.0, 0.0, 0.0, 0.0}, {0.0, 0.0, 0.0, 0.0}};
@@ -507,18 +571,7 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
         const uint32_t ka[2] = {v4k_off<R>(8 * mj + g, 2 * t), v4k_off<R>(8 * mj + g, 2 * t + 1)};
         // Q row 8 ni + g, r pairs (2t, 2t+1) and (8+2t, 9+2t); k-step ks adds 128 bytes
         const uint32_t qa[2] = {v4_off(8 * ni + g, 2 * t, R), v4_off(8 * ni + g, 8 + 2 * t, R)};
-        auto kstep = [&](int ks) {
-          double A[8], B[4];
-#pragma unroll
-          for (int u = 0; u < 4; ++u) {  // r = 16ks + 8(u >> 1) + 2t + (u & 1)
-            const double2 x = *reinterpret_cast<const double2*>(sK + ka[u & 1] + (16 * ks + 8 * (u >> 1)) * 16);
-            A[2 * u] = x.x; A[2 * u + 1] = x.y;
-          }
-          const double2 y0 = *reinterpret_cast<const double2*>(sQ + qa[0] + ks * 128);
-          const double2 y1 = *reinterpret_cast<const double2*>(sQ + qa[1] + ks * 128);
-          B[0] = y0.x; B[1] = y0.y; B[2] = y1.x; B[3] = y1.y;
-          dmma(p[ks & 1], A, B);
-        };
+        auto kstep = [&](int ks) { v4_pt_kstep<R>(p[ks & 1], sK, sQ, ka, qa, ks); };
         if (!part) {
 #pragma unroll
           for (int ks = 0; ks < R / 16; ++ks) kstep(ks);
@@ -607,11 +660,11 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
             }
         }
       } else {
-        // VF: one r slice (RS = 1), so nothing to exchange; the barrier makes P whole. Then
-        // two token halves, each O^T = S^T Q^T, scaled, + V^T P^T, stored: one half's
-        // accumulators live at a time. With the 128 S^T registers, all four tiles at once
-        // spill 172 bytes and ran 8-10% slower (docs/fused-design.md, run zzs).
-        v4_bar_sync(kV4Xch, kV4Threads);
+        // VF: one r slice (RS = 1), so nothing to exchange, and P (buffer b) came whole with
+        // the chunk. Two token halves, each O^T = S^T Q^T, scaled, + V^T P^T, stored: one
+        // half's accumulators live at a time. With the 128 S^T registers, all four tiles at
+        // once spill 172 bytes and ran 8-10% slower (docs/fused-design.md, run zzs).
+        const double* const sPb = sP + b * (kV4C * L::pld);
 #pragma unroll
         for (int hh = 0; hh < 2; ++hh) {
           double Y[2][4];
@@ -635,8 +688,8 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
               double B[4];
 #pragma unroll
               for (int e = 0; e < 4; ++e) {
-                B[e] = sP[(8 * nt + g) * L::pld + 16 * ks + t + 4 * e];
-                if (ks == 1) B[e] += sP[(8 * nt + g - 16) * L::pld + 16 + t + 4 * e];  // nt >= 2 here
+                B[e] = sPb[(8 * nt + g) * L::pld + 16 * ks + t + 4 * e];
+                if (ks == 1) B[e] += sPb[(8 * nt + g - 16) * L::pld + 16 + t + 4 * e];  // nt >= 2 here
               }
               dmma(Y[u], A, B);
             }
