@@ -405,7 +405,8 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
   const float* gk = static_cast<const float*>(a.k) + row0 * ldqk + rb0;
   const float* gv = static_cast<const float*>(a.v) + row0 * a.d + dv0;
   // The producer warpgroup: chunk c is staged, widened into buffer c & 1 once the mma warps
-  // are done with chunk c - 2 there, and announced; then chunk c + 1 is staged.
+  // are done with chunk c - 2 there (VF: and its P made), and announced; then chunk c + 1
+  // is staged.
   if (warp >= 8) {
     asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\n" ::"n"(kV4ProdRegs));
     constexpr int T = kV4ProdThreads;
