@@ -313,6 +313,16 @@ __device__ __forceinline__ void v4_pt_kstep(double (&p)[4], const unsigned char*
   B[0] = y0.x; B[1] = y0.y; B[2] = y1.x; B[3] = y1.y;
   dmma(p, A, B);
 }
+// Stores P^T tile (mj, ni) from its two accumulators, masked and scaled, as P[i][j] at dst
+// (rows of pld doubles); g, t: the lane's.
+__device__ __forceinline__ void v4_pt_store(const double (&p)[2][4], int mj, int ni, double* dst, int pld,
+                                            const double* pd, int g, int t) {
+#pragma unroll
+  for (int e = 0; e < 4; ++e) {
+    const int j = 16 * mj + g + 8 * (e >> 1), i = 8 * ni + 2 * t + (e & 1);
+    dst[i * pld + j] = (p[0][e] + p[1][e]) * pd[i - j];
+  }
+}
 // P^T tile (mj, ni) over NKS k-steps from ks0, two accumulators (alternate k-steps),
 // stored masked and scaled as P[i][j] at dst (rows of pld doubles); g, t: the lane's.
 template <int R, int NKS>
@@ -323,11 +333,7 @@ __device__ __forceinline__ void v4_pt_tile(const unsigned char* sK, const unsign
   const uint32_t qa[2] = {v4_off(8 * ni + g, 2 * t, R), v4_off(8 * ni + g, 8 + 2 * t, R)};
 #pragma unroll
   for (int ks = 0; ks < NKS; ++ks) v4_pt_kstep<R>(p[ks & 1], sK, sQ, ka, qa, ks0 + ks);
-#pragma unroll
-  for (int e = 0; e < 4; ++e) {
-    const int j = 16 * mj + g + 8 * (e >> 1), i = 8 * ni + 2 * t + (e & 1);
-    dst[i * pld + j] = (p[0][e] + p[1][e]) * pd[i - j];
-  }
+  v4_pt_store(p, mj, ni, dst, pld, pd, g, t);
 }
 #endif
 
@@ -385,19 +391,13 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
   const int nch = (seglen + kV4C - 1) / kV4C;
   const int64_t h = P.h, nseg = P.nseg, gs = P.gs, seq = P.seq, seg = P.seg, start = P.start;
   const double rate = (double)a.rate[h];
-  if constexpr (L::VF) {  // the producer fills the tables: it reads them first (P), and the
-                          // mma warps after the first chunk's barrier
-    for (int i = tid - kV4Threads; i >= 0 && i < 130; i += kV4ProdThreads) {
-      const int n = (i % 65) - 32;
-      const double x = n >= 0 ? exp(-rate * (double)n) : 0.0;
-      reinterpret_cast<double*>(sp + L::tab)[i] = i < 65 ? x : a.scale_d * x;
-    }
-  } else {
-    for (int i = tid; i < 130; i += kV4Threads) {
-      const int n = (i % 65) - 32;
-      const double x = n >= 0 ? exp(-rate * (double)n) : 0.0;
-      reinterpret_cast<double*>(sp + L::tab)[i] = i < 65 ? x : a.scale_d * x;
-    }
+  // the tables, by the mma warps; VF: by the producer, which reads them first (P), the mma
+  // warps after the first chunk's barrier
+  for (int i = L::VF ? tid - kV4Threads : tid; (!L::VF || i >= 0) && i < 130;
+       i += L::VF ? kV4ProdThreads : kV4Threads) {
+    const int n = (i % 65) - 32;
+    const double x = n >= 0 ? exp(-rate * (double)n) : 0.0;
+    reinterpret_cast<double*>(sp + L::tab)[i] = i < 65 ? x : a.scale_d * x;
   }
 
   const int64_t row0 = GEN ? P.row0 : (seq * a.H + h) * a.N + start;
@@ -581,12 +581,7 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
 #pragma unroll
           for (int ks = 0; ks < R / 32; ++ks) kstep(ks0 + ks);
         }
-        double* const dst = part && (warp & 1) ? sP - 16 * L::pld : sP;
-#pragma unroll
-        for (int e = 0; e < 4; ++e) {
-          const int j = 16 * mj + g + 8 * (e >> 1), i = 8 * ni + 2 * t + (e & 1);
-          dst[i * L::pld + j] = (p[0][e] + p[1][e]) * pd[i - j];
-        }
+        v4_pt_store(p, mj, ni, part && (warp & 1) ? sP - 16 * L::pld : sP, L::pld, pd, g, t);
       }
       if constexpr (!L::VF) {
         // O^T partial = S^T Q^T over this warp's r slice: tokens 8 nt.. (4 tiles)

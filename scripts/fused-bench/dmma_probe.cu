@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <cuda_runtime.h>
 
+// (the same wrapper as cuda/fused_v4.cuh's, which is built only inside fused.cu's namespaces;
+// this file builds alone)
 __device__ __forceinline__ void dmma(double (&d)[4], const double (&a)[8], const double (&b)[4]) {
   asm("mma.sync.aligned.m16n8k16.row.col.f64.f64.f64.f64 {%0,%1,%2,%3}, {%4,%5,%6,%7,%8,%9,%10,%11}, "
       "{%12,%13,%14,%15}, {%0,%1,%2,%3};\n"
