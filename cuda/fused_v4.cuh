@@ -82,10 +82,10 @@ struct V4Layout {
   static constexpr int t64 = st_end;
   // P [32][pld] doubles (P[i][j], j <= i; the unused P[0..15][16..31] holds the second
   // k-halves of P[16..31][16..31], row i - 16); VF: two of them (chunk c in c & 1: the
-  // producer makes P, see the kernel), rows of 34 (36 would not fit; either is free of
-  // bank conflicts). Then the r-slice partial sums of O^T exchanged between warps (not
-  // with VF).
-  static constexpr int pld = VF ? 34 : 36;
+  // producer makes P, see the kernel), rows of 32 swizzled (v4_p_at; 36 would not fit, and
+  // rows of 34 measured 2-way conflicts on P V's loads). Then the r-slice partial sums of
+  // O^T exchanged between warps (not with VF).
+  static constexpr int pld = VF ? 32 : 36;
   static constexpr int np = VF ? 2 : 1;
   static constexpr int p64 = t64 + 2 * buf;
   static constexpr int x64 = p64 + (STATE_ONLY ? 0 : np * kV4C * pld * 8);
@@ -313,6 +313,13 @@ __device__ __forceinline__ void v4_pt_kstep(double (&p)[4], const unsigned char*
   B[0] = y0.x; B[1] = y0.y; B[2] = y1.x; B[3] = y1.y;
   dmma(p, A, B);
 }
+// Index of P[i][j] in a P buffer with rows of pld doubles. Rows of 32 (VF) are swizzled: j's
+// groups of four XORed with h(i) = (i ^ (i >> 1)) & 3, which depends on i & 7 only (so rows
+// 16 apart agree) and keeps both the stores below (rows 2t + c, columns g + c) and P V's
+// loads (rows g + c, columns t + 4e + c) free of bank conflicts; rows of 34 or 36 are padded.
+__device__ __forceinline__ int v4_p_at(int i, int j, int pld) {
+  return i * pld + (pld == 32 ? j ^ (4 * ((i ^ (i >> 1)) & 3)) : j);
+}
 // Stores P^T tile (mj, ni) from its two accumulators, masked and scaled, as P[i][j] at dst
 // (rows of pld doubles); g, t: the lane's.
 __device__ __forceinline__ void v4_pt_store(const double (&p)[2][4], int mj, int ni, double* dst, int pld,
@@ -320,7 +327,7 @@ __device__ __forceinline__ void v4_pt_store(const double (&p)[2][4], int mj, int
 #pragma unroll
   for (int e = 0; e < 4; ++e) {
     const int j = 16 * mj + g + 8 * (e >> 1), i = 8 * ni + 2 * t + (e & 1);
-    dst[i * pld + j] = (p[0][e] + p[1][e]) * pd[i - j];
+    dst[v4_p_at(i, j, pld)] = (p[0][e] + p[1][e]) * pd[i - j];
   }
 }
 // P^T tile (mj, ni) over NKS k-steps from ks0, two accumulators (alternate k-steps),
@@ -629,8 +636,8 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
             double B[4];
 #pragma unroll
             for (int e = 0; e < 4; ++e) {
-              B[e] = sP[(8 * nt + g) * L::pld + 16 * ks + t + 4 * e];
-              if (ks == 1) B[e] += sP[(8 * nt + g - 16) * L::pld + 16 + t + 4 * e];  // nt >= 2 here
+              B[e] = sP[v4_p_at(8 * nt + g, 16 * ks + t + 4 * e, L::pld)];
+              if (ks == 1) B[e] += sP[v4_p_at(8 * nt + g - 16, 16 + t + 4 * e, L::pld)];  // nt >= 2 here
             }
             dmma(Y[u], A, B);
           }
@@ -661,6 +668,16 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
         // half's accumulators live at a time. With the 128 S^T registers, all four tiles at
         // once spill 172 bytes and ran 8-10% slower (docs/fused-design.md, run zzs).
         const double* const sPb = sP + b * (kV4C * L::pld);
+        // v4_p_at for the rows P V reads (8 nt + g, and 16 less), whose swizzle depends on g
+        // alone. Its XOR comes from %laneid read here, in the loop: with g's, ptxas formed
+        // every P address once and held them across the loop (212 bytes of spill against
+        // 104), and the kernel ran 2% slower than with rows of 34; this way 1-1.6% faster
+        // (docs/fused-design.md, "Fifteenth session").
+        static_assert(L::pld == 32, "VF: swizzled P rows");
+        int lid;
+        asm volatile("mov.u32 %0, %%laneid;\n" : "=r"(lid));
+        const int hm = 4 * (((lid >> 2) ^ (lid >> 3)) & 3);  // 4 h(g), g = lid >> 2
+        auto p_at = [&](int i, int j) { return i * 32 + (j ^ hm); };
 #pragma unroll
         for (int hh = 0; hh < 2; ++hh) {
           double Y[2][4];
@@ -684,8 +701,8 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
               double B[4];
 #pragma unroll
               for (int e = 0; e < 4; ++e) {
-                B[e] = sPb[(8 * nt + g) * L::pld + 16 * ks + t + 4 * e];
-                if (ks == 1) B[e] += sPb[(8 * nt + g - 16) * L::pld + 16 + t + 4 * e];  // nt >= 2 here
+                B[e] = sPb[p_at(8 * nt + g, 16 * ks + t + 4 * e)];
+                if (ks == 1) B[e] += sPb[p_at(8 * nt + g - 16, 16 + t + 4 * e)];  // nt >= 2 here
               }
               dmma(Y[u], A, B);
             }
