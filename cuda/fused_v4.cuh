@@ -669,10 +669,10 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
         // once spill 172 bytes and ran 8-10% slower (docs/fused-design.md, run zzs).
         const double* const sPb = sP + b * (kV4C * L::pld);
         // v4_p_at for the rows P V reads (8 nt + g, and 16 less), whose swizzle depends on g
-        // alone. Its XOR comes from %laneid read here, in the loop: with g's, ptxas formed
-        // every P address once and held them across the loop (212 bytes of spill against
-        // 104), and the kernel ran 2% slower than with rows of 34; this way 1-1.6% faster
-        // (docs/fused-design.md, "Fifteenth session").
+        // alone. Its XOR comes from %laneid read here, in the loop. Computed from g, it left
+        // the addresses loop-invariant: 212 bytes of spill against 104 (ptxas presumably
+        // keeps them formed), and the kernel ran 2% slower than with rows of 34; this way
+        // 184 bytes and 1-1.6% faster (docs/fused-design.md, "Fifteenth session").
         static_assert(L::pld == 32, "VF: swizzled P rows");
         int lid;
         asm volatile("mov.u32 %0, %%laneid;\n" : "=r"(lid));
