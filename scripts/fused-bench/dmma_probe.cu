@@ -101,7 +101,7 @@ __global__ void probe(double* out, long long* cyc, int iters) {
 
 // DMMA beside other instructions: X of them per DMMA (MODE 0: F2F.F64.F32, 1: DMUL, 2: the
 // float32 -> float64 widening by integer operations, 3: F2F.F32.F64), four DMMA chains per
-// warp, B from registers. If an instruction shares the DMMA's pipe, the DMMA slow down.
+// warp, B from registers. If an instruction shares the DMMA's pipe, the DMMAs slow down.
 __device__ __forceinline__ double f2d_bits(float f) {
   const unsigned u = __float_as_uint(f);
   return __hiloint2double((int)(((u >> 3) & 0x0FFFFFFFu) + 0x38000000u + (u & 0x80000000u)), (int)(u << 29));
