@@ -102,6 +102,7 @@ struct Args {
   unsigned long long* prof = nullptr;  // developer timing of the single pass (5 stamps per CTA)
   int64_t rb0 = 0;     // v4: the first of the (up to) 128 r this pass covers
   int accumulate = 0;  // v4: add this pass's output to o (r blocks after the first)
+  int64_t pad = 0;     // v4, fixed length: virtual tokens before row 0 (a short first segment)
 };
 
 // ---- small PTX helpers ------------------------------------------------------------------
@@ -881,6 +882,41 @@ inline int64_t auto_ksub(int64_t ctas, int64_t L, int sms) {
   return best;
 }
 
+// A short first segment (version 4's 128-column output CTAs; fixed-length sequences, the
+// inline prefix). m segments of L per sequence give m · walks output CTAs (walks: CTAs per
+// segment index), and sms − m · walks SMs stay idle for the whole output pass (1x65536 at
+// 32 heads: 4 of 132). Instead the m segments take L' < L (a multiple of k · kC) and a
+// first segment takes the L0 = N − m L' tokens left. Its CTAs need no state and start last
+// (WgPlace's PAD order), several one after another on those idle SMs; in the state pass its
+// pieces fill the last wave's idle SMs the same way. Both passes then take L' / L of the
+// time. The smallest L' at which the short CTAs still fit, with `ovh` tokens of time per
+// CTA on top: {L', L' − L0} (the kernels' pad: virtual tokens before row 0), or {L, 0}.
+// LEET_FUSED_PAD=0 turns it off; LEET_FUSED_PAD=x > 0 forces a first segment of x tokens
+// at the given L (the checks use it at small shapes).
+struct PadPlan {
+  int64_t L, pad;
+};
+inline PadPlan pad_plan(const AttnParams& p, int sms, int64_t L, int64_t k, int64_t walks) {
+  if (const char* env = std::getenv("LEET_FUSED_PAD")) {
+    if (env[0] == '0') return {L, 0};
+    const int64_t x = std::atoll(env);
+    if (x > 0) return x < L && x < p.N ? PadPlan{L, L - x} : PadPlan{L, 0};
+  }
+  constexpr int64_t ovh = 2 * kC;
+  const int64_t m = ceil_div(p.N, L), idle = sms - m * walks;
+  const int64_t lw = walks * (m - 1) * k, idle_s = ceil_div(lw, sms) * sms - lw;  // state pass
+  PadPlan best{L, 0};
+  if (m < 2 || idle <= 0 || idle_s <= 0) return best;
+  const int64_t ro = ceil_div(walks, idle), rs = ceil_div(walks, idle_s);
+  for (int64_t Lp = L - k * kC; Lp > 0; Lp -= k * kC) {
+    const int64_t L0 = p.N - m * Lp;
+    if (L0 <= 0) continue;
+    if (ro * (L0 + ovh) > Lp || rs * (L0 + ovh) > Lp / k || L0 > Lp / k) break;
+    best = {Lp, Lp - L0};
+  }
+  return best;
+}
+
 // Segment length: a multiple of the chunk, from a small cost model (docs/fused-design.md):
 // the output pass costs ~ waves * segment length, the state pass ~state_factor of that,
 // plus each staged segment's state traffic and the two extra launches. Ties go to longer
@@ -961,7 +997,7 @@ void run(const AttnParams& p, const LaunchContext& ctx) {
   const int64_t seqs = num_sequences(p);
   a.num_seqs = seqs;
   const SegCount segs = count_segments(p, L, ctx.skip_upto);
-  const int64_t total_segs = segs.total;
+  int64_t total_segs = segs.total;
   if (total_segs == 0) return;
   if (p.cu_seqlens) a.cu = ctx.cu_seqlens;
   else a.nseg_fixed = segs.max;
@@ -1163,6 +1199,11 @@ struct V4WFamily {
   static constexpr bool has_single = false;
   static constexpr bool has_narrow = false, has_narrow32 = false;
 };
+// The families whose output pass may take a short first segment (pad_plan)
+template <class F>
+constexpr bool kShortFirst = false;
+template <>
+constexpr bool kShortFirst<V4WFamily> = true;
 
 inline bool env_set(const char* name) {
   const char* env = std::getenv(name);
@@ -1382,7 +1423,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   a.Lseg = L;
   a.nseg_fixed = ceil_div(p.N, L);
   const SegCount segs = count_segments(p, L, ctx.skip_upto);  // packed: the device table comes with the scratch below
-  const int64_t total_segs = segs.total;
+  int64_t total_segs = segs.total;
   if (total_segs == 0) return;
   if (p.cu_seqlens) a.cu = ctx.cu_seqlens;
   const bool staged = segs.max > 1;
@@ -1448,6 +1489,18 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
       if (k > 1 && L % (k * kC) == 0) a.ksub = k;
     } else if (Family::seg_model().ksub || (Family::seg_model().split_from && L >= Family::seg_model().split_from)) {
       a.ksub = auto_ksub((a.nseg_fixed - 1) * p.B * p.H * a.ndvb, L, sms);
+    }
+  }
+  if constexpr (kShortFirst<Family>) {
+    if (a.prefix_inline && !p.cu_seqlens) {
+      const PadPlan pp = pad_plan(p, sms, L, a.ksub, p.B * p.H * a.ndvb * Family::out_split);
+      const int64_t nseg = ceil_div(p.N + pp.pad, pp.L);
+      if (pp.pad > 0 && nseg <= kInlineSegs) {
+        a.Lseg = pp.L;
+        a.pad = pp.pad;
+        a.nseg_fixed = nseg;
+        total_segs = p.B * nseg;
+      }
     }
   }
   a.states = scratch(staged ? (size_t)total_segs * a.ksub * p.H * a.ndvb * kTile * 4 : 0);

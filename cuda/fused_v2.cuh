@@ -214,10 +214,15 @@ __device__ __forceinline__ void v2_load_tile(uint32_t dst, const uint16_t* g, in
 // pass lets its dependent launch start here, before idle CTAs return. VARLEN (version
 // 4's GEN kernels): with packed sequences (a.cu), gs is a global segment index found in
 // the segment table (decode_seg; ksub is 1 there). row0: the segment's first token's row.
-template <bool STATE_ONLY, bool VARLEN = false>
+// slot: the state slot a state CTA writes, (gs H + h) ndvb + dvb.
+// PAD (version 4, fixed length): with a.pad > 0 the segments are laid over a sequence of
+// a.pad virtual tokens before row 0, so the first segment is the short one (pad_plan in
+// fused_kernels.cuh); pieces wholly in the pad are idle. The CTAs then take the segments
+// (or pieces) from the last to the first, so that the short ones start last.
+template <bool STATE_ONLY, bool VARLEN = false, bool PAD = false>
 struct WgPlace {
   int dvb, seglen, nch;
-  int64_t h, nseg, gs, seq, seg, start, row0;
+  int64_t h, nseg, gs, seq, seg, start, row0, slot;
   bool idle;
   __device__ __forceinline__ explicit WgPlace(const Args& a) {
     dvb = blockIdx.x % a.ndvb;
@@ -235,9 +240,29 @@ struct WgPlace {
       seglen = (int)imin64(a.Lseg, sg.len - start);
       nch = (seglen + kC - 1) / kC;
       row0 = (sg.b * a.H + h) * a.N + sg.tok0 + start;
+      slot = blockIdx.x;
       return;
     }
     nseg = a.nseg_fixed;
+    if constexpr (PAD) {
+      if (a.pad) {
+        const int64_t per_seq = STATE_ONLY ? nseg * a.ksub : nseg;
+        const int64_t seg_len = STATE_ONLY ? a.Lseg / a.ksub : a.Lseg;
+        if constexpr (STATE_ONLY) asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
+        const int64_t rest = tmp / a.H;
+        seq = rest % a.num_seqs;
+        seg = per_seq - 1 - rest / a.num_seqs;
+        gs = seq * per_seq + seg;
+        const int64_t vstart = seg * seg_len, end = imin64(vstart + seg_len - a.pad, a.N);
+        start = vstart > a.pad ? vstart - a.pad : 0;
+        idle = STATE_ONLY && (seg >= (nseg - 1) * a.ksub || end <= 0);
+        seglen = end > start ? (int)(end - start) : 0;
+        nch = (seglen + kC - 1) / kC;
+        row0 = (seq * a.H + h) * a.N + start;
+        slot = (gs * a.H + h) * a.ndvb + dvb;
+        return;
+      }
+    }
     gs = tmp / a.H;
     const int64_t per_seq = STATE_ONLY ? nseg * a.ksub : nseg;
     seq = gs / per_seq;
@@ -249,6 +274,7 @@ struct WgPlace {
     seglen = (int)imin64(seg_len, a.N - start);
     nch = (seglen + kC - 1) / kC;
     row0 = (seq * a.H + h) * a.N + start;
+    slot = blockIdx.x;
   }
 };
 

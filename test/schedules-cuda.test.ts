@@ -146,6 +146,15 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
     await check("fused", "float32", 2, 2, 333, 256, undefined, true, 128, widths);
     await check("fused", "float32", 1, 3, 1, 128, undefined, true, 128, widths);
   });
+  // A short first segment (cuda/fused_kernels.cuh, pad_plan): the plan takes one only at
+  // long sequences (1x65536 at 32 heads), so it is forced here (LEET_FUSED_PAD: its tokens)
+  // on segments of 256 split into four state sub-segments: across three of them (100), all
+  // four (200), and a segment of one token.
+  it("fused float32 (exact) with a short first segment: B=1 H=16 N=1000 d=256 and B=2 H=2 N=1000 d=128, states in and out", async () => {
+    const pads = ["100", "200", "1"].map((x) => ({ LEET_FUSED_V4_OUT: "128", LEET_FUSED_SEGMENT: "256", LEET_FUSED_PAD: x }));
+    await check("fused", "float32", 1, 16, 1000, 256, undefined, true, 128, pads);
+    await check("fused", "float32", 2, 2, 1000, 128, undefined, true, 128, pads);
+  });
   it("blocked float32 (exact) with chunk 192 and fused float32 (exact) at N=5000: states chained across segments", async () => {
     await check("blocked", "float32", 1, 2, 1000, 128, 192, true);
     await check("fused", "float32", 1, 2, 5000, 128, undefined, true);

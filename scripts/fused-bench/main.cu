@@ -193,6 +193,7 @@ static void apply_env(const char* list) {
   unsetenv("LEET_FUSED_V4_R64");
   unsetenv("LEET_FUSED_OUT");
   unsetenv("LEET_FUSED_V4_OUT");
+  unsetenv("LEET_FUSED_PAD");
   std::string all(list), item;
   size_t i = 0;
   while (i <= all.size()) {
@@ -446,6 +447,13 @@ static int check(const char* path) {
       {"v4w f32exact 1x2x3000 r128 d128 seg512 ksub2", F32, EX, 1, 2, 3000, 128, 128, {}, true, true, 512, 1e-5, false, 2, W, 2.0},
       {"v4w f32exact 1x2x500 zeros subnormals", F32, EX, 1, 2, 500, 128, 128, {}, true, true, 128, 1e-5, false, 0, "FB_SPECIAL=1 LEET_FUSED_V4_OUT=128", 2.0},
       {"v4w f32exact 1x32x8192 r128 d128 heur st", F32, EX, 1, 32, 8192, 128, 128, {}, true, true, 0, 1e-5, false, 0, W, 2.0},
+      // a short first segment (pad_plan; LEET_FUSED_PAD=x forces one of x tokens): inside one
+      // sub-segment, across several, with a partial chunk, with d = 256 and two sequences
+      {"v4w f32exact 1x2x4100 r128 d128 seg1024 pad100 st", F32, EX, 1, 2, 4100, 128, 128, {}, true, true, 1024, 1e-5, false, 0, "LEET_FUSED_V4_OUT=128 LEET_FUSED_PAD=100", 2.0},
+      {"v4w f32exact 1x2x777 r128 d128 seg192 pad50 st", F32, EX, 1, 2, 777, 128, 128, {}, true, true, 192, 1e-5, false, 0, "LEET_FUSED_V4_OUT=128 LEET_FUSED_PAD=50", 2.0},
+      {"v4w f32exact 2x2x1000 r128 d256 seg256 pad200 st", F32, EX, 2, 2, 1000, 128, 256, {}, true, true, 256, 1e-5, false, 0, "LEET_FUSED_V4_OUT=128 LEET_FUSED_PAD=200", 2.0},
+      {"v4w f32exact 1x32x8192 r128 d128 heur pad700 st", F32, EX, 1, 32, 8192, 128, 128, {}, true, true, 0, 1e-5, false, 0, "LEET_FUSED_V4_OUT=128 LEET_FUSED_PAD=700", 2.0},
+      {"v4w f32exact 2x2x1000 r128 d128 seg256 pad1 st", F32, EX, 2, 2, 1000, 128, 128, {}, true, true, 256, 1e-5, false, 0, "LEET_FUSED_V4_OUT=128 LEET_FUSED_PAD=1", 2.0},
       // version 4 at other r and d (r zero-padded to 128 on load, r > 128 in passes of 128
       // whose outputs add up, the last value columns masked), rows not 16-byte aligned
       {"v4 f32exact 1x2x777 r17 d33 seg192 st", F32, EX, 1, 2, 777, 17, 33, {}, true, true, 192, 1e-5, false, 0, "", 2.0},
@@ -612,6 +620,7 @@ static void bench(const char* path) {
       // version 4's output CTAs: 128 columns (V4WFamily) against 64 (V4Family), twice
       {"W fp32-exact 1x65536 out64", F32, EX, 1, 65536, 0, 3.0, "LEET_FUSED_V4_OUT=64"},
       {"W fp32-exact 1x65536 out128", F32, EX, 1, 65536, 0, 3.0, "LEET_FUSED_V4_OUT=128"},
+      {"W fp32-exact 1x65536 out128 nopad", F32, EX, 1, 65536, 0, 3.0, "LEET_FUSED_V4_OUT=128 LEET_FUSED_PAD=0"},
       {"W fp32-exact 8x8192 out64", F32, EX, 8, 8192, 0, 0, "LEET_FUSED_V4_OUT=64"},
       {"W fp32-exact 8x8192 out128", F32, EX, 8, 8192, 0, 0, "LEET_FUSED_V4_OUT=128"},
       {"W fp32-exact 1x16384 out64", F32, EX, 1, 16384, 0, 0, "LEET_FUSED_V4_OUT=64"},
@@ -622,6 +631,7 @@ static void bench(const char* path) {
       {"W fp32-exact 1x1024 out128", F32, EX, 1, 1024, 0, 0, "LEET_FUSED_V4_OUT=128"},
       {"W fp32-exact 2x32768 out64", F32, EX, 2, 32768, 0, 0, "LEET_FUSED_V4_OUT=64"},
       {"W fp32-exact 2x32768 out128", F32, EX, 2, 32768, 0, 0, "LEET_FUSED_V4_OUT=128"},
+      {"W fp32-exact 2x32768 out128 nopad", F32, EX, 2, 32768, 0, 0, "LEET_FUSED_V4_OUT=128 LEET_FUSED_PAD=0"},
       {"W fp32-exact 4x16384 out64", F32, EX, 4, 16384, 0, 0, "LEET_FUSED_V4_OUT=64"},
       {"W fp32-exact 4x16384 out128", F32, EX, 4, 16384, 0, 0, "LEET_FUSED_V4_OUT=128"},
       {"W fp32-exact 1x65536 out128 seg8192", F32, EX, 1, 65536, 8192, 3.0, "LEET_FUSED_V4_OUT=128"},
