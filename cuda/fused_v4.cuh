@@ -385,7 +385,10 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
   // warp w: dv rows 16 dm.. (dm = w % DMW), r slice rs = w / DMW
   const int dm = warp % DMW, rs = warp / DMW;
 
-  const WgPlace<STATE_ONLY, GEN, !GEN> P(a);  // (GEN: packed sequences too; !GEN: a short first segment)
+  // (GEN: packed sequences too.) kPad: a short first segment (pad_plan), which only the
+  // 128-column output CTAs and their state pass take; the other kernels leave its code out.
+  constexpr bool kPad = !GEN && (STATE_ONLY || DV == 128);
+  const WgPlace<STATE_ONLY, GEN, kPad> P(a);
   if (P.idle) return;
   const int dvb = P.dvb, seglen = P.seglen;
   // Q and K's row stride and first r; the first value column, the value columns in range
@@ -530,10 +533,17 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
       // start. With a short first segment (a.pad), the pieces before s0 lie wholly before
       // row 0 (idle, no slot written), and the first step decays the initial state from
       // row 0 to the end of piece s0.
-      const int64_t lsub = a.Lseg / a.ksub, s0 = a.pad / lsub;
-      const double decL = exp(-rate * (double)lsub);
-      const double dec0 = a.pad ? exp(-rate * (double)((s0 + 1) * lsub - a.pad)) : decL;
+      const double decL = exp(-rate * (double)(a.Lseg / a.ksub));
       const int64_t base_slot = seq * nseg * a.ksub;
+      int64_t s0 = 0;
+      double dec0 = decL;
+      if constexpr (kPad) {
+        if (a.pad) {
+          const int64_t lsub = a.Lseg / a.ksub;
+          s0 = a.pad / lsub;
+          dec0 = exp(-rate * (double)((s0 + 1) * lsub - a.pad));
+        }
+      }
       for (int64_t s = s0; s < seg * a.ksub; ++s) add_slot(wg_slot(a, base_slot + s, h, dvb), s == s0 ? dec0 : decL);
     } else {
 #pragma unroll
@@ -756,7 +766,7 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
   }
 
   if constexpr (STATE_ONLY) {
-    float* dst = a.states + P.slot * kTile;
+    float* dst = a.states + (kPad ? P.slot : (int64_t)blockIdx.x) * kTile;
 #pragma unroll
     for (int nt = 0; nt < NT; ++nt)
 #pragma unroll
