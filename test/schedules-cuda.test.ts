@@ -148,8 +148,8 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
   });
   // A short first segment (cuda/fused_kernels.cuh, pad_plan): the plan takes one only at
   // long sequences (1x65536 at 32 heads), so it is forced here (LEET_FUSED_PAD: its tokens)
-  // on segments of 256 split into four state sub-segments: across three of them (100), all
-  // four (200), and a segment of one token.
+  // on segments of 256 split into four state sub-segments of 64: across two of them (100),
+  // all four (200), and a segment of one token.
   it("fused float32 (exact) with a short first segment: B=1 H=16 N=1000 d=256 and B=2 H=2 N=1000 d=128, states in and out", async () => {
     const pads = ["100", "200", "1"].map((x) => ({ LEET_FUSED_V4_OUT: "128", LEET_FUSED_SEGMENT: "256", LEET_FUSED_PAD: x }));
     await check("fused", "float32", 1, 16, 1000, 256, undefined, true, 128, pads);
