@@ -997,7 +997,7 @@ void run(const AttnParams& p, const LaunchContext& ctx) {
   const int64_t seqs = num_sequences(p);
   a.num_seqs = seqs;
   const SegCount segs = count_segments(p, L, ctx.skip_upto);
-  int64_t total_segs = segs.total;
+  const int64_t total_segs = segs.total;
   if (total_segs == 0) return;
   if (p.cu_seqlens) a.cu = ctx.cu_seqlens;
   else a.nseg_fixed = segs.max;

@@ -766,6 +766,7 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
   }
 
   if constexpr (STATE_ONLY) {
+    // (P.slot is blockIdx.x without kPad; reading it there changed the GEN kernels' code)
     float* dst = a.states + (kPad ? P.slot : (int64_t)blockIdx.x) * kTile;
 #pragma unroll
     for (int nt = 0; nt < NT; ++nt)
