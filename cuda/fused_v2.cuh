@@ -354,6 +354,14 @@ __device__ __forceinline__ void v2_prologue(uint32_t base, const uint16_t* gq, c
 // SO (state only): just the S update, reading K and V; else the outputs too. The caller
 // has issued chunks 0 .. L::stages - 2 (one commit group each, v2_prologue). L: the
 // shared-memory layout.
+// With outputs, P = Q K^T of chunk c + 1 is issued at the end of chunk c's step, so that
+// the tensor cores compute it while the warpgroup stores chunk c's outputs and stages the
+// next S^T. Chunk c + 1's tiles are waited for just before, and chunk c + 2's issued
+// after the barrier that follows the S^T staging (every thread has then waited for chunk
+// c - 1's wgmma, so its stage is free). The S update goes to the tensor cores right
+// behind Q S in the two-warpgroup kernels (the masking of P and the row scaling of O then
+// run under it), and behind P V in the one-warpgroup kernel, where that order measured
+// faster (docs/fused-design.md, eighteenth session).
 template <bool BF16, bool SO, class L, bool HINT>
 __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base, unsigned char* basep,
                                         const float2* ptab, const float* pwz, const uint16_t* gq,
@@ -364,94 +372,54 @@ __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base
   const int g = lane >> 2, t = lane & 3;
   const uint32_t sS = base + L::s_off + wg * kV2Tile;       // this warpgroup's [64 dv][128 r]
   const uint32_t sO = base + L::o_off + wg * (kV2Tile / 2);  // this warpgroup's [64 tok][64 dv]
+  constexpr bool kEarlyUpdate = L::threads == 256;           // the update right behind Q S
   // per-thread row factors scale*g^(i+1) of the inter-chunk term (rows i0, i0+8)
   float rowf[2] = {0.f, 0.f};
-
-  for (int c = 0; c < nch; ++c) {
+  float P[32];  // P = Q K^T of the chunk in hand (outputs only), issued one step ahead
+  // P = Q K^T of chunk c (its tiles have landed), one commit group
+  auto issue_p = [&](int c) {
+    const uint32_t st = base + (c % L::stages) * L::per_stage;
+    reg_fence<32>(P);
+    wg_fence();
+#pragma unroll
+    for (int ks = 0; ks < 8; ++ks) {
+      const uint32_t off = (ks >> 2) * 8192 + (ks & 3) * 32;
+      wg_ss<64, BF16>(P, sw128_desc(st + off, 16, 1024), sw128_desc(st + L::k_in + off, 16, 1024), ks);
+    }
+    wg_commit();
+  };
+  if constexpr (!SO) {
     cp_async_wait<L::stages - 2>();
     fence_async_smem();
-    __syncthreads();
-    if (c == 0 && !SO) {
-      rowf[0] = ptab[16 * w4 + g + 1 + 64].x;
-      rowf[1] = ptab[16 * w4 + g + 9 + 64].x;
+    __syncthreads();  // (also orders the decay tables' writes before these reads)
+    rowf[0] = ptab[16 * w4 + g + 1 + 64].x;
+    rowf[1] = ptab[16 * w4 + g + 9 + 64].x;
+    reg_fence<64>(S);  // S is final before the first wgmma
+    issue_p(0);
+  }
+
+  for (int c = 0; c < nch; ++c) {
+    if constexpr (SO) {
+      cp_async_wait<L::stages - 2>();
+      fence_async_smem();
+      __syncthreads();
+      if (c + L::stages - 1 < nch) v2_issue<SO, L, HINT>(base, gq, gk, gv, d, seglen, c + L::stages - 1, tid, polq, polkv);
+      cp_async_commit();
     }
-    if (c + L::stages - 1 < nch) v2_issue<SO, L, HINT>(base, gq, gk, gv, d, seglen, c + L::stages - 1, tid, polq, polkv);
-    cp_async_commit();
     const int Lc = min(kC, seglen - c * kC);
     const uint32_t st = base + (c % L::stages) * L::per_stage;
     const uint32_t tK = st + L::k_in;
     const uint32_t tV = st + L::v_in + wg * 8192;  // this wg's 64 dv
-
-    float O[32];
-    if constexpr (!SO) {
-      const uint32_t tQ = st;
-      // 1. S^T -> sS (16-bit), stmatrix: pair p covers r columns 16p..16p+15
-      {
-        const int mi = lane >> 3;
-        const int row = 16 * w4 + (mi & 1) * 8 + (lane & 7);
-#pragma unroll
-        for (int p = 0; p < 8; ++p) {
-          const int ch = 2 * p + (mi >> 1);  // 16-byte chunk along r (0..15)
-          stsm_x4(sS + (ch >> 3) * 8192 + swz(row, ch & 7), pack16<BF16>(S[8 * p], S[8 * p + 1]),
-                  pack16<BF16>(S[8 * p + 2], S[8 * p + 3]), pack16<BF16>(S[8 * p + 4], S[8 * p + 5]),
-                  pack16<BF16>(S[8 * p + 6], S[8 * p + 7]));
-        }
-      }
-      fence_async_smem();
-      bar_wg(1 + wg);
-      // 2. O = Q S ; P = Q K^T
-      float P[32];
-      reg_fence<32>(O);
-      reg_fence<32>(P);
-      wg_fence();
-#pragma unroll
-      for (int ks = 0; ks < 8; ++ks) {
-        const uint32_t off = (ks >> 2) * 8192 + (ks & 3) * 32;
-        wg_ss<64, BF16>(P, sw128_desc(tQ + off, 16, 1024), sw128_desc(tK + off, 16, 1024), ks);
-      }
-      wg_commit();
-#pragma unroll
-      for (int ks = 0; ks < 8; ++ks) {
-        const uint32_t off = (ks >> 2) * 8192 + (ks & 3) * 32;
-        wg_ss<64, BF16>(O, sw128_desc(tQ + off, 16, 1024), sw128_desc(sS + off, 16, 1024), ks);
-      }
-      wg_commit();
-      // 3. decay/mask P and convert it to A fragments (while Q S runs); scale rows of O
-      wg_wait<1>();
-      reg_fence<32>(P);
-      uint32_t pa[4][4];
-#pragma unroll
-      for (int jb = 0; jb < 8; ++jb) {
-#pragma unroll
-        for (int hh = 0; hh < 2; ++hh) {
-          const int i = 16 * w4 + g + 8 * hh, j = 8 * jb + 2 * t;
-          const float2 f = ptab[i - j + 64];
-          const float x0 = P[4 * jb + 2 * hh] * f.x, x1 = P[4 * jb + 2 * hh + 1] * f.y;
-          pa[jb >> 1][(jb & 1) * 2 + hh] = pack16<BF16>(x0, x1);
-        }
-      }
-      wg_wait<0>();
-      reg_fence<32>(O);
-#pragma unroll
-      for (int jb = 0; jb < 8; ++jb)
-#pragma unroll
-        for (int hh = 0; hh < 2; ++hh) {
-          O[4 * jb + 2 * hh] *= rowf[hh];
-          O[4 * jb + 2 * hh + 1] *= rowf[hh];
-        }
-      // 4. O += P V
-      reg_fence<32>(O);
-      wg_fence();
-#pragma unroll
-      for (int kk = 0; kk < 4; ++kk)
-        wg_rs<64, BF16>(O, pa[kk], sw128_desc(tV + kk * 2048, 8192, 1024));
-      wg_commit();
-    }
-    // 5. S^T = g^Lc S^T + Vt^T K
-    {
-      const float dec = pwz[Lc + 64];
+    // S^T = g^Lc S^T + Vt^T K: scale_s, then issue_update (one commit group)
+    const float dec_top = kEarlyUpdate ? pwz[Lc + 64] : 0.f;  // (read early there)
+    auto scale_s = [&]() {
+      const float dec = kEarlyUpdate ? dec_top : pwz[Lc + 64];
 #pragma unroll
       for (int i = 0; i < 64; ++i) S[i] *= dec;
+      // before Q S is issued: ptxas injects a wgmma wait where the multiplies sink below it
+      if constexpr (kEarlyUpdate) reg_fence<64>(S);
+    };
+    auto issue_update = [&]() {
       uint32_t va[4][4];
       const int mi = lane >> 3;
 #pragma unroll
@@ -474,10 +442,91 @@ __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base
       for (int kk = 0; kk < 4; ++kk)
         wg_rs<128, BF16>(S, va[kk], sw128_desc(tK + kk * 2048, 8192, 1024));
       wg_commit();
+    };
+
+    float O[32];
+    if constexpr (SO) {
+      scale_s();
+      issue_update();
+    } else {
+      const uint32_t tQ = st;
+      // 1. S^T -> sS (16-bit), stmatrix: pair p covers r columns 16p..16p+15
+      {
+        const int mi = lane >> 3;
+        const int row = 16 * w4 + (mi & 1) * 8 + (lane & 7);
+#pragma unroll
+        for (int p = 0; p < 8; ++p) {
+          const int ch = 2 * p + (mi >> 1);  // 16-byte chunk along r (0..15)
+          stsm_x4(sS + (ch >> 3) * 8192 + swz(row, ch & 7), pack16<BF16>(S[8 * p], S[8 * p + 1]),
+                  pack16<BF16>(S[8 * p + 2], S[8 * p + 3]), pack16<BF16>(S[8 * p + 4], S[8 * p + 5]),
+                  pack16<BF16>(S[8 * p + 6], S[8 * p + 7]));
+        }
+      }
+      if constexpr (kEarlyUpdate) scale_s();
+      fence_async_smem();
+      if constexpr (L::threads == 128) bar_wg(1 + wg);
+      else __syncthreads();
+      if (c + L::stages - 1 < nch) v2_issue<SO, L, HINT>(base, gq, gk, gv, d, seglen, c + L::stages - 1, tid, polq, polkv);
+      cp_async_commit();
+      // 2. O = Q S (P = Q K^T is in flight)
+      reg_fence<32>(O);
+      wg_fence();
+#pragma unroll
+      for (int ks = 0; ks < 8; ++ks) {
+        const uint32_t off = (ks >> 2) * 8192 + (ks & 3) * 32;
+        wg_ss<64, BF16>(O, sw128_desc(tQ + off, 16, 1024), sw128_desc(sS + off, 16, 1024), ks);
+      }
+      wg_commit();
+      if constexpr (kEarlyUpdate) issue_update();
+      // 3. decay/mask P and convert it to A fragments (while Q S runs); scale rows of O
+      wg_wait<kEarlyUpdate ? 2 : 1>();
+      reg_fence<32>(P);
+      uint32_t pa[4][4];
+#pragma unroll
+      for (int jb = 0; jb < 8; ++jb) {
+#pragma unroll
+        for (int hh = 0; hh < 2; ++hh) {
+          const int i = 16 * w4 + g + 8 * hh, j = 8 * jb + 2 * t;
+          const float2 f = ptab[i - j + 64];
+          const float x0 = P[4 * jb + 2 * hh] * f.x, x1 = P[4 * jb + 2 * hh + 1] * f.y;
+          pa[jb >> 1][(jb & 1) * 2 + hh] = pack16<BF16>(x0, x1);
+        }
+      }
+      wg_wait<kEarlyUpdate ? 1 : 0>();
+      reg_fence<32>(O);
+#pragma unroll
+      for (int jb = 0; jb < 8; ++jb)
+#pragma unroll
+        for (int hh = 0; hh < 2; ++hh) {
+          O[4 * jb + 2 * hh] *= rowf[hh];
+          O[4 * jb + 2 * hh + 1] *= rowf[hh];
+        }
+      // 4. O += P V
+      reg_fence<32>(O);
+      wg_fence();
+#pragma unroll
+      for (int kk = 0; kk < 4; ++kk)
+        wg_rs<64, BF16>(O, pa[kk], sw128_desc(tV + kk * 2048, 8192, 1024));
+      wg_commit();
+      if constexpr (!kEarlyUpdate) {
+        scale_s();
+        issue_update();
+      }
     }
     if constexpr (!SO) {
+      // chunk c + 1's tiles, then its P = Q K^T, behind this chunk's P V and S update
+      // (after the last chunk too, on a stale stage: the waits stay the same each step)
+      cp_async_wait<L::stages - 2>();
+      fence_async_smem();
+      __syncthreads();
+      issue_p(c + 1);
+      if constexpr (kEarlyUpdate) {
+        wg_wait<1>();  // the S update and P V
+        reg_fence<64>(S);
+      } else {
+        wg_wait<2>();  // P V
+      }
       // 6. O -> sO -> global (rows < Lc)
-      wg_wait<1>();
       reg_fence<32>(O);
       {
         const int mi = lane >> 3;
@@ -499,9 +548,15 @@ __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base
           *reinterpret_cast<uint4*>(go + (int64_t)(c * kC + row) * d + ch * 8) = x;
         }
       }
+      if constexpr (!kEarlyUpdate) wg_wait<1>();  // the S update (chunk c + 1's P may run on)
+    } else {
+      wg_wait<0>();
     }
-    wg_wait<0>();
     reg_fence<64>(S);
+  }
+  if constexpr (!SO) {
+    wg_wait<0>();
+    reg_fence<32>(P);
   }
   cp_async_wait<0>();
 }

@@ -53,10 +53,13 @@ if [ "$what" = varlen ] || [ "$what" = all ]; then
   # the same short sequences with final states (returnState), against the methods' own kernels
   timeout 150 bash .gpu/run node scripts/short-seqs-states.js 2>&1 | tee "$OUT/short-seqs-states.log"
 fi
-# compute-sanitizer memcheck and racecheck on the packed short-sequence kernel
+# compute-sanitizer memcheck and racecheck on the packed short-sequence kernel and on the
+# 16-bit wgmma walks (fused's two output kernels, blocked, lightning)
 if [ "$what" = sanitize ] || [ "$what" = all ]; then
-  for tool in memcheck racecheck; do
-    timeout 150 compute-sanitizer --tool $tool --target-processes all bash .gpu/run node scripts/short-seqs-sanitize.js 2>&1 \
-      | tee "$OUT/sanitize-$tool.log" | grep -E "ERROR SUMMARY|RACECHECK SUMMARY|Error|relative error" | tail -16
+  for script in short-seqs wgmma; do
+    for tool in memcheck racecheck; do
+      timeout 150 compute-sanitizer --tool $tool --target-processes all bash .gpu/run node scripts/$script-sanitize.js 2>&1 \
+        | tee "$OUT/sanitize-$script-$tool.log" | grep -E "ERROR SUMMARY|RACECHECK SUMMARY|Error|relative error" | tail -16
+    done
   done
 fi
