@@ -448,6 +448,7 @@ __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base
     if constexpr (SO) {
       scale_s();
       issue_update();
+      wg_wait<0>();
     } else {
       const uint32_t tQ = st;
       // 1. S^T -> sS (16-bit), stmatrix: pair p covers r columns 16p..16p+15
@@ -512,8 +513,6 @@ __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base
         scale_s();
         issue_update();
       }
-    }
-    if constexpr (!SO) {
       // chunk c + 1's tiles, then its P = Q K^T, behind this chunk's P V and S update
       // (after the last chunk too, on a stale stage: the waits stay the same each step)
       cp_async_wait<L::stages - 2>();
@@ -526,7 +525,7 @@ __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base
       } else {
         wg_wait<2>();  // P V
       }
-      // 6. O -> sO -> global (rows < Lc)
+      // 5. O -> sO -> global (rows < Lc)
       reg_fence<32>(O);
       {
         const int mi = lane >> 3;
@@ -549,8 +548,6 @@ __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base
         }
       }
       if constexpr (!kEarlyUpdate) wg_wait<1>();  // the S update (chunk c + 1's P may run on)
-    } else {
-      wg_wait<0>();
     }
     reg_fence<64>(S);
   }
