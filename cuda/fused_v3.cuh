@@ -261,6 +261,10 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
   // columns: 10% (128) and ~7% (64) faster per chunk than V^T by 4-byte copies, runs zz and
   // zze); the 32-column and 3xTF32 kernels copy V^T directly
   constexpr bool VT16 = (NWG == 2 || DVW == 64) && !EXACT;
+  // QKA, the two-warpgroup TF32 output kernel: chunk c + 1's P = Q K^T is issued at the end
+  // of chunk c's step and runs while the CTA transposes chunk c + 1's V; chunk c + 2's
+  // tiles are issued right behind it (docs/fused-design.md, nineteenth session)
+  constexpr bool QKA = !STATE_ONLY && !EXACT && NWG == 2;
   constexpr int NB = DVW / 8;     // 8-column blocks per warpgroup
   constexpr int NS = DVW / 2;     // accumulator registers of one m64 x DVW tile
   extern __shared__ __align__(1024) unsigned char smem_raw[];
@@ -273,10 +277,10 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
   const int wg = warp >> 2, w4 = warp & 3;
   const int g = lane >> 2, t = lane & 3;
 
-  const WgPlace<STATE_ONLY> P(a);
-  if (P.idle) return;
-  const int dvb = P.dvb, seglen = P.seglen, nch = P.nch;
-  const int64_t h = P.h, nseg = P.nseg, gs = P.gs, seq = P.seq, seg = P.seg, start = P.start;
+  const WgPlace<STATE_ONLY> pl(a);
+  if (pl.idle) return;
+  const int dvb = pl.dvb, seglen = pl.seglen, nch = pl.nch;
+  const int64_t h = pl.h, nseg = pl.nseg, gs = pl.gs, seq = pl.seq, seg = pl.seg, start = pl.start;
   const float rate = a.rate[h];
   wg_decay_tables<L::threads>(ptab, pwz, rate, a.scale, tid);
 
@@ -378,16 +382,43 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
     }
   };
 
-  for (int c = 0; c < nch; ++c) {
+  float P[32];  // P = Q K^T (outputs); QKA: issued one step ahead
+  // P = Q K^T of chunk c: 16 wgmma m64n64k8, both operands the natural [tok][r] tiles
+  auto qk = [&](int c) {
+    const uint32_t st = base + (c & 1) * L::per_stage;
+#pragma unroll
+    for (int ks = 0; ks < 16; ++ks) {
+      const uint32_t off = (ks >> 2) * 8192 + (ks & 3) * 32;
+      wg_ss_tf32(P, sw128_desc(st + off, 16, 1024), sw128_desc(st + kV3Tile + off, 16, 1024), ks);
+    }
+  };
+  auto read_rowf = [&]() {
+    rowf[0] = ptab[16 * w4 + g + 1 + 64].x;
+    rowf[1] = ptab[16 * w4 + g + 9 + 64].x;
+  };
+  if constexpr (QKA) {
+    write_sS(S[0]);
     cp_async_wait<0>();
     fence_async_smem();
-    __syncthreads();
-    if (c == 0 && !STATE_ONLY) {
-      rowf[0] = ptab[16 * w4 + g + 1 + 64].x;
-      rowf[1] = ptab[16 * w4 + g + 9 + 64].x;
-    }
-    if (c + 1 < nch) issue(c + 1);
+    __syncthreads();  // (also orders the decay tables' writes before these reads)
+    read_rowf();
+    reg_fence<32>(P);
+    wg_fence();
+    qk(0);
+    wg_commit();
+    if (1 < nch) issue(1);
     cp_async_commit();
+  }
+
+  for (int c = 0; c < nch; ++c) {
+    if constexpr (!QKA) {
+      cp_async_wait<0>();
+      fence_async_smem();
+      __syncthreads();
+      if (c == 0 && !STATE_ONLY) read_rowf();
+      if (c + 1 < nch) issue(c + 1);
+      cp_async_commit();
+    }
     const int Lc = min(kC, seglen - c * kC);
     const uint32_t st = base + (c & 1) * L::per_stage;
     if constexpr (VT16) {
@@ -432,15 +463,6 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
     float O[NS];
     if constexpr (!STATE_ONLY) {
       const uint32_t tQ = st;
-      float P[32];
-      // P = Q K^T: 16 wgmma m64n64k8, both operands the natural [tok][r] tiles
-      auto qk = [&]() {
-#pragma unroll
-        for (int ks = 0; ks < 16; ++ks) {
-          const uint32_t off = (ks >> 2) * 8192 + (ks & 3) * 32;
-          wg_ss_tf32(P, sw128_desc(tQ + off, 16, 1024), sw128_desc(tK + off, 16, 1024), ks);
-        }
-      };
       if constexpr (EXACT) {
         // 1-2. both S^T halves (hi, lo); then per group of 4 k-steps: Q's A fragments
         // (hi, lo) from the swizzled tile, P += Q K^T and O += Q S in 3xTF32. Two register
@@ -508,7 +530,7 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
         reg_fence<NS>(O);
         reg_fence<32>(P);
         wg_fence();
-        qk();
+        qk(c);
         wg_commit();
 #pragma unroll
         for (int ks = 0; ks < 16; ++ks) {
@@ -521,13 +543,15 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
         reg_fence<32>(P);
       } else {
       // 1. P = Q K^T ; O = Q[:, 0:64] S[0:64, :]
-      write_sS(S[0]);
-      fence_async_smem();
-      bar_wg(1 + wg);
+      if constexpr (!QKA) {
+        write_sS(S[0]);
+        fence_async_smem();
+        bar_wg(1 + wg);
+      }
       reg_fence<32>(O);
-      reg_fence<32>(P);
+      if constexpr (!QKA) reg_fence<32>(P);  // (QKA: in flight)
       wg_fence();
-      qk();
+      if constexpr (!QKA) qk(c);
 #pragma unroll
       for (int ks = 0; ks < 8; ++ks) {
         const uint32_t off = (ks >> 2) * 8192 + (ks & 3) * 32;
@@ -664,6 +688,27 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
     wg_wait<0>();
     reg_fence<NS>(S[0]);
     reg_fence<NS>(S[1]);
+    if constexpr (QKA) {
+      // the next S^T's first half (staged here, with no wgmma in flight: S read under
+      // one makes ptxas wait for all of them there); once chunk c + 1's tiles have
+      // landed, its P = Q K^T (after the last chunk too, on the other stage, its result
+      // dropped: the waits stay the same each step; reading this chunk's stage instead
+      // measured 2% slower), then chunk c + 2's tiles into this chunk's stage
+      write_sS(S[0]);
+      cp_async_wait<0>();
+      fence_async_smem();
+      __syncthreads();
+      reg_fence<32>(P);
+      wg_fence();
+      qk(c + 1);
+      wg_commit();
+      if (c + 2 < nch) issue(c + 2);
+      cp_async_commit();
+    }
+  }
+  if constexpr (QKA) {
+    wg_wait<0>();
+    reg_fence<32>(P);
   }
   cp_async_wait<0>();
 
