@@ -355,13 +355,15 @@ __device__ __forceinline__ void v2_prologue(uint32_t base, const uint16_t* gq, c
 // has issued chunks 0 .. L::stages - 2 (one commit group each, v2_prologue). L: the
 // shared-memory layout.
 // With outputs, P = Q K^T of chunk c + 1 is issued at the end of chunk c's step, so that
-// the tensor cores compute it while the warpgroup stores chunk c's outputs and stages the
-// next S^T. Chunk c + 1's tiles are waited for just before, and chunk c + 2's issued
-// after the barrier that follows the S^T staging (every thread has then waited for chunk
-// c - 1's wgmma, so its stage is free). The S update goes to the tensor cores right
-// behind Q S in the two-warpgroup kernels (the masking of P and the row scaling of O then
-// run under it), and behind P V in the one-warpgroup kernel, where that order measured
-// faster (docs/fused-design.md, eighteenth session).
+// the tensor cores compute it while the warpgroup stores chunk c's outputs. (ptxas waits
+// for it at the loop head, where the next S^T is staged from S; the forms that avoid that
+// wait measured slower: docs/fused-design.md, nineteenth session.) Chunk c + 1's tiles
+// are waited for just before, and chunk c + 2's issued after the barrier that follows the
+// S^T staging (every thread has then waited for chunk c - 1's wgmma, so its stage is
+// free). The S update goes to the tensor cores right behind Q S in the two-warpgroup
+// kernels (the masking of P and the row scaling of O then run under it), and behind P V
+// in the one-warpgroup kernel, where that order measured faster (docs/fused-design.md,
+// eighteenth session).
 template <bool BF16, bool SO, class L, bool HINT>
 __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base, unsigned char* basep,
                                         const float2* ptab, const float* pwz, const uint16_t* gq,
