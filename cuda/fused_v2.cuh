@@ -471,7 +471,7 @@ __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base
       else __syncthreads();
       if (c + L::stages - 1 < nch) v2_issue<SO, L, HINT>(base, gq, gk, gv, d, seglen, c + L::stages - 1, tid, polq, polkv);
       cp_async_commit();
-      // 2. O = Q S (P = Q K^T is in flight)
+      // 2. O = Q S (P = Q K^T was issued at the end of the step before)
       reg_fence<32>(O);
       wg_fence();
 #pragma unroll

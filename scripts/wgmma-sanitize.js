@@ -2,10 +2,12 @@
 // compute-sanitizer on the GPU machine (scripts/gpu-check.sh sanitize): fused on its
 // 128- and 64-column output kernels (LEET_FUSED_OUT) with segments of 128 tokens (state
 // pass and inline prefix), blocked's three passes at chunk 128 and lightning's single
-// walk, a length that is not a multiple of the 64-token chunk, float16 and bfloat16. Prints each call's error against float64; racecheck reports
-// shared-memory races (one such race, a decay table read before the barrier that orders
-// its writes, was found this way in the eighteenth session).
+// walk, a length that is not a multiple of the 64-token chunk, float16 and bfloat16.
+// Prints each call's error against float64; racecheck reports shared-memory races (one
+// such race, a decay table read before the barrier that orders its writes, was found this
+// way in the eighteenth session).
 const { decayAttention, referenceAttention, Tensor } = require("../dist");
+const { relativeError } = require("../dist/reference");
 
 async function main() {
   const [B, H, N, r, d] = [1, 2, 333, 128, 128];
@@ -20,12 +22,8 @@ async function main() {
       const opts = { decay: [0.9, 0.99], scale: 0.7, backend: "cuda", method, chunk: method === "blocked" ? 128 : undefined };
       const ref = referenceAttention(q, k, v, opts).output;
       const o = (await (await decayAttention(q, k, v, opts)).toHost()).toArray();
-      let num = 0, den = 0;
-      for (let i = 0; i < o.length; i++) {
-        num += (o[i] - ref[i]) ** 2;
-        den += ref[i] ** 2;
-      }
-      console.log(`${method}${out ? ` (LEET_FUSED_OUT=${out})` : ""} ${B}x${H}x${N} r=${r} d=${d} ${dtype}: relative error ${Math.sqrt(num / den).toExponential(2)}`);
+      const err = relativeError(o, ref).toExponential(2);
+      console.log(`${method}${out ? ` (LEET_FUSED_OUT=${out})` : ""} ${B}x${H}x${N} r=${r} d=${d} ${dtype}: relative error ${err}`);
     }
   }
 }
