@@ -102,7 +102,7 @@ struct Args {
   unsigned long long* prof = nullptr;  // developer timing of the single pass (5 stamps per CTA)
   int64_t rb0 = 0;     // v4: the first of the (up to) 128 r this pass covers
   int accumulate = 0;  // v4: add this pass's output to o (r blocks after the first)
-  int64_t pad = 0;     // v4, fixed length: virtual tokens before row 0 (a short first segment)
+  int64_t pad = 0;     // fixed length: virtual tokens before row 0 (a short first segment, pad_plan)
 };
 
 // ---- small PTX helpers ------------------------------------------------------------------
@@ -882,17 +882,18 @@ inline int64_t auto_ksub(int64_t ctas, int64_t L, int sms) {
   return best;
 }
 
-// A short first segment (version 4's 128-column output CTAs; fixed-length sequences, the
-// inline prefix). m segments of L per sequence give m · walks output CTAs (walks: CTAs per
-// segment index), and sms − m · walks SMs stay idle for the whole output pass (1x65536 at
-// 32 heads: 4 of 132). Instead the m segments take L' < L (a multiple of k · kC) and a
-// first segment takes the L0 = N − m L' tokens left. Its CTAs need no state and start last
-// (WgPlace's PAD order), several one after another on those idle SMs; in the state pass its
-// pieces fill the last wave's idle SMs the same way. Both passes then take L' / L of the
-// time. The smallest L' at which the short CTAs still fit, with `ovh` tokens of time per
-// CTA on top: {L', L' − L0} (the kernels' pad: virtual tokens before row 0), or {L, 0}.
-// LEET_FUSED_PAD=0 turns it off; LEET_FUSED_PAD=x > 0 forces a first segment of x tokens
-// at the given L (the checks use it at small shapes).
+// A short first segment (the 128-column output CTAs of versions 3 (TF32) and 4;
+// fixed-length sequences, the inline prefix). m segments of L per sequence give m · walks
+// output CTAs (walks: CTAs per segment index), and sms − m · walks SMs stay idle for the
+// whole output pass (1x65536 at 32 heads: 4 of 132). Instead the m segments take L' < L (a
+// multiple of k · kC) and a first segment takes the L0 = N − m L' tokens left. Its CTAs
+// need no state and start last (WgPlace's PAD order), several one after another on those
+// idle SMs; in the state pass its pieces fill the last wave's idle SMs the same way. Both
+// passes then take L' / L of the time. The smallest L' at which the short CTAs still fit,
+// with `ovh` tokens of time per CTA on top: {L', L' − L0} (the kernels' pad: virtual tokens
+// before row 0), or {L, 0}.
+// LEET_FUSED_PAD=0 turns it off; LEET_FUSED_PAD=x > 0 forces a first segment of x tokens at
+// the given L (the checks use it at small shapes).
 struct PadPlan {
   int64_t L, pad;
 };
@@ -1085,6 +1086,8 @@ template <bool BF16> struct V2NFamily {
   template <bool STATE> static constexpr int smem() { return V2Layout<STATE, STATE ? 2 : 1>::bytes; }
   static constexpr bool has_single = false;
   static constexpr bool has_narrow = false, has_narrow32 = false;  // (the output kernel is narrow)
+  // on GPUs of high DRAM bandwidth, taken where it needs no segments (out_narrow)
+  static constexpr bool fast_dram_unsplit = true;
 };
 struct V3Family {
   static constexpr const char* name = "v3";
@@ -1126,6 +1129,8 @@ struct V3NFamily {
   }
   static constexpr bool has_single = false;
   static constexpr bool has_narrow = false, has_narrow32 = false;  // (the output kernel is narrow)
+  // on GPUs of high DRAM bandwidth, never taken where the wide kernel needs segments
+  static constexpr bool fast_dram_unsplit = false;
 };
 
 // Float32 at "exact" precision: every product in 3xTF32. Shared memory then holds the low
@@ -1199,11 +1204,18 @@ struct V4WFamily {
   static constexpr bool has_single = false;
   static constexpr bool has_narrow = false, has_narrow32 = false;
 };
-// The families whose output pass may take a short first segment (pad_plan)
+// The families whose output pass may take a short first segment (pad_plan): output CTAs
+// that take a whole SM (128 value columns), so that the short CTAs run on the SMs the long
+// ones leave idle rather than beside them, and walks bound by SM time rather than DRAM.
+// Version 2 (16-bit) is not one: its output pass is near the DRAM bandwidth, and with the
+// plan fp16 1x65536 measured no faster on an H200 while its walk lost 0.3-1.5% to the
+// extra code (twentieth session, bench/h200-2026-11-27-t).
 template <class F>
 constexpr bool kShortFirst = false;
 template <>
 constexpr bool kShortFirst<V4WFamily> = true;
+template <>
+constexpr bool kShortFirst<V3Family> = true;
 
 inline bool env_set(const char* name) {
   const char* env = std::getenv(name);
@@ -1248,12 +1260,16 @@ inline bool v2_eligible(const AttnParams& p) {
 // V2Family, V3Family) where the wide kernels would split a sequence into segments: the
 // narrow ones then need half as many segments (or none) for the same number of CTAs, so
 // the state pass re-reads less of K and V, but each walks more slowly per column.
-// - Where the narrow ones need no segments at all: always (2x32768: fp16 0.78 against
-//   0.85 ms on an H200, 0.80 against 0.99 on an H100).
-// - Where they need some, only on GPUs of less peak DRAM bandwidth than
-//   kNarrowSplitBelowTbs, where the traffic saved pays. At 1x65536, fp16: 0.99 against
-//   1.05 ms on an H100 (3.35 TB/s), 0.91 against 0.86 on an H200 (4.8 TB/s); fp32 TF32:
-//   2.06 against 2.13 on the H100, 2.03 against 1.90 on the H200 (runs zzf, zzh, zzi).
+// - On GPUs of less peak DRAM bandwidth than kNarrowSplitBelowTbs, always: the traffic
+//   saved pays. At 1x65536, fp16: 0.99 against 1.05 ms on an H100 (3.35 TB/s); fp32 TF32:
+//   2.06 against 2.13 (runs zzf, zzh, zzi).
+// - Above it (an H200, 4.8 TB/s), in 16 bits only where the narrow ones need no segments
+//   at all (2x32768: fp16 0.78 against 0.85 ms; at 1x65536, where both need some, 0.91
+//   against 0.86), and in float32 TF32 never (Narrow::fast_dram_unsplit): there the wide
+//   kernel, with its short first segment, was as fast or faster at every shape where it
+//   needs segments (2x32768: 1.64 against 1.70 ms, 1x65536: 1.83 against 2.02, 1x16384:
+//   0.513 against 0.525, 1x4096: 0.147 against 0.146; twentieth session,
+//   bench/h200-2026-11-27-t).
 // LEET_FUSED_OUT=64 or 128 forces one.
 constexpr double kNarrowSplitBelowTbs = 4.0;
 template <class Wide, class Narrow> bool out_narrow(const AttnParams& p, int sms, double mem_tbs) {
@@ -1264,6 +1280,7 @@ template <class Wide, class Narrow> bool out_narrow(const AttnParams& p, int sms
   const int64_t L = choose_segment(p, sms, (int)ceil_div(p.d, kDV), 1, Wide::seg_model());
   if (ceil_div(p.N, L) <= 1) return false;
   if (mem_tbs < kNarrowSplitBelowTbs) return true;  // (0: unknown, as an H100)
+  if (!Narrow::fast_dram_unsplit) return false;
   const int64_t Ln = choose_segment(p, sms, (int)ceil_div(p.d, kDV / Narrow::out_split), 1, Narrow::seg_model());
   return ceil_div(p.N, Ln) <= 1;
 }

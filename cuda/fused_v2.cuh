@@ -215,10 +215,10 @@ __device__ __forceinline__ void v2_load_tile(uint32_t dst, const uint16_t* g, in
 // 4's GEN kernels): with packed sequences (a.cu), gs is a global segment index found in
 // the segment table (decode_seg; ksub is 1 there). row0: the segment's first token's row.
 // slot: the state slot a state CTA writes, (gs H + h) ndvb + dvb.
-// PAD (version 4, fixed length): with a.pad > 0 the segments are laid over a sequence of
-// a.pad virtual tokens before row 0, so the first segment is the short one (pad_plan in
-// fused_kernels.cuh); pieces wholly in the pad are idle. The CTAs then take the segments
-// (or pieces) from the last to the first, so that the short ones start last.
+// PAD (versions 3 and 4, fixed length): with a.pad > 0 the segments are laid over a
+// sequence of a.pad virtual tokens before row 0, so the first segment is the short one
+// (pad_plan in fused_kernels.cuh); pieces wholly in the pad are idle. The CTAs then take
+// the segments (or pieces) from the last to the first, so that the short ones start last.
 template <bool STATE_ONLY, bool VARLEN = false, bool PAD = false>
 struct WgPlace {
   int dvb, seglen, nch;

@@ -277,7 +277,10 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
   const int wg = warp >> 2, w4 = warp & 3;
   const int g = lane >> 2, t = lane & 3;
 
-  const WgPlace<STATE_ONLY> pl(a);
+  // kPad: a short first segment (pad_plan), in the TF32 128-column output kernel and the
+  // state kernel (the narrow kernels' PTX stays as it was)
+  constexpr bool kPad = !EXACT && (STATE_ONLY || NWG == 2);
+  const WgPlace<STATE_ONLY, false, kPad> pl(a);
   if (pl.idle) return;
   const int dvb = pl.dvb, seglen = pl.seglen, nch = pl.nch;
   const int64_t h = pl.h, nseg = pl.nseg, gs = pl.gs, seq = pl.seq, seg = pl.seg, start = pl.start;
@@ -326,17 +329,28 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
     asm volatile("griddepcontrol.wait;\n" ::: "memory");
     if (a.prefix_inline) {
       init_load();
+      // (a short first segment: as in fused_v2_kernel)
       const float decL = expf(-rate * (float)(a.Lseg / a.ksub));
       const int64_t base_slot = seq * nseg * a.ksub;
-      for (int64_t sp = 0; sp < seg * a.ksub; ++sp) {
+      int64_t s0 = 0;
+      float dec0 = decL;
+      if constexpr (kPad) {
+        if (a.pad) {
+          const int64_t lsub = a.Lseg / a.ksub;
+          s0 = a.pad / lsub;
+          dec0 = expf(-rate * (float)((s0 + 1) * lsub - a.pad));
+        }
+      }
+      for (int64_t sp = s0; sp < seg * a.ksub; ++sp) {
         const float* src = wg_slot(a, base_slot + sp, h, dvb);
+        const float dec = sp == s0 ? dec0 : decL;
 #pragma unroll
         for (int m = 0; m < 2; ++m)
 #pragma unroll
           for (int i = 0; i < NS; ++i) {
             const int rr = 64 * m + 16 * w4 + g + 8 * ((i >> 1) & 1);
             const int dv = DVW * wg + 8 * (i >> 2) + 2 * t + (i & 1);
-            S[m][i] = fmaf(decL, S[m][i], __ldcg(src + dv * 128 + rr));
+            S[m][i] = fmaf(dec, S[m][i], __ldcg(src + dv * 128 + rr));
           }
       }
     } else {
@@ -713,7 +727,7 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
   cp_async_wait<0>();
 
   if constexpr (STATE_ONLY) {
-    float* dst = a.states + (int64_t)blockIdx.x * kTile;
+    float* dst = a.states + (kPad ? pl.slot : (int64_t)blockIdx.x) * kTile;
 #pragma unroll
     for (int m = 0; m < 2; ++m)
 #pragma unroll

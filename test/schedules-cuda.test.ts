@@ -155,6 +155,13 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
     await check("fused", "float32", 1, 16, 1000, 256, undefined, true, 128, pads);
     await check("fused", "float32", 2, 2, 1000, 128, undefined, true, 128, pads);
   });
+  // The same on version 3's 128-column output CTAs (float32 at "tf32"), the second shape
+  // with the state walk split in four (LEET_FUSED_KSUB).
+  it("fused float32 (tf32) with a short first segment: B=1 H=16 N=1000 d=256 and B=2 H=2 N=1000 d=128, states in and out", async () => {
+    const pads = ["100", "200", "1"].map((x) => ({ LEET_FUSED_OUT: "128", LEET_FUSED_SEGMENT: "256", LEET_FUSED_PAD: x }));
+    await check("fused", "float32", 1, 16, 1000, 256, undefined, false, 128, pads);
+    await check("fused", "float32", 2, 2, 1000, 128, undefined, false, 128, pads.map((e) => ({ ...e, LEET_FUSED_KSUB: "4" })));
+  });
   it("blocked float32 (exact) with chunk 192 and fused float32 (exact) at N=5000: states chained across segments", async () => {
     await check("blocked", "float32", 1, 2, 1000, 128, 192, true);
     await check("fused", "float32", 1, 2, 5000, 128, undefined, true);

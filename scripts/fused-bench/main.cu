@@ -373,6 +373,12 @@ static int check(const char* path) {
       // the state walk in sub-segments: forced, and the automatic split of 16384-token segments
       {"v3 f32tf32 1x2x4100 r128 d128 seg1024 ksub4 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128"},
       {"v3 f32tf32 1x2x40000 r128 d128 seg16384 st", F32, TF, 1, 2, 40000, 128, 128, {}, true, true, 16384, 2e-3, false, 0, "LEET_FUSED_OUT=128"},
+      // a short first segment (pad_plan; LEET_FUSED_PAD=x forces one of x tokens): across
+      // sub-segments, inside one, with a partial chunk, d = 256 and two sequences, one token
+      {"v3 f32tf32 1x2x4100 r128 d128 seg1024 ksub4 pad300 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=300"},
+      {"v3 f32tf32 2x2x1000 r128 d256 seg256 pad200 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=200"},
+      {"v3 f32tf32 1x2x777 r128 d128 seg192 pad50 st", F32, TF, 1, 2, 777, 128, 128, {}, true, true, 192, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=50"},
+      {"v3 f32tf32 2x2x1000 r128 d128 seg256 pad1 st", F32, TF, 2, 2, 1000, 128, 128, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=1"},
       // version 2 with 64-column output CTAs reading staged states (V2NFamily)
       {"v2n f16 1x2x700 r128 d256 seg192 st", F16, TF, 1, 2, 700, 128, 256, {}, true, true, 192, 2e-3, false, 0, "LEET_FUSED_OUT=64"},
       {"v2n bf16 3x2x300 r128 d384 seg128 st", BF, TF, 3, 2, 300, 128, 384, {}, true, true, 128, 1e-2, false, 0, "LEET_FUSED_OUT=64"},
@@ -705,6 +711,12 @@ static void bench(const char* path) {
       {"N0 fp16 1x1024 out128", F16, TF, 1, 1024, 0, 0.03, "LEET_FUSED_OUT=128"},
       {"N0 fp16 1x1024 out64", F16, TF, 1, 1024, 0, 0.03, "LEET_FUSED_OUT=64"},
       {"N0 fp16 1x1024 default", F16, TF, 1, 1024, 0, 0.03, ""},
+      // a short first segment (pad_plan) on version 3's 128-column CTAs, and without
+      {"P fp32-tf32 1x65536 out128 nopad", F32, TF, 1, 65536, 0, 1.5, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=0"},
+      {"P fp32-tf32 1x65536 out128", F32, TF, 1, 65536, 0, 1.5, "LEET_FUSED_OUT=128"},
+      {"P fp32-tf32 2x32768 out128 nopad", F32, TF, 2, 32768, 0, 0, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=0"},
+      {"P fp32-tf32 2x32768 out128", F32, TF, 2, 32768, 0, 0, "LEET_FUSED_OUT=128"},
+      {"P fp32-tf32 1x16384 out128", F32, TF, 1, 16384, 0, 0, "LEET_FUSED_OUT=128"},
       {"N1 fp32-tf32 1x65536 out128", F32, TF, 1, 65536, 0, 1.5, "LEET_FUSED_OUT=128"},
       {"N1 fp32-tf32 1x65536 out64", F32, TF, 1, 65536, 0, 1.5, "LEET_FUSED_OUT=64"},
       {"N1 fp32-tf32 1x65536 default", F32, TF, 1, 65536, 0, 1.5, ""},
