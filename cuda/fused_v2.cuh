@@ -560,6 +560,17 @@ __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base
   cp_async_wait<0>();
 }
 
+// A short first segment (WgPlace's PAD, a.pad > 0): the first state piece an output CTA's
+// prefix sums (the pieces before it lie wholly before row 0 and are idle, no slot written)
+// and that piece's tokens from row 0, over which the initial state decays.
+struct PadFirst {
+  int64_t s0, len0;
+};
+__device__ __forceinline__ PadFirst pad_first_piece(const Args& a) {
+  const int64_t lsub = a.Lseg / a.ksub, s0 = a.pad / lsub;
+  return {s0, (s0 + 1) * lsub - a.pad};
+}
+
 // The first value column of output block dvb inside its scratch state slot ([dv][r], 128
 // value columns), for versions 2 and 3. The state pass works on 128-column blocks; an
 // output launch of narrower CTAs has a.dv_split of them per block (v3x: 4 of 32 columns).

@@ -329,16 +329,17 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
     asm volatile("griddepcontrol.wait;\n" ::: "memory");
     if (a.prefix_inline) {
       init_load();
-      // (a short first segment: as in fused_v2_kernel)
+      // (a short first segment: the sum starts at piece s0, whose decay dec0 covers only
+      // its tokens from row 0)
       const float decL = expf(-rate * (float)(a.Lseg / a.ksub));
       const int64_t base_slot = seq * nseg * a.ksub;
       int64_t s0 = 0;
       float dec0 = decL;
       if constexpr (kPad) {
         if (a.pad) {
-          const int64_t lsub = a.Lseg / a.ksub;
-          s0 = a.pad / lsub;
-          dec0 = expf(-rate * (float)((s0 + 1) * lsub - a.pad));
+          const PadFirst pf = pad_first_piece(a);
+          s0 = pf.s0;
+          dec0 = expf(-rate * (float)pf.len0);
         }
       }
       for (int64_t sp = s0; sp < seg * a.ksub; ++sp) {

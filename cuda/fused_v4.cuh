@@ -539,9 +539,9 @@ __global__ void __launch_bounds__(kV4CtaThreads, 1) fused_v4_kernel(const Args a
       double dec0 = decL;
       if constexpr (kPad) {
         if (a.pad) {
-          const int64_t lsub = a.Lseg / a.ksub;
-          s0 = a.pad / lsub;
-          dec0 = exp(-rate * (double)((s0 + 1) * lsub - a.pad));
+          const PadFirst pf = pad_first_piece(a);
+          s0 = pf.s0;
+          dec0 = exp(-rate * (double)pf.len0);
         }
       }
       for (int64_t s = s0; s < seg * a.ksub; ++s) add_slot(wg_slot(a, base_slot + s, h, dvb), s == s0 ? dec0 : decL);
