@@ -30,14 +30,17 @@
 // sequences included (v4_eligible; version 3x, 3xTF32 on wgmma, with LEET_FUSED_V4=0).
 // Exact stays here on other GPUs.
 #pragma once
+#include <cuda.h>  // CUtensorMap (the types only: the encoder comes from the runtime)
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
+#include <cudaTypedefs.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "../native/cuda_api.h"
@@ -103,6 +106,11 @@ struct Args {
   int64_t rb0 = 0;     // v4: the first of the (up to) 128 r this pass covers
   int accumulate = 0;  // v4: add this pass's output to o (r blocks after the first)
   int64_t pad = 0;     // fixed length: virtual tokens before row 0 (a short first segment, pad_plan)
+};
+// The arguments of a TMA-fed kernel: Args and the tensor maps of its inputs and output
+// (tma_maps16).
+struct ArgsTma : Args {
+  CUtensorMap map_q, map_k, map_v, map_o;
 };
 
 // ---- small PTX helpers ------------------------------------------------------------------
@@ -1064,11 +1072,14 @@ template <bool BF16> struct V2Family {
   static SegModel seg_model() { return {1.5, 0.2}; }
   template <bool STATE> static auto kernel() { return fused_v2_kernel<BF16, STATE>; }
   template <bool STATE> static constexpr int smem() { return V2Layout<STATE>::bytes; }
+  // TMA-fed (T: fused_v2_kernel's TMA; the state kernel's loads only)
+  template <bool STATE, int T> static auto tma_kernel() { return fused_v2_kernel<BF16, STATE, 2, STATE ? 1 : T>; }
   static constexpr bool has_single = true;
   static auto single_kernel() { return fused_v2_single_kernel<BF16>; }
   // one warpgroup (64 value columns) per CTA, one segment per sequence
   static constexpr bool has_narrow = true;
   static auto narrow_kernel() { return fused_v2_kernel<BF16, false, 1>; }
+  template <int T> static auto narrow_tma_kernel() { return fused_v2_kernel<BF16, false, 1, T>; }
   static constexpr int narrow_smem = V2Layout<false, 1>::bytes, narrow_dv = 64, narrow_threads = 128;
   static constexpr bool has_narrow32 = false;
 };
@@ -1084,6 +1095,7 @@ template <bool BF16> struct V2NFamily {
     else return fused_v2_kernel<BF16, false, 1>;
   }
   template <bool STATE> static constexpr int smem() { return V2Layout<STATE, STATE ? 2 : 1>::bytes; }
+  template <bool STATE, int T> static auto tma_kernel() { return fused_v2_kernel<BF16, STATE, STATE ? 2 : 1, STATE ? 1 : T>; }
   static constexpr bool has_single = false;
   static constexpr bool has_narrow = false, has_narrow32 = false;  // (the output kernel is narrow)
   // on GPUs of high DRAM bandwidth, taken where it needs no segments (out_narrow)
@@ -1216,6 +1228,66 @@ template <>
 constexpr bool kShortFirst<V4WFamily> = true;
 template <>
 constexpr bool kShortFirst<V3Family> = true;
+
+// Families whose kernels have TMA-fed forms (tma_kernel, and narrow_tma_kernel where they
+// have a narrow kernel; tma_level says which).
+template <class F>
+constexpr bool kTma = false;
+template <bool BF16>
+constexpr bool kTma<V2Family<BF16>> = true;
+template <bool BF16>
+constexpr bool kTma<V2NFamily<BF16>> = true;
+
+// ---- TMA-fed kernels (version 2) ----
+// The driver's tensor-map encoder, through the runtime (no link to the driver library);
+// null where the driver has none.
+inline PFN_cuTensorMapEncodeTiled_v12000 tensor_map_encoder() {
+  static const PFN_cuTensorMapEncodeTiled_v12000 fn = [] {
+    void* f = nullptr;
+    cudaDriverEntryPointQueryResult q{};
+    if (cudaGetDriverEntryPointByVersion("cuTensorMapEncodeTiled", &f, 12000, cudaEnableDefault, &q) != cudaSuccess ||
+        q != cudaDriverEntryPointSuccess) {
+      (void)cudaGetLastError();
+      f = nullptr;
+    }
+    return reinterpret_cast<PFN_cuTensorMapEncodeTiled_v12000>(f);
+  }();
+  return fn;
+}
+// A [sequences x H][N][cols] 16-bit tensor in 64 x 64 boxes, 128-byte swizzled: the layout
+// of v2_load_tile's sub-tiles. Rows past N read as zeros. False where it cannot be encoded.
+inline bool map_tiles16(CUtensorMap* m, const void* base, int64_t bh, int64_t N, int64_t cols) {
+  const auto enc = tensor_map_encoder();
+  if (!enc) return false;
+  const cuuint64_t dims[3] = {(cuuint64_t)cols, (cuuint64_t)N, (cuuint64_t)bh};
+  const cuuint64_t strides[2] = {(cuuint64_t)cols * 2, (cuuint64_t)(N * cols * 2)};
+  const cuuint32_t box[3] = {64, 64, 1}, step[3] = {1, 1, 1};
+  return enc(m, CU_TENSOR_MAP_DATA_TYPE_UINT16, 3, const_cast<void*>(base), dims, strides, box, step,
+             CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B, CU_TENSOR_MAP_L2_PROMOTION_L2_256B,
+             CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE) == CUDA_SUCCESS;
+}
+// The tensor maps of a fixed-length 16-bit call's Q, K, V and O (r = 128). False where
+// the driver cannot encode them.
+inline bool tma_maps16(const AttnParams& p, ArgsTma& at) {
+  const int64_t bh = p.B * p.H;
+  return map_tiles16(&at.map_q, p.q, bh, p.N, 128) && map_tiles16(&at.map_k, p.k, bh, p.N, 128) &&
+         map_tiles16(&at.map_v, p.v, bh, p.N, p.d) && map_tiles16(&at.map_o, p.o, bh, p.N, p.d);
+}
+// Where a family has TMA-fed kernels (kTma): 2, loads and output stores by TMA (the
+// default); LEET_FUSED_TMA=1: loads only; 0: none (cp.async and plain stores).
+inline int tma_level() {
+  const char* env = std::getenv("LEET_FUSED_TMA");
+  if (env && (env[0] == '0' || env[0] == '1')) return env[0] - '0';
+  return 2;
+}
+// Raises a TMA-fed kernel's dynamic shared-memory limit the first time it is launched.
+template <class K> void tma_smem_limit(K kernel, int bytes) {
+  static std::vector<const void*> done;
+  const void* key = reinterpret_cast<const void*>(kernel);
+  if (std::find(done.begin(), done.end(), key) != done.end()) return;
+  check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes), "TMA kernel attribute");
+  done.push_back(key);
+}
 
 inline bool env_set(const char* name) {
   const char* env = std::getenv(name);
@@ -1444,6 +1516,16 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   if (total_segs == 0) return;
   if (p.cu_seqlens) a.cu = ctx.cu_seqlens;
   const bool staged = segs.max > 1;
+  // TMA-fed kernels (kTma, tma_level): `at` carries the tensor maps; each launch copies
+  // its Args in (tma_args)
+  [[maybe_unused]] ArgsTma at{};
+  int tma = 0;
+  if constexpr (kTma<Family>) tma = p.cu_seqlens ? 0 : tma_level();
+  if (tma && !tma_maps16(p, at)) tma = 0;
+  [[maybe_unused]] auto tma_args = [&](const Args& x) -> const ArgsTma& {
+    static_cast<Args&>(at) = x;
+    return at;
+  };
   // scratch: the segment table (packed sequences), then the staged states
   const size_t b_base = p.cu_seqlens ? ((size_t)(seqs + 1) * 8 + 255) & ~(size_t)255 : 0;
   auto scratch = [&](size_t state_bytes) {
@@ -1488,7 +1570,16 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
       }
       scratch(0);
       const int64_t grid = total_segs * p.H * a.ndvb;
-      kernel<<<(unsigned)grid, Family::narrow_threads, smem, ctx.stream>>>(a);
+      bool launched = false;
+      if constexpr (kTma<Family>) {
+        if (tma && !w32) {
+          const auto kt = tma == 2 ? Family::template narrow_tma_kernel<2>() : Family::template narrow_tma_kernel<1>();
+          tma_smem_limit(kt, smem);
+          kt<<<(unsigned)grid, Family::narrow_threads, smem, ctx.stream>>>(tma_args(a));
+          launched = true;
+        }
+      }
+      if (!launched) kernel<<<(unsigned)grid, Family::narrow_threads, smem, ctx.stream>>>(a);
       check(cudaGetLastError(), (std::string(Family::name) + " narrow output kernel launch").c_str());
       return;
     }
@@ -1524,9 +1615,20 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   cudaStream_t st = ctx.stream;
   const std::string name = Family::name;
   if (staged) {
-    set_smem_limit<Family, true>();
     const int64_t gA = total_segs * a.ksub * p.H * a.ndvb;
-    Family::template kernel<true>()<<<(unsigned)gA, Family::threads, Family::template smem<true>(), st>>>(a);
+    bool launched = false;
+    if constexpr (kTma<Family>) {
+      if (tma) {
+        const auto kt = Family::template tma_kernel<true, 1>();
+        tma_smem_limit(kt, Family::template smem<true>());
+        kt<<<(unsigned)gA, Family::threads, Family::template smem<true>(), st>>>(tma_args(a));
+        launched = true;
+      }
+    }
+    if (!launched) {
+      set_smem_limit<Family, true>();
+      Family::template kernel<true>()<<<(unsigned)gA, Family::threads, Family::template smem<true>(), st>>>(a);
+    }
     check(cudaGetLastError(), (name + " state kernel launch").c_str());
     if (!a.prefix_inline) {
       const int64_t chains = seqs * p.H * a.ndvb;
@@ -1540,7 +1642,6 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   ao.dv_split = Family::out_split;
   const auto kout = Family::template kernel<false>();
   const int smem_out = Family::template smem<false>(), threads_out = Family::out_threads;
-  set_smem_limit<Family, false>();
   const int64_t gB = total_segs * p.H * ao.ndvb;
   // Short segments: launch the output kernel under the state kernel (programmatic
   // dependent launch; segment-0 CTAs start at once, the others wait in griddepcontrol.wait
@@ -1549,22 +1650,34 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   bool pdl = a.prefix_inline && L <= 2048;
   if (const char* env = std::getenv("LEET_FUSED_PDL"))
     if (env[0]) pdl = a.prefix_inline && env[0] != '0';
-  if (pdl) {
-    cudaLaunchConfig_t cfg{};
-    cfg.gridDim = dim3((unsigned)gB);
-    cfg.blockDim = dim3(threads_out);
-    cfg.dynamicSmemBytes = smem_out;
-    cfg.stream = st;
-    cudaLaunchAttribute attr[1];
-    attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
-    attr[0].val.programmaticStreamSerializationAllowed = 1;
-    cfg.attrs = attr;
-    cfg.numAttrs = 1;
-    check(cudaLaunchKernelEx(&cfg, kout, ao), (name + " output kernel launch").c_str());
-  } else {
-    kout<<<(unsigned)gB, threads_out, smem_out, st>>>(ao);
+  auto launch_out = [&](auto kernel, const auto& args) {
+    if (pdl) {
+      cudaLaunchConfig_t cfg{};
+      cfg.gridDim = dim3((unsigned)gB);
+      cfg.blockDim = dim3(threads_out);
+      cfg.dynamicSmemBytes = smem_out;
+      cfg.stream = st;
+      cudaLaunchAttribute attr[1];
+      attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+      attr[0].val.programmaticStreamSerializationAllowed = 1;
+      cfg.attrs = attr;
+      cfg.numAttrs = 1;
+      check(cudaLaunchKernelEx(&cfg, kernel, args), (name + " output kernel launch").c_str());
+    } else {
+      kernel<<<(unsigned)gB, threads_out, smem_out, st>>>(args);
+    }
+    check(cudaGetLastError(), (name + " output kernel launch").c_str());
+  };
+  if constexpr (kTma<Family>) {
+    if (tma) {
+      const auto kt = tma == 2 ? Family::template tma_kernel<false, 2>() : Family::template tma_kernel<false, 1>();
+      tma_smem_limit(kt, smem_out);
+      launch_out(kt, tma_args(ao));
+      return;
+    }
   }
-  check(cudaGetLastError(), (name + " output kernel launch").c_str());
+  set_smem_limit<Family, false>();
+  launch_out(kout, ao);
 }
 
 // Version 4. At r = 128, d a multiple of 128, 16-byte aligned tensors and fixed length its

@@ -14,8 +14,10 @@
 //           A = P from registers, B = V smem MN-major (transposed descriptor)
 //   S^T   = g^Lc S^T + (V diag(g^(Lc-1-j)))^T K   m64n128k16 x 4, A = registers
 //           (ldmatrix.trans of V, scaled), B = K smem MN-major
-//   O     -> smem (stmatrix) -> 16-byte coalesced global stores.
-// Tiles arrive by cp.async into 128-byte-swizzled smem, 3 stages. The state-only variant
+//   O     -> smem (stmatrix) -> global by one TMA store per warpgroup.
+// Tiles arrive by TMA (64 x 64 boxes, one thread issuing, an mbarrier per stage) into
+// 128-byte-swizzled smem, 3 stages. Without tensor maps (TMA = 0, LEET_FUSED_TMA=0) every
+// thread copies its share by cp.async and stores O itself. The state-only variant
 // (STATE_ONLY) runs just the S update and writes S^T (fp32, [dv][r]) to scratch; the
 // scan kernel (layout 1) then chains segments exactly as in version 1.
 #pragma once
@@ -38,7 +40,8 @@ struct V2Layout {
   static constexpr int s_off = kV2Stages * per_stage;                           // sS: NWG x 16 KB
   static constexpr int o_off = s_off + (STATE_ONLY ? 0 : NWG * kV2Tile);        // sO: NWG x 8 KB
   static constexpr int t_off = o_off + (STATE_ONLY ? 0 : NWG * kV2Tile / 2);    // tables
-  static constexpr int bytes = t_off + 129 * 8 + 129 * 4 + 1024;                // + align slack
+  static constexpr int mb_off = t_off + 129 * 8 + 129 * 4 + 4;                  // TMA: an mbarrier per stage
+  static constexpr int bytes = mb_off + kV2Stages * 8 + 1024;                   // + align slack
 };
 // The single-pass kernel's state walk inside the output layout: K, V only, six stages of
 // 32 KB over the output layout's stages, sS and sO (five chunks in flight instead of two:
@@ -163,6 +166,48 @@ __device__ __forceinline__ void cp_async16_z(uint32_t dst, const void* src, int 
   asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(dst), "l"(src),
                "r"(src_bytes));
 }
+// Tensor-memory-access (TMA) loads: an mbarrier per stage completes when the stage's bytes
+// have landed (expect_tx by the issuing thread, complete_tx by the copies).
+__device__ __forceinline__ void mbar_init_u32(uint32_t bar) {
+  asm volatile("mbarrier.init.shared::cta.b64 [%0], 1;\n" ::"r"(bar) : "memory");
+}
+__device__ __forceinline__ void mbar_init_fence_u32() {
+  asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory");
+}
+__device__ __forceinline__ void mbar_expect_tx_u32(uint32_t bar, uint32_t bytes) {
+  asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\n" ::"r"(bar), "r"(bytes) : "memory");
+}
+__device__ __forceinline__ void mbar_wait_u32(uint32_t bar, uint32_t parity) {
+  asm volatile(
+      "{\n.reg .pred p;\nLEET_TMA_WAIT_%=:\n"
+      "mbarrier.try_wait.parity.shared::cta.b64 p, [%0], %1;\n"
+      "@!p bra LEET_TMA_WAIT_%=;\n}\n" ::"r"(bar),
+      "r"(parity)
+      : "memory");
+}
+// One box of a 3-d tensor map (x: column, y: row, z: sequence x head) into shared memory;
+// rows past the tensor's end arrive as zeros.
+__device__ __forceinline__ void tma_load3(uint32_t dst, const void* map, int x, int y, int z, uint32_t bar) {
+  asm volatile(
+      "cp.async.bulk.tensor.3d.shared::cluster.global.tile.mbarrier::complete_tx::bytes [%0], [%1, {%2, %3, %4}], [%5];\n" ::"r"(dst),
+      "l"(map), "r"(x), "r"(y), "r"(z), "r"(bar)
+      : "memory");
+}
+// One box from shared memory to a 3-d tensor map, in a bulk group; rows past the tensor's
+// end are not written. The shared-memory writes before it need fence_async_smem.
+__device__ __forceinline__ void tma_store3(const void* map, int x, int y, int z, uint32_t src) {
+  asm volatile("cp.async.bulk.tensor.3d.global.shared::cta.tile.bulk_group [%0, {%1, %2, %3}], [%4];\n" ::"l"(map), "r"(x),
+               "r"(y), "r"(z), "r"(src)
+               : "memory");
+  asm volatile("cp.async.bulk.commit_group;\n" ::: "memory");
+}
+// Waits until this thread's bulk stores have read their shared memory (READ) or are done.
+template <bool READ>
+__device__ __forceinline__ void tma_store_wait() {
+  if constexpr (READ) asm volatile("cp.async.bulk.wait_group.read 0;\n" ::: "memory");
+  else asm volatile("cp.async.bulk.wait_group 0;\n" ::: "memory");
+}
+
 // wgmma shared-memory descriptor, 128-byte swizzle
 __device__ __forceinline__ uint64_t sw128_desc(uint32_t addr, uint32_t lbo, uint32_t sbo) {
   return (uint64_t)((addr & 0x3FFFF) >> 4) | ((uint64_t)(lbo >> 4) << 16) |
@@ -338,6 +383,31 @@ __device__ __forceinline__ void v2_issue(uint32_t base, const uint16_t* gq, cons
   v2_load_tile<HINT, L::threads, L::vcols>(st + L::v_in, gv + (int64_t)c * kC * d, d, rows, tid, polkv);
 }
 
+// A TMA-fed walk (fused_v2_kernel with ArgsTma): the tensor maps of Q, K, V and O (kernel
+// parameters), the segment's first row y0 in its sequence, z = sequence x head, the CTA's
+// first value column xv, and the stages' mbarriers (8 bytes apart).
+struct V2Tma {
+  const void *q, *k, *v, *o;
+  int y0, z, xv;
+  uint32_t mbar;
+};
+// Thread 0 issues chunk c's tiles (Q unless SO, K, V: 64 x 64 boxes) into its stage.
+template <bool SO, class L>
+__device__ __forceinline__ void v2_tma_issue(uint32_t base, const V2Tma& m, int c) {
+  const int s = c % L::stages;
+  const uint32_t st = base + s * L::per_stage, bar = m.mbar + 8 * s;
+  const int y = m.y0 + c * kC;
+  mbar_expect_tx_u32(bar, L::per_stage);
+  if constexpr (!SO) {
+    tma_load3(st, m.q, 0, y, m.z, bar);
+    tma_load3(st + 8192, m.q, 64, y, m.z, bar);
+  }
+  tma_load3(st + L::k_in, m.k, 0, y, m.z, bar);
+  tma_load3(st + L::k_in + 8192, m.k, 64, y, m.z, bar);
+#pragma unroll
+  for (int i = 0; i < L::nwg; ++i) tma_load3(st + L::v_in + 8192 * i, m.v, m.xv + 64 * i, y, m.z, bar);
+}
+
 // The first L::stages - 1 chunks of a walk, one commit group each (empty past the end).
 template <bool SO, class L, bool HINT>
 __device__ __forceinline__ void v2_prologue(uint32_t base, const uint16_t* gq, const uint16_t* gk,
@@ -364,11 +434,14 @@ __device__ __forceinline__ void v2_prologue(uint32_t base, const uint16_t* gq, c
 // kernels (the masking of P and the row scaling of O then run under it), and behind P V
 // in the one-warpgroup kernel, where that order measured faster (docs/fused-design.md,
 // eighteenth session).
-template <bool BF16, bool SO, class L, bool HINT>
+// TMA >= 1: the tiles come by TMA (tm), thread 0 issuing them; every thread waits for a
+// stage's mbarrier instead of its own copies (and, in the output walk, a CTA barrier).
+// TMA == 2 (outputs): each warpgroup's first thread also stores its O tile by TMA.
+template <bool BF16, bool SO, class L, bool HINT, int TMA = 0>
 __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base, unsigned char* basep,
                                         const float2* ptab, const float* pwz, const uint16_t* gq,
                                         const uint16_t* gk, const uint16_t* gv, uint16_t* go, int seglen,
-                                        int nch, uint64_t polq, uint64_t polkv) {
+                                        int nch, uint64_t polq, uint64_t polkv, const V2Tma* tm = nullptr) {
   const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
   const int wg = warp >> 2, w4 = warp & 3, wtid = tid & 127;
   const int g = lane >> 2, t = lane & 3;
@@ -390,10 +463,15 @@ __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base
     }
     wg_commit();
   };
-  if constexpr (!SO) {
+  if constexpr (TMA != 0) {
+    __syncthreads();  // (orders the decay tables' writes and the mbarriers' init before use)
+    if constexpr (!SO) mbar_wait_u32(tm->mbar, 0);
+  } else if constexpr (!SO) {
     cp_async_wait<L::stages - 2>();
     fence_async_smem();
     __syncthreads();  // (also orders the decay tables' writes before these reads)
+  }
+  if constexpr (!SO) {
     rowf[0] = ptab[16 * w4 + g + 1 + 64].x;
     rowf[1] = ptab[16 * w4 + g + 9 + 64].x;
     reg_fence<64>(S);  // S is final before the first wgmma
@@ -401,7 +479,11 @@ __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base
   }
 
   for (int c = 0; c < nch; ++c) {
-    if constexpr (SO) {
+    if constexpr (SO && TMA != 0) {
+      mbar_wait_u32(tm->mbar + 8 * (c % L::stages), (c / L::stages) & 1);
+      __syncthreads();  // every warp is done with chunk c - 1's stage
+      if (tid == 0 && c + L::stages - 1 < nch) v2_tma_issue<SO, L>(base, *tm, c + L::stages - 1);
+    } else if constexpr (SO) {
       cp_async_wait<L::stages - 2>();
       fence_async_smem();
       __syncthreads();
@@ -467,10 +549,16 @@ __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base
       }
       if constexpr (kEarlyUpdate) scale_s();
       fence_async_smem();
+      // (sO is free again once the last step's TMA store has read it)
+      if constexpr (TMA == 2) if (wtid == 0) tma_store_wait<true>();
       if constexpr (L::threads == 128) bar_wg(1 + wg);
       else __syncthreads();
-      if (c + L::stages - 1 < nch) v2_issue<SO, L, HINT>(base, gq, gk, gv, d, seglen, c + L::stages - 1, tid, polq, polkv);
-      cp_async_commit();
+      if constexpr (TMA != 0) {
+        if (tid == 0 && c + L::stages - 1 < nch) v2_tma_issue<SO, L>(base, *tm, c + L::stages - 1);
+      } else {
+        if (c + L::stages - 1 < nch) v2_issue<SO, L, HINT>(base, gq, gk, gv, d, seglen, c + L::stages - 1, tid, polq, polkv);
+        cp_async_commit();
+      }
       // 2. O = Q S (P = Q K^T was issued at the end of the step before)
       reg_fence<32>(O);
       wg_fence();
@@ -517,9 +605,13 @@ __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base
       }
       // chunk c + 1's tiles, then its P = Q K^T, behind this chunk's P V and S update
       // (after the last chunk too, on a stale stage: the waits stay the same each step)
-      cp_async_wait<L::stages - 2>();
-      fence_async_smem();
-      __syncthreads();
+      if constexpr (TMA != 0) {
+        if (c + 1 < nch) mbar_wait_u32(tm->mbar + 8 * ((c + 1) % L::stages), ((c + 1) / L::stages) & 1);
+      } else {
+        cp_async_wait<L::stages - 2>();
+        fence_async_smem();
+        __syncthreads();
+      }
       issue_p(c + 1);
       if constexpr (kEarlyUpdate) {
         wg_wait<1>();  // the S update and P V
@@ -538,15 +630,21 @@ __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base
                   pack16<BF16>(O[8 * p + 2], O[8 * p + 3]), pack16<BF16>(O[8 * p + 4], O[8 * p + 5]),
                   pack16<BF16>(O[8 * p + 6], O[8 * p + 7]));
       }
-      bar_wg(1 + wg);
-      const unsigned char* sOp = basep + L::o_off + wg * (kV2Tile / 2);
+      if constexpr (TMA == 2) {
+        fence_async_smem();
+        bar_wg(1 + wg);
+        if (wtid == 0) tma_store3(tm->o, tm->xv + 64 * wg, tm->y0 + c * kC, tm->z, sO);
+      } else {
+        bar_wg(1 + wg);
+        const unsigned char* sOp = basep + L::o_off + wg * (kV2Tile / 2);
 #pragma unroll
-      for (int i = 0; i < 4; ++i) {
-        const int idx = wtid + 128 * i;
-        const int row = idx >> 3, ch = idx & 7;
-        if (row < Lc) {
-          const uint4 x = *reinterpret_cast<const uint4*>(sOp + swz(row, ch));
-          *reinterpret_cast<uint4*>(go + (int64_t)(c * kC + row) * d + ch * 8) = x;
+        for (int i = 0; i < 4; ++i) {
+          const int idx = wtid + 128 * i;
+          const int row = idx >> 3, ch = idx & 7;
+          if (row < Lc) {
+            const uint4 x = *reinterpret_cast<const uint4*>(sOp + swz(row, ch));
+            *reinterpret_cast<uint4*>(go + (int64_t)(c * kC + row) * d + ch * 8) = x;
+          }
         }
       }
       if constexpr (!kEarlyUpdate) wg_wait<1>();  // the S update (chunk c + 1's P may run on)
@@ -557,7 +655,8 @@ __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base
     wg_wait<0>();
     reg_fence<32>(P);
   }
-  cp_async_wait<0>();
+  if constexpr (TMA == 2) if (wtid == 0) tma_store_wait<false>();
+  if constexpr (TMA == 0) cp_async_wait<0>();
 }
 
 // A short first segment (WgPlace's PAD, a.pad > 0): the first state piece an output CTA's
@@ -583,8 +682,11 @@ __device__ __forceinline__ const float* wg_slot(const Args& a, int64_t slot, int
 // NWG = 1 (the narrow output kernel): one warpgroup, 64 value columns per CTA: for
 // one-walk schedules, and the output kernel of V2NFamily (two CTAs per 128-column state
 // block, reading staged states: a.dv_split = 2).
-template <bool BF16, bool STATE_ONLY, int NWG = 2>
-__global__ void __launch_bounds__(128 * NWG, STATE_ONLY ? 2 : 1) fused_v2_kernel(const Args a) {
+// TMA >= 1: the tiles come by TMA (ArgsTma's tensor maps; v2_walk) instead of cp.async;
+// 2: the output tiles leave by TMA too.
+template <bool BF16, bool STATE_ONLY, int NWG = 2, int TMA = 0>
+__global__ void __launch_bounds__(128 * NWG, STATE_ONLY ? 2 : 1)
+    fused_v2_kernel(const __grid_constant__ std::conditional_t<TMA != 0, ArgsTma, Args> a) {
 #ifdef LEET_FUSED_V2_DEVICE
   using L = V2Layout<STATE_ONLY, NWG>;
   static_assert(NWG == 2 || !STATE_ONLY, "the narrow kernel has no state pass");
@@ -614,8 +716,21 @@ __global__ void __launch_bounds__(128 * NWG, STATE_ONLY ? 2 : 1) fused_v2_kernel
   uint16_t* go = static_cast<uint16_t*>(a.o) + row0 * a.d + (int64_t)dvb * DVB + 64 * wg;
 
   // the first two chunks' tiles load while the state is set up
+  [[maybe_unused]] V2Tma tm{};
+  if constexpr (TMA != 0) {
+    tm = V2Tma{&a.map_q, &a.map_k, &a.map_v, &a.map_o, (int)start, (int)(seq * a.H + h), dvb * DVB, base + L::mb_off};
+    if (tid == 0) {
+#pragma unroll
+      for (int s = 0; s < L::stages; ++s) mbar_init_u32(tm.mbar + 8 * s);
+      mbar_init_fence_u32();
+    }
+  }
   auto issue = [&](int c) {
-    v2_issue<STATE_ONLY, L, false>(base, gq, gk, gv, a.d, seglen, c, tid, 0, 0);
+    if constexpr (TMA != 0) {
+      if (tid == 0) v2_tma_issue<STATE_ONLY, L>(base, tm, c);
+    } else {
+      v2_issue<STATE_ONLY, L, false>(base, gq, gk, gv, a.d, seglen, c, tid, 0, 0);
+    }
   };
   if constexpr (!STATE_ONLY) {
     issue(0);
@@ -688,7 +803,7 @@ __global__ void __launch_bounds__(128 * NWG, STATE_ONLY ? 2 : 1) fused_v2_kernel
     cp_async_commit();
   }
 
-  v2_walk<BF16, STATE_ONLY, L, false>(S, a.d, base, basep, ptab, pwz, gq, gk, gv, go, seglen, nch, 0, 0);
+  v2_walk<BF16, STATE_ONLY, L, false, TMA>(S, a.d, base, basep, ptab, pwz, gq, gk, gv, go, seglen, nch, 0, 0, &tm);
 
   if constexpr (STATE_ONLY) {
     // slot index recomputed from blockIdx here (keeps 64-bit values out of the loop)

@@ -181,6 +181,10 @@ struct Case {
   double vs32 = 0;  // > 0: the error on o must also be within vs32 x a float32 recurrent's
 };
 
+// LEET_FUSED_TMA as the process started (the A/B switch of the bench rows); a case's own
+// setting lasts for that case only.
+static const std::string g_tma_env = std::getenv("LEET_FUSED_TMA") ? std::getenv("LEET_FUSED_TMA") : "";
+
 // Clears the single-pass knobs, then sets each NAME=VALUE of the space-separated list.
 static void apply_env(const char* list) {
   unsetenv("LEET_FUSED_SINGLE");
@@ -194,6 +198,8 @@ static void apply_env(const char* list) {
   unsetenv("LEET_FUSED_OUT");
   unsetenv("LEET_FUSED_V4_OUT");
   unsetenv("LEET_FUSED_PAD");
+  if (g_tma_env.empty()) unsetenv("LEET_FUSED_TMA");
+  else setenv("LEET_FUSED_TMA", g_tma_env.c_str(), 1);
   std::string all(list), item;
   size_t i = 0;
   while (i <= all.size()) {
@@ -358,6 +364,17 @@ static int check(const char* path) {
       {"v2 f16 2x2x2000 r128 d128 seg256 st", F16, TF, 2, 2, 2000, 128, 128, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128"},
       {"v2 f16 1x2x4100 r128 d128 seg1024 ksub8 st", F16, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 8, "LEET_FUSED_OUT=128"},
       {"v2 bf16 2x2x2000 r128 d128 seg256 ksub2 st", BF, TF, 2, 2, 2000, 128, 128, {}, true, true, 256, 1e-2, false, 2, "LEET_FUSED_OUT=128"},
+      // version 2 on cp.async instead of TMA (LEET_FUSED_TMA=0, the fallback): two
+      // d-blocks, B = 3 and d = 384, a partial chunk, the heuristic, sub-segments, one
+      // segment with a final state, the scan (16 segments)
+      {"v2c f16 1x2x700 r128 d256 seg192 st", F16, TF, 1, 2, 700, 128, 256, {}, true, true, 192, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_TMA=0"},
+      {"v2c bf16 3x2x300 r128 d384 seg128 st", BF, TF, 3, 2, 300, 128, 384, {}, true, true, 128, 1e-2, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_TMA=0"},
+      {"v2c bf16 1x3x65 r128 d128 seg64 st", BF, TF, 1, 3, 65, 128, 128, {}, true, true, 64, 1e-2, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_TMA=0"},
+      {"v2c f16 2x2x333 r128 d128 heur", F16, TF, 2, 2, 333, 128, 128, {}, false, false, 0, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_TMA=0"},
+      {"v2c f16 1x2x4100 r128 d128 seg1024 ksub8 st", F16, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 8, "LEET_FUSED_OUT=128 LEET_FUSED_TMA=0"},
+      {"v2c bf16 1x1x63 r128 d128 fin", BF, TF, 1, 1, 63, 128, 128, {}, false, true, 0, 1e-2, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_TMA=0"},
+      {"v2c bf16 1x2x1000 r128 d128 seg64 st (scan)", BF, TF, 1, 2, 1000, 128, 128, {}, true, true, 64, 1e-2, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_TMA=0"},
+      {"v2c f16 2x2x2000 r128 d128 seg256 st", F16, TF, 2, 2, 2000, 128, 128, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_TMA=0"},
       {"v1 f16 2x3x1000 r128 d128 seg128 st", F16, TF, 2, 3, 1000, 128, 128, {}, true, true, 128, 2e-3, true},
       // version 3 (fp32 TF32, wgmma): chunk/segment tails, states, inline prefix and scan,
       // several d-blocks; the f32tf32 r128 cases above take it too
