@@ -597,6 +597,10 @@ static void bench(const char* path) {
       {"K fp16 1x65536 ksub2", F16, TF, 1, 65536, 0, 0.75, "LEET_FUSED_KSUB=2"},
       {"K fp16 1x65536 ksub4", F16, TF, 1, 65536, 0, 0.75, "LEET_FUSED_KSUB=4"},
       {"K fp16 1x65536 seg32768 ksub4", F16, TF, 1, 65536, 32768, 0.75, "LEET_FUSED_KSUB=4"},
+      {"K fp16 1x65536 pdl", F16, TF, 1, 65536, 0, 0.75, "LEET_FUSED_PDL=1"},
+      {"K fp16 1x65536 ksub2 pdl", F16, TF, 1, 65536, 0, 0.75, "LEET_FUSED_KSUB=2 LEET_FUSED_PDL=1"},
+      {"K bf16 1x65536 ksub2", BF, TF, 1, 65536, 0, 0.75, "LEET_FUSED_KSUB=2"},
+      {"K bf16 1x65536 ksub4", BF, TF, 1, 65536, 0, 0.75, "LEET_FUSED_KSUB=4"},
       {"K fp32-tf32 1x16384 ksub4", F32, TF, 1, 16384, 0, 0, "LEET_FUSED_KSUB=4"},
       {"K fp16 1x16384 ksub4", F16, TF, 1, 16384, 0, 0, "LEET_FUSED_KSUB=4"},
       // the single pass (opt-in, LEET_FUSED_SINGLE=1): segment length and L2 hints
