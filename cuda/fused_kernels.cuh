@@ -1336,11 +1336,13 @@ inline bool v2_eligible(const AttnParams& p) {
 //   saved pays. At 1x65536, fp16: 0.99 against 1.05 ms on an H100 (3.35 TB/s); fp32 TF32:
 //   2.06 against 2.13 (runs zzf, zzh, zzi).
 // - Above it (an H200, 4.8 TB/s), in 16 bits only where the narrow ones need no segments
-//   at all (2x32768: fp16 0.78 against 0.85 ms; at 1x65536, where both need some, 0.91
-//   against 0.86), and in float32 TF32 never (Narrow::fast_dram_unsplit): there the wide
-//   kernel, with its short first segment, was as fast or faster at every shape where it
-//   needs segments (2x32768: 1.64 against 1.70 ms, 1x65536: 1.83 against 2.02, 1x16384:
-//   0.513 against 0.525, 1x4096: 0.147 against 0.146; twentieth session,
+//   at all (with the TMA-fed kernels, twenty-first session, bench/h200-2026-11-27-u:
+//   2x32768 fp16 0.669 against 0.732 ms; at 1x65536, where both need some, 0.81 against
+//   0.75-0.78; 4x16384, where the wide ones need none, 0.67 against 0.55; the H100's
+//   rule was measured before TMA), and in float32 TF32 never (Narrow::fast_dram_unsplit):
+//   there the wide kernel, with its short first segment, was as fast or faster at every
+//   shape where it needs segments (2x32768: 1.64 against 1.70 ms, 1x65536: 1.83 against
+//   2.02, 1x16384: 0.513 against 0.525, 1x4096: 0.147 against 0.146; twentieth session,
 //   bench/h200-2026-11-27-t).
 // LEET_FUSED_OUT=64 or 128 forces one.
 constexpr double kNarrowSplitBelowTbs = 4.0;
