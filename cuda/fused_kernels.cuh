@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "../native/cuda_api.h"
+#include "bulk.cuh"
 #include "launch.h"
 
 namespace leet::cuda::fused_detail {

@@ -144,9 +144,6 @@ __device__ __forceinline__ void reg_fence(float* r) {
 #pragma unroll
   for (int i = 0; i < N; ++i) asm volatile("" : "+f"(r[i])::"memory");
 }
-__device__ __forceinline__ void fence_async_smem() {
-  asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
-}
 __device__ __forceinline__ void bar_wg(int id) {
   asm volatile("bar.sync %0, 128;\n" ::"r"(id) : "memory");
 }
@@ -166,48 +163,6 @@ __device__ __forceinline__ void cp_async16_z(uint32_t dst, const void* src, int 
   asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(dst), "l"(src),
                "r"(src_bytes));
 }
-// Tensor-memory-access (TMA) loads: an mbarrier per stage completes when the stage's bytes
-// have landed (expect_tx by the issuing thread, complete_tx by the copies).
-__device__ __forceinline__ void mbar_init_u32(uint32_t bar) {
-  asm volatile("mbarrier.init.shared::cta.b64 [%0], 1;\n" ::"r"(bar) : "memory");
-}
-__device__ __forceinline__ void mbar_init_fence_u32() {
-  asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory");
-}
-__device__ __forceinline__ void mbar_expect_tx_u32(uint32_t bar, uint32_t bytes) {
-  asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\n" ::"r"(bar), "r"(bytes) : "memory");
-}
-__device__ __forceinline__ void mbar_wait_u32(uint32_t bar, uint32_t parity) {
-  asm volatile(
-      "{\n.reg .pred p;\nLEET_TMA_WAIT_%=:\n"
-      "mbarrier.try_wait.parity.shared::cta.b64 p, [%0], %1;\n"
-      "@!p bra LEET_TMA_WAIT_%=;\n}\n" ::"r"(bar),
-      "r"(parity)
-      : "memory");
-}
-// One box of a 3-d tensor map (x: column, y: row, z: sequence x head) into shared memory;
-// rows past the tensor's end arrive as zeros.
-__device__ __forceinline__ void tma_load3(uint32_t dst, const void* map, int x, int y, int z, uint32_t bar) {
-  asm volatile(
-      "cp.async.bulk.tensor.3d.shared::cluster.global.tile.mbarrier::complete_tx::bytes [%0], [%1, {%2, %3, %4}], [%5];\n" ::"r"(dst),
-      "l"(map), "r"(x), "r"(y), "r"(z), "r"(bar)
-      : "memory");
-}
-// One box from shared memory to a 3-d tensor map, in a bulk group; rows past the tensor's
-// end are not written. The shared-memory writes before it need fence_async_smem.
-__device__ __forceinline__ void tma_store3(const void* map, int x, int y, int z, uint32_t src) {
-  asm volatile("cp.async.bulk.tensor.3d.global.shared::cta.tile.bulk_group [%0, {%1, %2, %3}], [%4];\n" ::"l"(map), "r"(x),
-               "r"(y), "r"(z), "r"(src)
-               : "memory");
-  asm volatile("cp.async.bulk.commit_group;\n" ::: "memory");
-}
-// Waits until this thread's bulk stores have read their shared memory (READ) or are done.
-template <bool READ>
-__device__ __forceinline__ void tma_store_wait() {
-  if constexpr (READ) asm volatile("cp.async.bulk.wait_group.read 0;\n" ::: "memory");
-  else asm volatile("cp.async.bulk.wait_group 0;\n" ::: "memory");
-}
-
 // wgmma shared-memory descriptor, 128-byte swizzle
 __device__ __forceinline__ uint64_t sw128_desc(uint32_t addr, uint32_t lbo, uint32_t sbo) {
   return (uint64_t)((addr & 0x3FFFF) >> 4) | ((uint64_t)(lbo >> 4) << 16) |
@@ -397,7 +352,7 @@ __device__ __forceinline__ void v2_tma_issue(uint32_t base, const V2Tma& m, int 
   const int s = c % L::stages;
   const uint32_t st = base + s * L::per_stage, bar = m.mbar + 8 * s;
   const int y = m.y0 + c * kC;
-  mbar_expect_tx_u32(bar, L::per_stage);
+  mbar_expect_tx(bar, L::per_stage);
   if constexpr (!SO) {
     tma_load3(st, m.q, 0, y, m.z, bar);
     tma_load3(st + 8192, m.q, 64, y, m.z, bar);
@@ -465,10 +420,10 @@ __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base
   };
   if constexpr (TMA != 0) {
     __syncthreads();  // (orders the decay tables' writes and the mbarriers' init before use)
-    if constexpr (!SO) mbar_wait_u32(tm->mbar, 0);
+    if constexpr (!SO) mbar_wait(tm->mbar, 0);
   } else if constexpr (!SO) {
     cp_async_wait<L::stages - 2>();
-    fence_async_smem();
+    fence_async_shared();
     __syncthreads();  // (also orders the decay tables' writes before these reads)
   }
   if constexpr (!SO) {
@@ -480,12 +435,12 @@ __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base
 
   for (int c = 0; c < nch; ++c) {
     if constexpr (SO && TMA != 0) {
-      mbar_wait_u32(tm->mbar + 8 * (c % L::stages), (c / L::stages) & 1);
+      mbar_wait(tm->mbar + 8 * (c % L::stages), (c / L::stages) & 1);
       __syncthreads();  // every warp is done with chunk c - 1's stage
       if (tid == 0 && c + L::stages - 1 < nch) v2_tma_issue<SO, L>(base, *tm, c + L::stages - 1);
     } else if constexpr (SO) {
       cp_async_wait<L::stages - 2>();
-      fence_async_smem();
+      fence_async_shared();
       __syncthreads();
       if (c + L::stages - 1 < nch) v2_issue<SO, L, HINT>(base, gq, gk, gv, d, seglen, c + L::stages - 1, tid, polq, polkv);
       cp_async_commit();
@@ -548,9 +503,9 @@ __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base
         }
       }
       if constexpr (kEarlyUpdate) scale_s();
-      fence_async_smem();
+      fence_async_shared();
       // (sO is free again once the last step's TMA store has read it)
-      if constexpr (TMA == 2) if (wtid == 0) tma_store_wait<true>();
+      if constexpr (TMA == 2) if (wtid == 0) bulk_wait_read<0>();
       if constexpr (L::threads == 128) bar_wg(1 + wg);
       else __syncthreads();
       if constexpr (TMA != 0) {
@@ -606,10 +561,10 @@ __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base
       // chunk c + 1's tiles, then its P = Q K^T, behind this chunk's P V and S update
       // (after the last chunk too, on a stale stage: the waits stay the same each step)
       if constexpr (TMA != 0) {
-        if (c + 1 < nch) mbar_wait_u32(tm->mbar + 8 * ((c + 1) % L::stages), ((c + 1) / L::stages) & 1);
+        if (c + 1 < nch) mbar_wait(tm->mbar + 8 * ((c + 1) % L::stages), ((c + 1) / L::stages) & 1);
       } else {
         cp_async_wait<L::stages - 2>();
-        fence_async_smem();
+        fence_async_shared();
         __syncthreads();
       }
       issue_p(c + 1);
@@ -631,9 +586,12 @@ __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base
                   pack16<BF16>(O[8 * p + 6], O[8 * p + 7]));
       }
       if constexpr (TMA == 2) {
-        fence_async_smem();
+        fence_async_shared();
         bar_wg(1 + wg);
-        if (wtid == 0) tma_store3(tm->o, tm->xv + 64 * wg, tm->y0 + c * kC, tm->z, sO);
+        if (wtid == 0) {
+          tma_store3(tm->o, tm->xv + 64 * wg, tm->y0 + c * kC, tm->z, sO);
+          bulk_commit();
+        }
       } else {
         bar_wg(1 + wg);
         const unsigned char* sOp = basep + L::o_off + wg * (kV2Tile / 2);
@@ -655,7 +613,7 @@ __device__ __forceinline__ void v2_walk(float (&S)[64], int64_t d, uint32_t base
     wg_wait<0>();
     reg_fence<32>(P);
   }
-  if constexpr (TMA == 2) if (wtid == 0) tma_store_wait<false>();
+  if constexpr (TMA == 2) if (wtid == 0) bulk_wait<0>();
   if constexpr (TMA == 0) cp_async_wait<0>();
 }
 
@@ -721,8 +679,8 @@ __global__ void __launch_bounds__(128 * NWG, STATE_ONLY ? 2 : 1)
     tm = V2Tma{&a.map_q, &a.map_k, &a.map_v, &a.map_o, (int)start, (int)(seq * a.H + h), dvb * DVB, base + L::mb_off};
     if (tid == 0) {
 #pragma unroll
-      for (int s = 0; s < L::stages; ++s) mbar_init_u32(tm.mbar + 8 * s);
-      mbar_init_fence_u32();
+      for (int s = 0; s < L::stages; ++s) mbar_init(tm.mbar + 8 * s, 1);
+      mbar_init_fence();
     }
   }
   auto issue = [&](int c) {

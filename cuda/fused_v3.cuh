@@ -414,7 +414,7 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
   if constexpr (QKA) {
     write_sS(S[0]);
     cp_async_wait<0>();
-    fence_async_smem();
+    fence_async_shared();
     __syncthreads();  // (also orders the decay tables' writes before these reads)
     read_rowf();
     reg_fence<32>(P);
@@ -428,7 +428,7 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
   for (int c = 0; c < nch; ++c) {
     if constexpr (!QKA) {
       cp_async_wait<0>();
-      fence_async_smem();
+      fence_async_shared();
       __syncthreads();
       if (c == 0 && !STATE_ONLY) read_rowf();
       if (c + 1 < nch) issue(c + 1);
@@ -438,7 +438,7 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
     const uint32_t st = base + (c & 1) * L::per_stage;
     if constexpr (VT16) {
       v3_transpose_v<L::threads, DVB>(st + L::v_in, warp, lane);
-      fence_async_smem();
+      fence_async_shared();
       __syncthreads();
     }
     const uint32_t tK = st + (STATE_ONLY ? 0 : kV3Tile);
@@ -471,7 +471,7 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
       // this chunk's B operands in (hi, lo): K (output kernel) and V^T, in place
       if constexpr (KSPLIT) v3_split_tile<L::threads>(tK, tKlo, kV3Tile, tid);
       v3_split_tile<L::threads>(st + L::v_in, base + L::vlo_off, 2 * L::vsub, tid);
-      fence_async_smem();
+      fence_async_shared();
       __syncthreads();
     }
 
@@ -484,7 +484,7 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
         // buffers of fragments: a group's are kept until the group after it is issued.
         write_sS(S[0]);
         write_sS(S[1], 2 * L::ssub);
-        fence_async_smem();
+        fence_async_shared();
         bar_wg(1);
 #pragma unroll
         for (int i = 0; i < 32; ++i) P[i] = 0.f;
@@ -540,7 +540,7 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
         // 1-2. both S^T halves to shared memory; P = Q K^T (first group), O = Q S (second)
         write_sS(S[0]);
         write_sS(S[1], 2 * L::ssub);
-        fence_async_smem();
+        fence_async_shared();
         bar_wg(1);
         reg_fence<NS>(O);
         reg_fence<32>(P);
@@ -560,7 +560,7 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
       // 1. P = Q K^T ; O = Q[:, 0:64] S[0:64, :]
       if constexpr (!QKA) {
         write_sS(S[0]);
-        fence_async_smem();
+        fence_async_shared();
         bar_wg(1 + wg);
       }
       reg_fence<32>(O);
@@ -579,7 +579,7 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
       bar_wg(1 + wg);  // every warp of this warpgroup is past the reads of sS
       // 2. O += Q[:, 64:128] S[64:128, :]
       write_sS(S[1]);
-      fence_async_smem();
+      fence_async_shared();
       bar_wg(1 + wg);
       wg_fence();
 #pragma unroll
@@ -711,7 +711,7 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
       // measured 2% slower), then chunk c + 2's tiles into this chunk's stage
       write_sS(S[0]);
       cp_async_wait<0>();
-      fence_async_smem();
+      fence_async_shared();
       __syncthreads();
       reg_fence<32>(P);
       wg_fence();
