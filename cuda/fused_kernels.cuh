@@ -1075,6 +1075,9 @@ template <bool BF16> struct V2Family {
   template <bool STATE> static constexpr int smem() { return V2Layout<STATE>::bytes; }
   // TMA-fed (T: fused_v2_kernel's TMA; the state kernel's loads only)
   template <bool STATE, int T> static auto tma_kernel() { return fused_v2_kernel<BF16, STATE, 2, STATE ? 1 : T>; }
+  // the deep TMA state kernel (kV2DeepStages, one CTA per SM): deep_state in run_wgmma
+  static auto tma_deep_state_kernel() { return fused_v2_kernel<BF16, true, 2, 1, kV2DeepStages>; }
+  static constexpr int deep_state_smem = V2Layout<true, 2, kV2DeepStages>::bytes;
   static constexpr bool has_single = true;
   static auto single_kernel() { return fused_v2_single_kernel<BF16>; }
   // one warpgroup (64 value columns) per CTA, one segment per sequence
@@ -1097,6 +1100,8 @@ template <bool BF16> struct V2NFamily {
   }
   template <bool STATE> static constexpr int smem() { return V2Layout<STATE, STATE ? 2 : 1>::bytes; }
   template <bool STATE, int T> static auto tma_kernel() { return fused_v2_kernel<BF16, STATE, STATE ? 2 : 1, STATE ? 1 : T>; }
+  static auto tma_deep_state_kernel() { return V2Family<BF16>::tma_deep_state_kernel(); }
+  static constexpr int deep_state_smem = V2Family<BF16>::deep_state_smem;
   static constexpr bool has_single = false;
   static constexpr bool has_narrow = false, has_narrow32 = false;  // (the output kernel is narrow)
   // on GPUs of high DRAM bandwidth, taken where it needs no segments (out_narrow)
@@ -1621,7 +1626,22 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
     const int64_t gA = total_segs * a.ksub * p.H * a.ndvb;
     bool launched = false;
     if constexpr (kTma<Family>) {
-      if (tma) {
+      // The state walk does little work per chunk. On short walks its time is the loads'
+      // latency, so where its busy CTAs (those before each sequence's last segment) fit
+      // one per SM and each walks at most 2048 tokens, the deep kernel holds five chunks
+      // in flight instead of two. Longer walks are bound by the L2 and gain nothing
+      // (docs/fused-design.md, twenty-second session).
+      // LEET_FUSED_STATE_DEEP=0 keeps the three-stage kernel, =1 forces the deep one.
+      const int64_t busy = seqs * (a.nseg_fixed - 1) * a.ksub * p.H * a.ndvb;
+      bool deep = busy <= sms && L / a.ksub <= 2048;
+      if (const char* env = std::getenv("LEET_FUSED_STATE_DEEP"))
+        if (env[0]) deep = env[0] != '0';
+      if (tma && deep) {
+        const auto kt = Family::tma_deep_state_kernel();
+        tma_smem_limit(kt, Family::deep_state_smem);
+        kt<<<(unsigned)gA, Family::threads, Family::deep_state_smem, st>>>(tma_args(a));
+        launched = true;
+      } else if (tma) {
         const auto kt = Family::template tma_kernel<true, 1>();
         tma_smem_limit(kt, Family::template smem<true>());
         kt<<<(unsigned)gA, Family::threads, Family::template smem<true>(), st>>>(tma_args(a));

@@ -24,24 +24,27 @@
 
 constexpr int kV2Threads = 256;
 constexpr int kV2Stages = 3;
+constexpr int kV2DeepStages = 6;  // the deep state kernel (TMA only)
 constexpr int kV2Tile = 64 * 128 * 2;  // one 64x128 16-bit tile = 2 swizzled 64x64 sub-tiles
 
 // NWG: warpgroups per CTA, each owning 64 value columns (2: the default, one CTA per 128
 // value columns; 1: the narrow output kernel, one CTA per 64, for one-walk schedules
 // that would leave SMs idle).
-template <bool STATE_ONLY, int NWG = 2>
+// STAGES: the state kernel's deep form (kV2DeepStages) holds more chunks in flight; it
+// runs one CTA per SM where the state pass has no more busy CTAs than SMs.
+template <bool STATE_ONLY, int NWG = 2, int STAGES = kV2Stages>
 struct V2Layout {
   // byte offsets from a 1024-aligned base
   static constexpr int nwg = NWG, threads = 128 * NWG, vcols = 64 * NWG;
-  static constexpr int stages = kV2Stages;
+  static constexpr int stages = STAGES;
   static constexpr int per_stage = (STATE_ONLY ? 1 : 2) * kV2Tile + NWG * 8192;  // (Q,) K, V
   static constexpr int k_in = STATE_ONLY ? 0 : kV2Tile;                         // K's offset in a stage
   static constexpr int v_in = k_in + kV2Tile;                                   // V's offset in a stage
-  static constexpr int s_off = kV2Stages * per_stage;                           // sS: NWG x 16 KB
+  static constexpr int s_off = STAGES * per_stage;                              // sS: NWG x 16 KB
   static constexpr int o_off = s_off + (STATE_ONLY ? 0 : NWG * kV2Tile);        // sO: NWG x 8 KB
   static constexpr int t_off = o_off + (STATE_ONLY ? 0 : NWG * kV2Tile / 2);    // tables
   static constexpr int mb_off = t_off + 129 * 8 + 129 * 4 + 4;                  // TMA: an mbarrier per stage
-  static constexpr int bytes = mb_off + kV2Stages * 8 + 1024;                   // + align slack
+  static constexpr int bytes = mb_off + STAGES * 8 + 1024;                      // + align slack
 };
 // The single-pass kernel's state walk inside the output layout: K, V only, six stages of
 // 32 KB over the output layout's stages, sS and sO (five chunks in flight instead of two:
@@ -642,12 +645,13 @@ __device__ __forceinline__ const float* wg_slot(const Args& a, int64_t slot, int
 // block, reading staged states: a.dv_split = 2).
 // TMA >= 1: the tiles come by TMA (ArgsTma's tensor maps; v2_walk) instead of cp.async;
 // 2: the output tiles leave by TMA too.
-template <bool BF16, bool STATE_ONLY, int NWG = 2, int TMA = 0>
-__global__ void __launch_bounds__(128 * NWG, STATE_ONLY ? 2 : 1)
+template <bool BF16, bool STATE_ONLY, int NWG = 2, int TMA = 0, int STAGES = kV2Stages>
+__global__ void __launch_bounds__(128 * NWG, STATE_ONLY && STAGES == kV2Stages ? 2 : 1)
     fused_v2_kernel(const __grid_constant__ std::conditional_t<TMA != 0, ArgsTma, Args> a) {
 #ifdef LEET_FUSED_V2_DEVICE
-  using L = V2Layout<STATE_ONLY, NWG>;
+  using L = V2Layout<STATE_ONLY, NWG, STAGES>;
   static_assert(NWG == 2 || !STATE_ONLY, "the narrow kernel has no state pass");
+  static_assert(STAGES == kV2Stages || (STATE_ONLY && TMA != 0), "deep stages: the TMA state kernel only");
   constexpr int DVB = 64 * NWG;  // value columns per CTA
   extern __shared__ __align__(1024) unsigned char smem_raw[];
   const WgSmem M(smem_raw, L::t_off);
@@ -759,6 +763,9 @@ __global__ void __launch_bounds__(128 * NWG, STATE_ONLY ? 2 : 1)
     cp_async_commit();
     if (nch > 1) issue(1);
     cp_async_commit();
+#pragma unroll
+    for (int c = 2; c < L::stages - 1; ++c)  // (the deep kernel: TMA, no commit groups)
+      if (nch > c) issue(c);
   }
 
   v2_walk<BF16, STATE_ONLY, L, false, TMA>(S, a.d, base, basep, ptab, pwz, gq, gk, gv, go, seglen, nch, 0, 0, &tm);

@@ -5,12 +5,14 @@
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <random>
 #include <string>
 #include <thread>
@@ -198,6 +200,7 @@ static void apply_env(const char* list) {
   unsetenv("LEET_FUSED_OUT");
   unsetenv("LEET_FUSED_V4_OUT");
   unsetenv("LEET_FUSED_PAD");
+  unsetenv("LEET_FUSED_STATE_DEEP");
   if (g_tma_env.empty()) unsetenv("LEET_FUSED_TMA");
   else setenv("LEET_FUSED_TMA", g_tma_env.c_str(), 1);
   std::string all(list), item;
@@ -375,6 +378,13 @@ static int check(const char* path) {
       {"v2c bf16 1x1x63 r128 d128 fin", BF, TF, 1, 1, 63, 128, 128, {}, false, true, 0, 1e-2, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_TMA=0"},
       {"v2c bf16 1x2x1000 r128 d128 seg64 st (scan)", BF, TF, 1, 2, 1000, 128, 128, {}, true, true, 64, 1e-2, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_TMA=0"},
       {"v2c f16 2x2x2000 r128 d128 seg256 st", F16, TF, 2, 2, 2000, 128, 128, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_TMA=0"},
+      // the three-stage TMA state kernel (LEET_FUSED_STATE_DEEP=0; these small shapes
+      // otherwise take the deep one): a partial chunk, d = 384 and B = 3, sub-segments,
+      // the scan
+      {"v2d f16 1x2x700 r128 d256 seg192 st", F16, TF, 1, 2, 700, 128, 256, {}, true, true, 192, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=0"},
+      {"v2d bf16 3x2x300 r128 d384 seg128 st", BF, TF, 3, 2, 300, 128, 384, {}, true, true, 128, 1e-2, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=0"},
+      {"v2d f16 1x2x4100 r128 d128 seg1024 ksub8 st", F16, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 8, "LEET_FUSED_OUT=64 LEET_FUSED_STATE_DEEP=0"},
+      {"v2d bf16 1x2x1000 r128 d128 seg64 st (scan)", BF, TF, 1, 2, 1000, 128, 128, {}, true, true, 64, 1e-2, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=0"},
       {"v1 f16 2x3x1000 r128 d128 seg128 st", F16, TF, 2, 3, 1000, 128, 128, {}, true, true, 128, 2e-3, true},
       // version 3 (fp32 TF32, wgmma): chunk/segment tails, states, inline prefix and scan,
       // several d-blocks; the f32tf32 r128 cases above take it too
@@ -732,6 +742,19 @@ static void bench(const char* path) {
       {"N0 fp16 1x1024 out128", F16, TF, 1, 1024, 0, 0.03, "LEET_FUSED_OUT=128"},
       {"N0 fp16 1x1024 out64", F16, TF, 1, 1024, 0, 0.03, "LEET_FUSED_OUT=64"},
       {"N0 fp16 1x1024 default", F16, TF, 1, 1024, 0, 0.03, ""},
+      // the state pass's deep kernel (six stages, one CTA per SM) against the three-stage one
+      {"S fp16 1x65536 deep0", F16, TF, 1, 65536, 0, 0.75, "LEET_FUSED_STATE_DEEP=0"},
+      {"S fp16 1x65536 default", F16, TF, 1, 65536, 0, 0.75, ""},
+      {"S bf16 1x65536 deep0", BF, TF, 1, 65536, 0, 0.75, "LEET_FUSED_STATE_DEEP=0"},
+      {"S bf16 1x65536 default", BF, TF, 1, 65536, 0, 0.75, ""},
+      {"S fp16 1x65536 ksub2 deep0", F16, TF, 1, 65536, 0, 0.75, "LEET_FUSED_KSUB=2 LEET_FUSED_STATE_DEEP=0"},
+      {"S fp16 1x65536 ksub2 deep1", F16, TF, 1, 65536, 0, 0.75, "LEET_FUSED_KSUB=2 LEET_FUSED_STATE_DEEP=1"},
+      {"S fp16 1x16384 deep0", F16, TF, 1, 16384, 0, 0, "LEET_FUSED_STATE_DEEP=0"},
+      {"S fp16 1x16384 default", F16, TF, 1, 16384, 0, 0, ""},
+      {"S fp16 1x4096 deep0", F16, TF, 1, 4096, 0, 0, "LEET_FUSED_STATE_DEEP=0"},
+      {"S fp16 1x4096 default", F16, TF, 1, 4096, 0, 0, ""},
+      {"S fp16 2x32768 deep0", F16, TF, 2, 32768, 0, 0, "LEET_FUSED_STATE_DEEP=0"},
+      {"S fp16 2x32768 default", F16, TF, 2, 32768, 0, 0, ""},
       // a short first segment (pad_plan) on version 3's 128-column CTAs, and without
       {"P fp32-tf32 1x65536 out128 nopad", F32, TF, 1, 65536, 0, 1.5, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=0"},
       {"P fp32-tf32 1x65536 out128", F32, TF, 1, 65536, 0, 1.5, "LEET_FUSED_OUT=128"},
@@ -905,6 +928,187 @@ static void bench(const char* path) {
   unsetenv("LEET_FUSED_SEGMENT");
 }
 
+// Does a 1x65536 time follow its buffers? fp16, H = 32, r = d = 128, the default kernels.
+// Four buffer sets; each timed 15 times in a row, then the sets in turn for 15 rounds;
+// the buffers freed and allocated anew three times. Prints every time.
+static void modes() {
+  const int64_t B = 1, H = 32, N = 65536, r = 128, d = 128;
+  std::vector<double> rates(H);
+  for (int h = 0; h < H; ++h) rates[h] = std::pow(2.0, -0.25 * (h + 1));
+  AttnParams p;
+  p.dtype = DType::F16; p.precision = Precision::TF32;
+  p.B = B; p.H = H; p.N = N; p.r = r; p.d = d; p.scale = 1.0; p.decay_rate = rates.data();
+  const size_t n = B * H * N * r, es = 2;
+  Ctx ctx; ctx.set(p);
+  cudaEvent_t e0, e1; cudaEventCreate(&e0); cudaEventCreate(&e1);
+  auto time1 = [&](void* const* b) {
+    p.q = b[0]; p.k = b[1]; p.v = b[2]; p.o = b[3];
+    cudaEventRecord(e0);
+    cuda::launch_fused(p, ctx.lc);
+    cudaEventRecord(e1);
+    cudaEventSynchronize(e1);
+    float ms; cudaEventElapsedTime(&ms, e0, e1);
+    return (double)ms;
+  };
+  constexpr int kSets = 4, kReps = 15;
+  for (int alloc = 0; alloc < 3; ++alloc) {
+    void* b[kSets][4];
+    for (int s = 0; s < kSets; ++s) {
+      for (int i = 0; i < 4; ++i) CK(cudaMalloc(&b[s][i], n * es));
+      fill(b[s][0], n, p.dtype, 1 + 4 * s); fill(b[s][1], n, p.dtype, 2 + 4 * s); fill(b[s][2], n, p.dtype, 3 + 4 * s);
+      time1(b[s]);
+    }
+    CK(cudaDeviceSynchronize());
+    for (int s = 0; s < kSets; ++s) {
+      std::vector<double> t;
+      for (int i = 0; i < kReps; ++i) t.push_back(time1(b[s]));
+      printf("alloc %d set %d (q %p) in a row: median %.4f |", alloc, s, b[s][0], median(t));
+      for (double x : t) printf(" %.3f", x);
+      printf("\n");
+    }
+    std::vector<std::vector<double>> ts(kSets);
+    for (int i = 0; i < kReps; ++i)
+      for (int s = 0; s < kSets; ++s) ts[s].push_back(time1(b[s]));
+    for (int s = 0; s < kSets; ++s) {
+      printf("alloc %d set %d in turn: median %.4f |", alloc, s, median(ts[s]));
+      for (double x : ts[s]) printf(" %.3f", x);
+      printf("\n");
+    }
+    fflush(stdout);
+    CK(cudaGetLastError());
+    for (auto& bs : b)
+      for (void* x : bs) CK(cudaFree(x));
+  }
+}
+
+// Paired A/B under drifting clocks: launches alternate between the NAME=VALUE lists envA
+// and envB (apply_env) on one buffer set, each timed by CUDA events; the ratio of each
+// pair compares two launches a millisecond apart, under the same clock state.
+static void pair(const std::string& dt, int64_t B, int64_t N, const char* envA, const char* envB, int pairs) {
+  const int64_t H = 32, r = 128, d = 128;
+  std::vector<double> rates(H);
+  for (int h = 0; h < H; ++h) rates[h] = std::pow(2.0, -0.25 * (h + 1));
+  AttnParams p;
+  p.dtype = dt == "bf16" ? DType::BF16 : dt == "fp32" ? DType::F32 : DType::F16;
+  p.precision = Precision::TF32;
+  p.B = B; p.H = H; p.N = N; p.r = r; p.d = d; p.scale = 1.0; p.decay_rate = rates.data();
+  const size_t n = B * H * N * r, es = esize(p.dtype);
+  void* b[4];
+  for (auto& x : b) CK(cudaMalloc(&x, n * es));
+  fill(b[0], n, p.dtype, 1); fill(b[1], n, p.dtype, 2); fill(b[2], n, p.dtype, 3);
+  p.q = b[0]; p.k = b[1]; p.v = b[2]; p.o = b[3];
+  Ctx ctx; ctx.set(p);
+  cudaEvent_t e0, e1; cudaEventCreate(&e0); cudaEventCreate(&e1);
+  auto time1 = [&](const char* env) {
+    apply_env(env);
+    cudaEventRecord(e0);
+    cuda::launch_fused(p, ctx.lc);
+    cudaEventRecord(e1);
+    cudaEventSynchronize(e1);
+    float ms; cudaEventElapsedTime(&ms, e0, e1);
+    return (double)ms;
+  };
+  for (int i = 0; i < 3; ++i) { time1(envA); time1(envB); }
+  std::vector<double> ta, tb, ratio;
+  for (int i = 0; i < pairs; ++i) {
+    const bool ab = i % 2 == 0;  // (the order alternates too)
+    const double x = time1(ab ? envA : envB), y = time1(ab ? envB : envA);
+    ta.push_back(ab ? x : y);
+    tb.push_back(ab ? y : x);
+    ratio.push_back(tb.back() / ta.back());
+  }
+  CK(cudaGetLastError());
+  std::vector<double> rs = ratio;
+  std::sort(rs.begin(), rs.end());
+  printf("pair %s %lldx%lld  A[%s] %.4f  B[%s] %.4f  B/A median %.4f (quartiles %.4f %.4f), %d pairs\n", dt.c_str(),
+         (long long)B, (long long)N, envA, median(ta), envB, median(tb), median(ratio), rs[rs.size() / 4],
+         rs[3 * rs.size() / 4], pairs);
+  fflush(stdout);
+  apply_env("");
+  for (void* x : b) CK(cudaFree(x));
+}
+
+// The SM clock and the clock-event reasons through NVML (dlopen: no link to it; zero
+// where it is missing).
+struct Nvml {
+  using Init = int (*)();
+  using Handle = int (*)(unsigned, void**);
+  using Clock = int (*)(void*, int, unsigned*);
+  using Reasons = int (*)(void*, unsigned long long*);
+  void* dev = nullptr;
+  Clock clock = nullptr;
+  Reasons reasons = nullptr;
+  Nvml() {
+    void* lib = dlopen("libnvidia-ml.so.1", RTLD_NOW);
+    if (!lib) return;
+    auto init = reinterpret_cast<Init>(dlsym(lib, "nvmlInit_v2"));
+    auto handle = reinterpret_cast<Handle>(dlsym(lib, "nvmlDeviceGetHandleByIndex_v2"));
+    clock = reinterpret_cast<Clock>(dlsym(lib, "nvmlDeviceGetClockInfo"));
+    reasons = reinterpret_cast<Reasons>(dlsym(lib, "nvmlDeviceGetCurrentClocksEventReasons"));
+    if (!reasons) reasons = reinterpret_cast<Reasons>(dlsym(lib, "nvmlDeviceGetCurrentClocksThrottleReasons"));
+    if (!init || !handle || !clock || init() != 0 || handle(0, &dev) != 0) dev = nullptr;
+  }
+  unsigned sm_mhz() const {
+    unsigned c = 0;
+    if (dev) clock(dev, 1 /* NVML_CLOCK_SM */, &c);
+    return c;
+  }
+  unsigned long long why() const {
+    unsigned long long r = 0;
+    if (dev && reasons) reasons(dev, &r);
+    return r;
+  }
+};
+
+// The time of one shape against the SM clock: `launches` back-to-back launches on one
+// buffer set (long enough for the power limit to lower the clock), each timed by CUDA
+// events and tagged with the SM clock read right after it. Prints the median time per
+// clock, and the clock-event reasons seen (NVML bits: 0x4 software power cap).
+static void clocks(const std::string& dt, int64_t B, int64_t N, int launches) {
+  const Nvml nv;
+  const int64_t H = 32, r = 128, d = 128;
+  std::vector<double> rates(H);
+  for (int h = 0; h < H; ++h) rates[h] = std::pow(2.0, -0.25 * (h + 1));
+  AttnParams p;
+  p.dtype = dt == "bf16" ? DType::BF16 : dt == "fp32" ? DType::F32 : DType::F16;
+  p.precision = Precision::TF32;
+  p.B = B; p.H = H; p.N = N; p.r = r; p.d = d; p.scale = 1.0; p.decay_rate = rates.data();
+  const size_t n = B * H * N * r, es = esize(p.dtype);
+  void* b[4];
+  for (auto& x : b) CK(cudaMalloc(&x, n * es));
+  fill(b[0], n, p.dtype, 1); fill(b[1], n, p.dtype, 2); fill(b[2], n, p.dtype, 3);
+  p.q = b[0]; p.k = b[1]; p.v = b[2]; p.o = b[3];
+  Ctx ctx; ctx.set(p);
+  cudaEvent_t e0, e1; cudaEventCreate(&e0); cudaEventCreate(&e1);
+  std::map<unsigned, std::vector<double>> by;
+  unsigned long long seen = 0;
+  std::vector<double> all;
+  for (int i = 0; i < launches; ++i) {
+    cudaEventRecord(e0);
+    cuda::launch_fused(p, ctx.lc);
+    cudaEventRecord(e1);
+    cudaEventSynchronize(e1);
+    float ms; cudaEventElapsedTime(&ms, e0, e1);
+    const unsigned c = nv.sm_mhz();
+    seen |= nv.why();
+    if (i >= 3) {
+      by[c].push_back(ms);
+      all.push_back(ms);
+    }
+  }
+  CK(cudaGetLastError());
+  printf("clocks %s %lldx%lld: %zu launches, median %.4f ms, reasons seen 0x%llx\n", dt.c_str(), (long long)B,
+         (long long)N, all.size(), median(all), seen);
+  for (auto it = by.rbegin(); it != by.rend(); ++it) {
+    std::vector<double> v = it->second;
+    std::sort(v.begin(), v.end());
+    printf("  SM %4u MHz: %5zu launches, median %.4f ms, min %.4f, max %.4f\n", it->first, v.size(), median(v), v.front(),
+           v.back());
+  }
+  fflush(stdout);
+  for (void* x : b) CK(cudaFree(x));
+}
+
 int main(int argc, char** argv) {
   CK(cudaDeviceGetAttribute(&g_sms, cudaDevAttrMultiProcessorCount, 0));
   {  // the card and the numbers the launchers' rules read (out_narrow: the peak DRAM bandwidth)
@@ -916,6 +1120,15 @@ int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "check";
   if (mode == "check") return check(argc > 2 ? argv[2] : "check.json") ? 1 : 0;
   if (mode == "bench") { bench(argc > 2 ? argv[2] : "bench.json"); return 0; }
+  if (mode == "modes") { modes(); return 0; }
+  if (mode == "clocks" && argc >= 5) {
+    clocks(argv[2], std::atoll(argv[3]), std::atoll(argv[4]), argc > 5 ? std::atoi(argv[5]) : 3000);
+    return 0;
+  }
+  if (mode == "pair" && argc >= 7) {
+    pair(argv[2], std::atoll(argv[3]), std::atoll(argv[4]), argv[5], argv[6], argc > 7 ? std::atoi(argv[7]) : 100);
+    return 0;
+  }
   if (mode == "profile" || mode == "profile32" || mode == "profile1p" || mode == "profilex") {
     // for ncu: fp16 (or fp32 TF32) 8x8192, one segment; profile1p: fp16 1x65536 (single
     // pass); profilex: fp32 exact 1x16384 (version 4; LEET_FUSED_V4=0: v3x), the segment
@@ -967,6 +1180,6 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  fprintf(stderr, "usage: fused_bench check|bench [out.json] | profile|profile32|profile1p|profilex (for ncu) | prof1p (single-pass timeline)\n");
+  fprintf(stderr, "usage: fused_bench check|bench [out.json] | modes (1x65536 times by buffer set) | pair fp16|bf16|fp32 B N envA envB [pairs] | clocks fp16|bf16|fp32 B N [launches] | profile|profile32|profile1p|profilex (for ncu) | prof1p (single-pass timeline)\n");
   return 2;
 }
