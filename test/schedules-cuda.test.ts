@@ -181,13 +181,13 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
   // fused 16-bit on Hopper: the state pass's two TMA kernels (cuda/fused_kernels.cuh). The
   // deep one (six stages) is the default where the busy state CTAs fit one per SM and each
   // walks at most 2048 tokens; LEET_FUSED_STATE_DEEP forces the three-stage one (0) or the
-  // deep one (1). Segment states summed in the output kernel (H=16 N=1000), state walks
-  // split in two (segments of 1024, B=2 H=2 N=5000), and chained by the scan (H=2 N=1000).
+  // deep one (1). Segment states summed in the output kernel (H=8 N=1000), state walks
+  // split in two (segments of 512, B=2 H=2 N=2100), and chained by the scan (H=2 N=1000).
   const stateForms: Record<string, string>[] = [{}, { LEET_FUSED_STATE_DEEP: "0" }, { LEET_FUSED_STATE_DEEP: "1" }];
   for (const dtype of ["float16", "bfloat16"] as const) {
-    it(`fused ${dtype}: the deep and the three-stage state kernels, B=1 H=16 N=1000 d=256, B=2 H=2 N=5000 d=128 in split walks, B=1 H=2 N=1000 d=128, states in and out`, async () => {
-      await check("fused", dtype, 1, 16, 1000, 256, undefined, false, 128, stateForms);
-      await check("fused", dtype, 2, 2, 5000, 128, undefined, false, 128, stateForms.map((e) => ({ ...e, LEET_FUSED_SEGMENT: "1024", LEET_FUSED_KSUB: "2" })));
+    it(`fused ${dtype}: the deep and the three-stage state kernels, B=1 H=8 N=1000 d=256, B=2 H=2 N=2100 d=128 in split walks, B=1 H=2 N=1000 d=128, states in and out`, async () => {
+      await check("fused", dtype, 1, 8, 1000, 256, undefined, false, 128, stateForms);
+      await check("fused", dtype, 2, 2, 2100, 128, undefined, false, 128, stateForms.map((e) => ({ ...e, LEET_FUSED_SEGMENT: "512", LEET_FUSED_KSUB: "2" })));
       await check("fused", dtype, 1, 2, 1000, 128, undefined, false, 128, stateForms);
     });
   }
