@@ -1075,7 +1075,7 @@ template <bool BF16> struct V2Family {
   template <bool STATE> static constexpr int smem() { return V2Layout<STATE>::bytes; }
   // TMA-fed (T: fused_v2_kernel's TMA; the state kernel's loads only)
   template <bool STATE, int T> static auto tma_kernel() { return fused_v2_kernel<BF16, STATE, 2, STATE ? 1 : T>; }
-  // the deep TMA state kernel (kV2DeepStages, one CTA per SM): deep_state in run_wgmma
+  // the deep TMA state kernel (kV2DeepStages, one CTA per SM; run_wgmma says where)
   static auto tma_deep_state_kernel() { return fused_v2_kernel<BF16, true, 2, 1, kV2DeepStages>; }
   static constexpr int deep_state_smem = V2Layout<true, 2, kV2DeepStages>::bytes;
   static constexpr bool has_single = true;

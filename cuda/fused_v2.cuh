@@ -16,8 +16,9 @@
 //           (ldmatrix.trans of V, scaled), B = K smem MN-major
 //   O     -> smem (stmatrix) -> global by one TMA store per warpgroup.
 // Tiles arrive by TMA (64 x 64 boxes, one thread issuing, an mbarrier per stage) into
-// 128-byte-swizzled smem, 3 stages. Without tensor maps (TMA = 0, LEET_FUSED_TMA=0) every
-// thread copies its share by cp.async and stores O itself. The state-only variant
+// 128-byte-swizzled smem, 3 stages (the deep state kernel: 6). Without tensor maps
+// (TMA = 0, LEET_FUSED_TMA=0) every thread copies its share by cp.async and stores O
+// itself. The state-only variant
 // (STATE_ONLY) runs just the S update and writes S^T (fp32, [dv][r]) to scratch; the
 // scan kernel (layout 1) then chains segments exactly as in version 1.
 #pragma once
@@ -30,8 +31,8 @@ constexpr int kV2Tile = 64 * 128 * 2;  // one 64x128 16-bit tile = 2 swizzled 64
 // NWG: warpgroups per CTA, each owning 64 value columns (2: the default, one CTA per 128
 // value columns; 1: the narrow output kernel, one CTA per 64, for one-walk schedules
 // that would leave SMs idle).
-// STAGES: the state kernel's deep form (kV2DeepStages) holds more chunks in flight; it
-// runs one CTA per SM where the state pass has no more busy CTAs than SMs.
+// STAGES: the state kernel's deep form (kV2DeepStages, TMA only) holds five chunks in
+// flight instead of two, one CTA per SM; run_wgmma says where it runs (short state walks).
 template <bool STATE_ONLY, int NWG = 2, int STAGES = kV2Stages>
 struct V2Layout {
   // byte offsets from a 1024-aligned base
