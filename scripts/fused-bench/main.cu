@@ -928,20 +928,37 @@ static void bench(const char* path) {
   unsetenv("LEET_FUSED_SEGMENT");
 }
 
-// Does a 1x65536 time follow its buffers? fp16, H = 32, r = d = 128, the default kernels.
-// Four buffer sets; each timed 15 times in a row, then the sets in turn for 15 rounds;
-// the buffers freed and allocated anew three times. Prints every time.
-static void modes() {
-  const int64_t B = 1, H = 32, N = 65536, r = 128, d = 128;
-  std::vector<double> rates(H);
-  for (int h = 0; h < H; ++h) rates[h] = std::pow(2.0, -0.25 * (h + 1));
+// One issue-6 shape for the timing tools below: H = 32, r = d = 128, scale 1, the bench's
+// decay rates, the default kernels. Input sets are allocated and filled (seeds 1..3 + 4 set),
+// and each launch is timed by CUDA events.
+struct Timed {
+  std::vector<double> rates;
   AttnParams p;
-  p.dtype = DType::F16; p.precision = Precision::TF32;
-  p.B = B; p.H = H; p.N = N; p.r = r; p.d = d; p.scale = 1.0; p.decay_rate = rates.data();
-  const size_t n = B * H * N * r, es = 2;
-  Ctx ctx; ctx.set(p);
-  cudaEvent_t e0, e1; cudaEventCreate(&e0); cudaEventCreate(&e1);
-  auto time1 = [&](void* const* b) {
+  size_t n;
+  Ctx ctx;
+  cudaEvent_t e0, e1;
+  Timed(const std::string& dt, int64_t B, int64_t N) : rates(32) {
+    for (int h = 0; h < 32; ++h) rates[h] = std::pow(2.0, -0.25 * (h + 1));
+    p.dtype = dt == "bf16" ? DType::BF16 : dt == "fp32" ? DType::F32 : DType::F16;
+    p.precision = Precision::TF32;
+    p.B = B; p.H = 32; p.N = N; p.r = 128; p.d = 128; p.scale = 1.0; p.decay_rate = rates.data();
+    n = (size_t)(B * 32 * N * 128);
+    ctx.set(p);
+    cudaEventCreate(&e0); cudaEventCreate(&e1);
+  }
+  Timed(const Timed&) = delete;
+  ~Timed() { cudaEventDestroy(e0); cudaEventDestroy(e1); }
+  // q, k, v (filled) and o
+  std::vector<void*> alloc(int set) const {
+    std::vector<void*> b(4);
+    for (auto& x : b) CK(cudaMalloc(&x, n * esize(p.dtype)));
+    for (int i = 0; i < 3; ++i) fill(b[i], n, p.dtype, 1 + i + 4 * set);
+    return b;
+  }
+  static void release(const std::vector<void*>& b) {
+    for (void* x : b) CK(cudaFree(x));
+  }
+  double time(const std::vector<void*>& b) {
     p.q = b[0]; p.k = b[1]; p.v = b[2]; p.o = b[3];
     cudaEventRecord(e0);
     cuda::launch_fused(p, ctx.lc);
@@ -949,26 +966,32 @@ static void modes() {
     cudaEventSynchronize(e1);
     float ms; cudaEventElapsedTime(&ms, e0, e1);
     return (double)ms;
-  };
+  }
+};
+
+// Does a 1x65536 time follow its buffers? fp16, the default kernels. Four buffer sets;
+// each timed 15 times in a row, then the sets in turn for 15 rounds; the buffers freed and
+// allocated anew three times. Prints every time.
+static void modes() {
+  Timed tm("fp16", 1, 65536);
   constexpr int kSets = 4, kReps = 15;
   for (int alloc = 0; alloc < 3; ++alloc) {
-    void* b[kSets][4];
+    std::vector<std::vector<void*>> b;
     for (int s = 0; s < kSets; ++s) {
-      for (int i = 0; i < 4; ++i) CK(cudaMalloc(&b[s][i], n * es));
-      fill(b[s][0], n, p.dtype, 1 + 4 * s); fill(b[s][1], n, p.dtype, 2 + 4 * s); fill(b[s][2], n, p.dtype, 3 + 4 * s);
-      time1(b[s]);
+      b.push_back(tm.alloc(s));
+      tm.time(b[s]);
     }
     CK(cudaDeviceSynchronize());
     for (int s = 0; s < kSets; ++s) {
       std::vector<double> t;
-      for (int i = 0; i < kReps; ++i) t.push_back(time1(b[s]));
+      for (int i = 0; i < kReps; ++i) t.push_back(tm.time(b[s]));
       printf("alloc %d set %d (q %p) in a row: median %.4f |", alloc, s, b[s][0], median(t));
       for (double x : t) printf(" %.3f", x);
       printf("\n");
     }
     std::vector<std::vector<double>> ts(kSets);
     for (int i = 0; i < kReps; ++i)
-      for (int s = 0; s < kSets; ++s) ts[s].push_back(time1(b[s]));
+      for (int s = 0; s < kSets; ++s) ts[s].push_back(tm.time(b[s]));
     for (int s = 0; s < kSets; ++s) {
       printf("alloc %d set %d in turn: median %.4f |", alloc, s, median(ts[s]));
       for (double x : ts[s]) printf(" %.3f", x);
@@ -976,8 +999,7 @@ static void modes() {
     }
     fflush(stdout);
     CK(cudaGetLastError());
-    for (auto& bs : b)
-      for (void* x : bs) CK(cudaFree(x));
+    for (const auto& bs : b) Timed::release(bs);
   }
 }
 
@@ -985,28 +1007,11 @@ static void modes() {
 // and envB (apply_env) on one buffer set, each timed by CUDA events; the ratio of each
 // pair compares two launches a millisecond apart, under the same clock state.
 static void pair(const std::string& dt, int64_t B, int64_t N, const char* envA, const char* envB, int pairs) {
-  const int64_t H = 32, r = 128, d = 128;
-  std::vector<double> rates(H);
-  for (int h = 0; h < H; ++h) rates[h] = std::pow(2.0, -0.25 * (h + 1));
-  AttnParams p;
-  p.dtype = dt == "bf16" ? DType::BF16 : dt == "fp32" ? DType::F32 : DType::F16;
-  p.precision = Precision::TF32;
-  p.B = B; p.H = H; p.N = N; p.r = r; p.d = d; p.scale = 1.0; p.decay_rate = rates.data();
-  const size_t n = B * H * N * r, es = esize(p.dtype);
-  void* b[4];
-  for (auto& x : b) CK(cudaMalloc(&x, n * es));
-  fill(b[0], n, p.dtype, 1); fill(b[1], n, p.dtype, 2); fill(b[2], n, p.dtype, 3);
-  p.q = b[0]; p.k = b[1]; p.v = b[2]; p.o = b[3];
-  Ctx ctx; ctx.set(p);
-  cudaEvent_t e0, e1; cudaEventCreate(&e0); cudaEventCreate(&e1);
+  Timed tm(dt, B, N);
+  const std::vector<void*> b = tm.alloc(0);
   auto time1 = [&](const char* env) {
     apply_env(env);
-    cudaEventRecord(e0);
-    cuda::launch_fused(p, ctx.lc);
-    cudaEventRecord(e1);
-    cudaEventSynchronize(e1);
-    float ms; cudaEventElapsedTime(&ms, e0, e1);
-    return (double)ms;
+    return tm.time(b);
   };
   for (int i = 0; i < 3; ++i) { time1(envA); time1(envB); }
   std::vector<double> ta, tb, ratio;
@@ -1025,7 +1030,7 @@ static void pair(const std::string& dt, int64_t B, int64_t N, const char* envA, 
          rs[3 * rs.size() / 4], pairs);
   fflush(stdout);
   apply_env("");
-  for (void* x : b) CK(cudaFree(x));
+  Timed::release(b);
 }
 
 // The SM clock and the clock-event reasons through NVML (dlopen: no link to it; zero
@@ -1066,29 +1071,13 @@ struct Nvml {
 // clock, and the clock-event reasons seen (NVML bits: 0x4 software power cap).
 static void clocks(const std::string& dt, int64_t B, int64_t N, int launches) {
   const Nvml nv;
-  const int64_t H = 32, r = 128, d = 128;
-  std::vector<double> rates(H);
-  for (int h = 0; h < H; ++h) rates[h] = std::pow(2.0, -0.25 * (h + 1));
-  AttnParams p;
-  p.dtype = dt == "bf16" ? DType::BF16 : dt == "fp32" ? DType::F32 : DType::F16;
-  p.precision = Precision::TF32;
-  p.B = B; p.H = H; p.N = N; p.r = r; p.d = d; p.scale = 1.0; p.decay_rate = rates.data();
-  const size_t n = B * H * N * r, es = esize(p.dtype);
-  void* b[4];
-  for (auto& x : b) CK(cudaMalloc(&x, n * es));
-  fill(b[0], n, p.dtype, 1); fill(b[1], n, p.dtype, 2); fill(b[2], n, p.dtype, 3);
-  p.q = b[0]; p.k = b[1]; p.v = b[2]; p.o = b[3];
-  Ctx ctx; ctx.set(p);
-  cudaEvent_t e0, e1; cudaEventCreate(&e0); cudaEventCreate(&e1);
+  Timed tm(dt, B, N);
+  const std::vector<void*> b = tm.alloc(0);
   std::map<unsigned, std::vector<double>> by;
   unsigned long long seen = 0;
   std::vector<double> all;
   for (int i = 0; i < launches; ++i) {
-    cudaEventRecord(e0);
-    cuda::launch_fused(p, ctx.lc);
-    cudaEventRecord(e1);
-    cudaEventSynchronize(e1);
-    float ms; cudaEventElapsedTime(&ms, e0, e1);
+    const double ms = tm.time(b);
     const unsigned c = nv.sm_mhz();
     seen |= nv.why();
     if (i >= 3) {
@@ -1106,7 +1095,7 @@ static void clocks(const std::string& dt, int64_t B, int64_t N, int launches) {
            v.back());
   }
   fflush(stdout);
-  for (void* x : b) CK(cudaFree(x));
+  Timed::release(b);
 }
 
 int main(int argc, char** argv) {
