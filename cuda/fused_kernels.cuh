@@ -1117,6 +1117,9 @@ struct V3Family {
   static SegModel seg_model() { return {3.0, 0.3, 0.1, 1, false, 16384}; }
   template <bool STATE> static auto kernel() { return fused_v3_kernel<STATE>; }
   template <bool STATE> static constexpr int smem() { return V3Layout<STATE>::bytes; }
+  // the three-stage state kernel (kV3DeepStages; run_wgmma says where)
+  static auto deep_state_kernel() { return fused_v3_kernel<true, 2, 64, false, kV3DeepStages>; }
+  static constexpr int deep_state_smem = V3Layout<true, 2, 64, false, kV3DeepStages>::bytes;
   static constexpr bool has_single = false;
   static constexpr bool has_narrow = true;
   static auto narrow_kernel() { return fused_v3_kernel<false, 1>; }
@@ -1145,6 +1148,8 @@ struct V3NFamily {
     if constexpr (STATE) return V3Layout<true>::bytes;
     else return V3Layout<false, 1, 64>::bytes;
   }
+  static auto deep_state_kernel() { return V3Family::deep_state_kernel(); }
+  static constexpr int deep_state_smem = V3Family::deep_state_smem;
   static constexpr bool has_single = false;
   static constexpr bool has_narrow = false, has_narrow32 = false;  // (the output kernel is narrow)
   // on GPUs of high DRAM bandwidth, never taken where the wide kernel needs segments
@@ -1244,6 +1249,15 @@ constexpr bool kTma<V2Family<BF16>> = true;
 template <bool BF16>
 constexpr bool kTma<V2NFamily<BF16>> = true;
 
+// Families whose state kernel has a deeper cp.async form (deep_state_kernel,
+// deep_state_smem): version 3 (TF32).
+template <class F>
+constexpr bool kDeepState = false;
+template <>
+constexpr bool kDeepState<V3Family> = true;
+template <>
+constexpr bool kDeepState<V3NFamily> = true;
+
 // ---- TMA-fed kernels (version 2) ----
 // The driver's tensor-map encoder, through the runtime (no link to the driver library);
 // null where the driver has none.
@@ -1286,12 +1300,12 @@ inline int tma_level() {
   if (env && (env[0] == '0' || env[0] == '1')) return env[0] - '0';
   return 2;
 }
-// Raises a TMA-fed kernel's dynamic shared-memory limit the first time it is launched.
-template <class K> void tma_smem_limit(K kernel, int bytes) {
+// Raises a kernel's dynamic shared-memory limit the first time it is launched.
+template <class K> void smem_limit_once(K kernel, int bytes) {
   static std::vector<const void*> done;
   const void* key = reinterpret_cast<const void*>(kernel);
   if (std::find(done.begin(), done.end(), key) != done.end()) return;
-  check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes), "TMA kernel attribute");
+  check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes), "kernel shared-memory attribute");
   done.push_back(key);
 }
 
@@ -1582,7 +1596,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
       if constexpr (kTma<Family>) {
         if (tma && !w32) {
           const auto kt = tma == 2 ? Family::template narrow_tma_kernel<2>() : Family::template narrow_tma_kernel<1>();
-          tma_smem_limit(kt, smem);
+          smem_limit_once(kt, smem);
           kt<<<(unsigned)grid, Family::narrow_threads, smem, ctx.stream>>>(tma_args(a));
           launched = true;
         }
@@ -1638,13 +1652,24 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
         if (env[0]) deep = env[0] != '0';
       if (tma && deep) {
         const auto kt = Family::tma_deep_state_kernel();
-        tma_smem_limit(kt, Family::deep_state_smem);
+        smem_limit_once(kt, Family::deep_state_smem);
         kt<<<(unsigned)gA, Family::threads, Family::deep_state_smem, st>>>(tma_args(a));
         launched = true;
       } else if (tma) {
         const auto kt = Family::template tma_kernel<true, 1>();
-        tma_smem_limit(kt, Family::template smem<true>());
+        smem_limit_once(kt, Family::template smem<true>());
         kt<<<(unsigned)gA, Family::threads, Family::template smem<true>(), st>>>(tma_args(a));
+        launched = true;
+      }
+    }
+    if constexpr (kDeepState<Family>) {
+      // The TF32 state kernel takes one SM with two stages or three (one chunk of K and
+      // V in flight or two), so the deep form is taken everywhere unless
+      // LEET_FUSED_STATE_DEEP=0.
+      if (!launched && !env_is("LEET_FUSED_STATE_DEEP", '0')) {
+        const auto kd = Family::deep_state_kernel();
+        smem_limit_once(kd, Family::deep_state_smem);
+        kd<<<(unsigned)gA, Family::threads, Family::deep_state_smem, st>>>(a);
         launched = true;
       }
     }
@@ -1694,7 +1719,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   if constexpr (kTma<Family>) {
     if (tma) {
       const auto kt = tma == 2 ? Family::template tma_kernel<false, 2>() : Family::template tma_kernel<false, 1>();
-      tma_smem_limit(kt, smem_out);
+      smem_limit_once(kt, smem_out);
       launch_out(kt, tma_args(ao));
       return;
     }

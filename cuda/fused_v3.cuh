@@ -35,7 +35,10 @@ constexpr int kV3Tile = 64 * 128 * 4;  // one 64 x 128 fp32 tile (32 KB)
 // EXACT: float32 at "exact" precision by 3xTF32 (each product as lo*hi + hi*lo + hi*hi);
 // the shared-memory B operands then need their low parts too (K_lo, V^T_lo, S^T_lo), which
 // fits the state kernel and the 32-column output kernel only.
-template <bool STATE_ONLY, int NWG = 2, int DVW = 64, bool EXACT = false>
+// STAGES: chunks of tiles in shared memory; 3 (kV3DeepStages) only in the state kernel's
+// deep form, which then has two chunks in flight instead of one.
+constexpr int kV3DeepStages = 3;
+template <bool STATE_ONLY, int NWG = 2, int DVW = 64, bool EXACT = false, int STAGES = 2>
 struct V3Layout {
   // byte offsets from a 1024-aligned base
   static constexpr int threads = 128 * NWG;
@@ -43,7 +46,7 @@ struct V3Layout {
   static constexpr int ssub = DVW * 128;          // S^T sub-tile: [DVW dv][32 r]
   static constexpr int per_stage = (STATE_ONLY ? 1 : 2) * kV3Tile + 2 * vsub;  // (Q,) K, V^T
   static constexpr int v_in = (STATE_ONLY ? 1 : 2) * kV3Tile;                 // V^T's offset in a stage
-  static constexpr int s_off = 2 * per_stage;                                 // S^T halves
+  static constexpr int s_off = STAGES * per_stage;                            // S^T halves
   // S^T buffers: one r-half at a time per warpgroup (16 KB each); the narrow kernels have
   // room for both halves, so their Q S needs one wgmma round trip, not two. EXACT: the
   // low parts follow the high ones (s_lo bytes further).
@@ -59,6 +62,7 @@ struct V3Layout {
 static_assert(V3Layout<false>::bytes <= 232448, "v3 shared memory");
 static_assert(V3Layout<false, 1, 32, true>::bytes <= 232448, "v3 exact output kernel shared memory");
 static_assert(V3Layout<true, 2, 64, true>::bytes <= 232448, "v3 exact state kernel shared memory");
+static_assert(V3Layout<true, 2, 64, false, kV3DeepStages>::bytes <= 232448, "v3 deep state kernel shared memory");
 
 #ifdef LEET_FUSED_V2_DEVICE
 __device__ __forceinline__ void wg_ss_tf32(float* d, uint64_t da, uint64_t db, int acc) {
@@ -248,10 +252,14 @@ __device__ __forceinline__ void v3_transpose_v(uint32_t t, int warp, int lane) {
 // EXACT: every product in 3xTF32. Q reaches the tensor cores from registers (hi, lo split
 // per fragment), K and V^T are split in shared memory once per chunk (v3_split_tile), S^T
 // is written as (hi, lo), P and the decayed K^T are split in registers.
-template <bool STATE_ONLY, int NWG = 2, int DVW = 64, bool EXACT = false>
+// STAGES = kV3DeepStages: the TF32 state kernel's deep form (three stages, 194 KB): chunk
+// c + 2's tiles are issued at the top of chunk c's step, so two chunks are in flight while
+// it runs (one CTA per SM either way).
+template <bool STATE_ONLY, int NWG = 2, int DVW = 64, bool EXACT = false, int STAGES = 2>
 __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
 #ifdef LEET_FUSED_V2_DEVICE
-  using L = V3Layout<STATE_ONLY, NWG, DVW, EXACT>;
+  using L = V3Layout<STATE_ONLY, NWG, DVW, EXACT, STAGES>;
+  static_assert(STAGES == 2 || (STATE_ONLY && NWG == 2 && !EXACT), "three stages: the TF32 state kernel only");
   static_assert(NWG == 2 || !STATE_ONLY, "the narrow kernel has no state pass");
   static_assert(DVW == 64 || NWG == 1, "32-column warpgroups only in the narrow kernel");
   static_assert(!EXACT || STATE_ONLY || (NWG == 1 && DVW == 32), "exact output: the 32-column kernel only");
@@ -293,8 +301,13 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
   const float* gv = static_cast<const float*>(a.v) + row0 * a.d + (int64_t)dvb * DVB;
   float* go = static_cast<float*>(a.o) + row0 * a.d + (int64_t)dvb * DVB + DVW * wg;
 
+  // chunk c's stage
+  auto stage_of = [&](int c) -> uint32_t {
+    if constexpr (STAGES == 2) return base + (c & 1) * L::per_stage;
+    else return base + (uint32_t)(c % STAGES) * L::per_stage;
+  };
   auto issue = [&](int c) {
-    const uint32_t st = base + (c & 1) * L::per_stage;
+    const uint32_t st = stage_of(c);
     const int rows = min(kC, seglen - c * kC);
     if constexpr (!STATE_ONLY) v3_load_qk<L::threads>(st, gq + (int64_t)c * kC * 128, rows, tid);
     v3_load_qk<L::threads>(st + (STATE_ONLY ? 0 : kV3Tile), gk + (int64_t)c * kC * 128, rows, tid);
@@ -303,6 +316,11 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
   };
   issue(0);
   cp_async_commit();
+#pragma unroll
+  for (int s = 1; s < STAGES - 1; ++s) {  // (deep form: chunk 1 too)
+    if (s < nch) issue(s);
+    cp_async_commit();
+  }
 
   // state S[r][dv]: element (r = 64m + 16w4 + g + 8hh, dv = DVW wg + 8nb + 2t + e) in
   // S[m][4nb + 2hh + e]
@@ -427,15 +445,17 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
 
   for (int c = 0; c < nch; ++c) {
     if constexpr (!QKA) {
-      cp_async_wait<0>();
+      // chunk c has landed (one group per chunk, empty ones included); every thread is
+      // past chunk c - 1's step, whose stage takes chunk c + STAGES - 1
+      cp_async_wait<STAGES - 2>();
       fence_async_shared();
       __syncthreads();
       if (c == 0 && !STATE_ONLY) read_rowf();
-      if (c + 1 < nch) issue(c + 1);
+      if (c + STAGES - 1 < nch) issue(c + STAGES - 1);
       cp_async_commit();
     }
     const int Lc = min(kC, seglen - c * kC);
-    const uint32_t st = base + (c & 1) * L::per_stage;
+    const uint32_t st = stage_of(c);
     if constexpr (VT16) {
       v3_transpose_v<L::threads, DVB>(st + L::v_in, warp, lane);
       fence_async_shared();

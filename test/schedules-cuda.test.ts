@@ -178,14 +178,16 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
       await check("fused", dtype, 1, 2, 1000, 128, undefined, false, 128, outWidths);
     });
   }
-  // fused 16-bit on Hopper: the state pass's two TMA kernels (cuda/fused_kernels.cuh). The
-  // deep one (six stages) is the default where the busy state CTAs fit one per SM and each
-  // walks at most 2048 tokens; LEET_FUSED_STATE_DEEP forces the three-stage one (0) or the
-  // deep one (1). Segment states summed in the output kernel (H=8 N=1000), state walks
-  // split in two (segments of 512, B=2 H=2 N=2100), and chained by the scan (H=2 N=1000).
+  // fused on Hopper: the state pass's two forms (cuda/fused_kernels.cuh). 16-bit: the deep
+  // TMA kernel (six stages) is the default where the busy state CTAs fit one per SM and
+  // each walks at most 2048 tokens; LEET_FUSED_STATE_DEEP forces the three-stage one (0) or
+  // the deep one (1). Float32 (tf32): the three-stage kernel everywhere, the two-stage one
+  // with LEET_FUSED_STATE_DEEP=0. Segment states summed in the output kernel (H=8 N=1000),
+  // state walks split in two (segments of 512, B=2 H=2 N=2100), and chained by the scan
+  // (H=2 N=1000).
   const stateForms: Record<string, string>[] = [{}, { LEET_FUSED_STATE_DEEP: "0" }, { LEET_FUSED_STATE_DEEP: "1" }];
-  for (const dtype of ["float16", "bfloat16"] as const) {
-    it(`fused ${dtype}: the deep and the three-stage state kernels, B=1 H=8 N=1000 d=256, B=2 H=2 N=2100 d=128 in split walks, B=1 H=2 N=1000 d=128, states in and out`, async () => {
+  for (const dtype of ["float16", "bfloat16", "float32"] as const) {
+    it(`fused ${dtype}: the deep and the shallow state kernels, B=1 H=8 N=1000 d=256, B=2 H=2 N=2100 d=128 in split walks, B=1 H=2 N=1000 d=128, states in and out`, async () => {
       await check("fused", dtype, 1, 8, 1000, 256, undefined, false, 128, stateForms);
       await check("fused", dtype, 2, 2, 2100, 128, undefined, false, 128, stateForms.map((e) => ({ ...e, LEET_FUSED_SEGMENT: "512", LEET_FUSED_KSUB: "2" })));
       await check("fused", dtype, 1, 2, 1000, 128, undefined, false, 128, stateForms);

@@ -406,6 +406,11 @@ static int check(const char* path) {
       {"v3 f32tf32 2x2x1000 r128 d256 seg256 pad200 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=200"},
       {"v3 f32tf32 1x2x777 r128 d128 seg192 pad50 st", F32, TF, 1, 2, 777, 128, 128, {}, true, true, 192, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=50"},
       {"v3 f32tf32 2x2x1000 r128 d128 seg256 pad1 st", F32, TF, 2, 2, 1000, 128, 128, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=1"},
+      // the two-stage state kernel (LEET_FUSED_STATE_DEEP=0; the three-stage one is the
+      // default): one-chunk segments, sub-segments with a short first segment, d = 256
+      {"v3s f32tf32 1x3x65 r128 d128 seg64 st", F32, TF, 1, 3, 65, 128, 128, {}, true, true, 64, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=0"},
+      {"v3s f32tf32 1x2x4100 r128 d128 seg1024 ksub4 pad300 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=300 LEET_FUSED_STATE_DEEP=0"},
+      {"v3s f32tf32 2x2x1000 r128 d256 seg256 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=64 LEET_FUSED_STATE_DEEP=0"},
       // version 2 with 64-column output CTAs reading staged states (V2NFamily)
       {"v2n f16 1x2x700 r128 d256 seg192 st", F16, TF, 1, 2, 700, 128, 256, {}, true, true, 192, 2e-3, false, 0, "LEET_FUSED_OUT=64"},
       {"v2n bf16 3x2x300 r128 d384 seg128 st", BF, TF, 3, 2, 300, 128, 384, {}, true, true, 128, 1e-2, false, 0, "LEET_FUSED_OUT=64"},
@@ -1118,11 +1123,13 @@ int main(int argc, char** argv) {
     pair(argv[2], std::atoll(argv[3]), std::atoll(argv[4]), argv[5], argv[6], argc > 7 ? std::atoi(argv[7]) : 100);
     return 0;
   }
-  if (mode == "profile" || mode == "profile32" || mode == "profile1p" || mode == "profilex") {
-    // for ncu: fp16 (or fp32 TF32) 8x8192, one segment; profile1p: fp16 1x65536 (single
-    // pass); profilex: fp32 exact 1x16384 (version 4; LEET_FUSED_V4=0: v3x), the segment
+  if (mode == "profile" || mode == "profile32" || mode == "profile1p" || mode == "profilex" || mode == "profile32l") {
+    // for ncu: fp16 (or fp32 TF32) 8x8192, one segment; profile1p: fp16 1x65536 (the
+    // default two launches; single pass with LEET_FUSED_SINGLE=1); profile32l: fp32 TF32
+    // 1x65536; profilex: fp32 exact 1x16384 (version 4; LEET_FUSED_V4=0: v3x), the segment
     // model's length (LEET_FUSED_SEGMENT to set one)
-    const bool x = mode == "profilex", f32 = mode == "profile32" || x, one = mode == "profile1p" || x;
+    const bool x = mode == "profilex", l32 = mode == "profile32l";
+    const bool f32 = mode == "profile32" || x || l32, one = mode == "profile1p" || x || l32;
     const int64_t B = one ? 1 : 8, H = 32, N = x ? 16384 : one ? 65536 : 8192, r = 128, d = 128;
     std::vector<double> rates(H);
     for (int h = 0; h < H; ++h) rates[h] = std::pow(2.0, -0.25 * (h + 1));
