@@ -1352,7 +1352,7 @@ inline bool v2_eligible(const AttnParams& p) {
 // V2Family, V3Family) where the wide kernels would split a sequence into segments: the
 // narrow ones then need half as many segments (or none) for the same number of CTAs, so
 // the state pass re-reads less of K and V, but each walks more slowly per column.
-// - On GPUs of less peak DRAM bandwidth than kNarrowSplitBelowTbs, always: the traffic
+// - On GPUs of less peak DRAM bandwidth than kFastDramTbs, always: the traffic
 //   saved pays. At 1x65536, fp16: 0.99 against 1.05 ms on an H100 (3.35 TB/s); fp32 TF32:
 //   2.06 against 2.13 (runs zzf, zzh, zzi).
 // - Above it (an H200, 4.8 TB/s), in 16 bits only where the narrow ones need no segments
@@ -1365,7 +1365,9 @@ inline bool v2_eligible(const AttnParams& p) {
 //   2.02, 1x16384: 0.513 against 0.525, 1x4096: 0.147 against 0.146; twentieth session,
 //   bench/h200-2026-11-27-t).
 // LEET_FUSED_OUT=64 or 128 forces one.
-constexpr double kNarrowSplitBelowTbs = 4.0;
+// kFastDramTbs: the peak DRAM bandwidth (TB/s) that separates an H200 (4.8) from an H100
+// (3.35) in this rule and in the TF32 state kernel's form (run_wgmma).
+constexpr double kFastDramTbs = 4.0;
 template <class Wide, class Narrow> bool out_narrow(const AttnParams& p, int sms, double mem_tbs) {
   if (const char* env = std::getenv("LEET_FUSED_OUT")) {
     const int forced = std::atoi(env);
@@ -1373,7 +1375,7 @@ template <class Wide, class Narrow> bool out_narrow(const AttnParams& p, int sms
   }
   const int64_t L = choose_segment(p, sms, (int)ceil_div(p.d, kDV), 1, Wide::seg_model());
   if (ceil_div(p.N, L) <= 1) return false;
-  if (mem_tbs < kNarrowSplitBelowTbs) return true;  // (0: unknown, as an H100)
+  if (mem_tbs < kFastDramTbs) return true;  // (0: unknown, as an H100)
   if (!Narrow::fast_dram_unsplit) return false;
   const int64_t Ln = choose_segment(p, sms, (int)ceil_div(p.d, kDV / Narrow::out_split), 1, Narrow::seg_model());
   return ceil_div(p.N, Ln) <= 1;
@@ -1664,9 +1666,15 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
     }
     if constexpr (kDeepState<Family>) {
       // The TF32 state kernel takes one SM with two stages or three (one chunk of K and
-      // V in flight or two), so the deep form is taken everywhere unless
-      // LEET_FUSED_STATE_DEEP=0.
-      if (!launched && !env_is("LEET_FUSED_STATE_DEEP", '0')) {
+      // V in flight or two). Paired A/B, three stages against two (twenty-third session,
+      // bench/h200-2026-11-27-w): on an H200 0.980-0.988 from 1x4096 to 1x65536 (ncu at
+      // 1x65536: 449.6 against 478.7 us); on an H100 1.002-1.004, where the walk is
+      // bound by the lower DRAM bandwidth. So three stages where the peak DRAM bandwidth
+      // is at least kFastDramTbs; LEET_FUSED_STATE_DEEP=0 / 1 forces either form.
+      bool deep3 = ctx.mem_tbs >= kFastDramTbs;
+      if (const char* env = std::getenv("LEET_FUSED_STATE_DEEP"))
+        if (env[0]) deep3 = env[0] != '0';
+      if (!launched && deep3) {
         const auto kd = Family::deep_state_kernel();
         smem_limit_once(kd, Family::deep_state_smem);
         kd<<<(unsigned)gA, Family::threads, Family::deep_state_smem, st>>>(a);

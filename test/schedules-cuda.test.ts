@@ -181,8 +181,8 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
   // fused on Hopper: the state pass's two forms (cuda/fused_kernels.cuh). 16-bit: the deep
   // TMA kernel (six stages) is the default where the busy state CTAs fit one per SM and
   // each walks at most 2048 tokens; LEET_FUSED_STATE_DEEP forces the three-stage one (0) or
-  // the deep one (1). Float32 (tf32): the three-stage kernel everywhere, the two-stage one
-  // with LEET_FUSED_STATE_DEEP=0. Segment states summed in the output kernel (H=8 N=1000),
+  // the deep one (1). Float32 (tf32): the three-stage kernel where the peak DRAM bandwidth
+  // is at least 4 TB/s (an H200), the two-stage one elsewhere; 0 and 1 force them. Segment states summed in the output kernel (H=8 N=1000),
   // state walks split in two (segments of 512, B=2 H=2 N=2100), and chained by the scan
   // (H=2 N=1000).
   const stateForms: Record<string, string>[] = [{}, { LEET_FUSED_STATE_DEEP: "0" }, { LEET_FUSED_STATE_DEEP: "1" }];

@@ -406,8 +406,12 @@ static int check(const char* path) {
       {"v3 f32tf32 2x2x1000 r128 d256 seg256 pad200 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=200"},
       {"v3 f32tf32 1x2x777 r128 d128 seg192 pad50 st", F32, TF, 1, 2, 777, 128, 128, {}, true, true, 192, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=50"},
       {"v3 f32tf32 2x2x1000 r128 d128 seg256 pad1 st", F32, TF, 2, 2, 1000, 128, 128, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=1"},
-      // the two-stage state kernel (LEET_FUSED_STATE_DEEP=0; the three-stage one is the
-      // default): one-chunk segments, sub-segments with a short first segment, d = 256
+      // the TF32 state kernel forced to two stages (v3s, LEET_FUSED_STATE_DEEP=0) and to three
+      // (v3d, =1; the default above 4 TB/s): one-chunk segments, sub-segments with a short
+      // first segment, d = 256
+      {"v3d f32tf32 1x3x65 r128 d128 seg64 st", F32, TF, 1, 3, 65, 128, 128, {}, true, true, 64, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=1"},
+      {"v3d f32tf32 1x2x4100 r128 d128 seg1024 ksub4 pad300 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=300 LEET_FUSED_STATE_DEEP=1"},
+      {"v3d f32tf32 2x2x1000 r128 d256 seg256 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=64 LEET_FUSED_STATE_DEEP=1"},
       {"v3s f32tf32 1x3x65 r128 d128 seg64 st", F32, TF, 1, 3, 65, 128, 128, {}, true, true, 64, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=0"},
       {"v3s f32tf32 1x2x4100 r128 d128 seg1024 ksub4 pad300 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=300 LEET_FUSED_STATE_DEEP=0"},
       {"v3s f32tf32 2x2x1000 r128 d256 seg256 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=64 LEET_FUSED_STATE_DEEP=0"},
