@@ -1104,8 +1104,6 @@ template <bool BF16> struct V2NFamily {
   static constexpr int deep_state_smem = V2Family<BF16>::deep_state_smem;
   static constexpr bool has_single = false;
   static constexpr bool has_narrow = false, has_narrow32 = false;  // (the output kernel is narrow)
-  // on GPUs of high DRAM bandwidth, taken where it needs no segments (out_narrow)
-  static constexpr bool fast_dram_unsplit = true;
 };
 struct V3Family {
   static constexpr const char* name = "v3";
@@ -1152,8 +1150,6 @@ struct V3NFamily {
   static constexpr int deep_state_smem = V3Family::deep_state_smem;
   static constexpr bool has_single = false;
   static constexpr bool has_narrow = false, has_narrow32 = false;  // (the output kernel is narrow)
-  // on GPUs of high DRAM bandwidth, never taken where the wide kernel needs segments
-  static constexpr bool fast_dram_unsplit = false;
 };
 
 // Float32 at "exact" precision: every product in 3xTF32. Shared memory then holds the low
@@ -1359,11 +1355,15 @@ inline bool v2_eligible(const AttnParams& p) {
 //   at all (with the TMA-fed kernels, twenty-first session, bench/h200-2026-11-27-u:
 //   2x32768 fp16 0.669 against 0.732 ms; at 1x65536, where both need some, 0.81 against
 //   0.75-0.78; 4x16384, where the wide ones need none, 0.67 against 0.55; the H100's
-//   rule was measured before TMA), and in float32 TF32 never (Narrow::fast_dram_unsplit):
-//   there the wide kernel, with its short first segment, was as fast or faster at every
-//   shape where it needs segments (2x32768: 1.64 against 1.70 ms, 1x65536: 1.83 against
-//   2.02, 1x16384: 0.513 against 0.525, 1x4096: 0.147 against 0.146; twentieth session,
-//   bench/h200-2026-11-27-t).
+//   rule was measured before TMA). In float32 TF32 the same, but only where the wide
+//   kernels' segments are shorter than their SegModel::split_from, the length from which
+//   their state walk is split: paired A/B at B x H x d/128 = 64, 64 against 128 columns
+//   (twenty-third session, bench/h200-2026-11-27-w): 0.84-0.89 up to N = 16384 (wide
+//   segments of at most 8192, one unsplit state walk each), 1.05 at N = 32768 (wide
+//   segments of 16384, split in four; the twentieth session's 2x32768: 1.64 against
+//   1.70 ms). Where both need segments the wide kernel, with its short first segment, was
+//   as fast or faster at every shape (1x65536: 1.83 against 2.02, 1x16384: 0.513 against
+//   0.525, 1x4096: 0.147 against 0.146; twentieth session, bench/h200-2026-11-27-t).
 // LEET_FUSED_OUT=64 or 128 forces one.
 // kFastDramTbs: the peak DRAM bandwidth (TB/s) that separates an H200 (4.8) from an H100
 // (3.35) in this rule and in the TF32 state kernel's form (run_wgmma).
@@ -1376,7 +1376,7 @@ template <class Wide, class Narrow> bool out_narrow(const AttnParams& p, int sms
   const int64_t L = choose_segment(p, sms, (int)ceil_div(p.d, kDV), 1, Wide::seg_model());
   if (ceil_div(p.N, L) <= 1) return false;
   if (mem_tbs < kFastDramTbs) return true;  // (0: unknown, as an H100)
-  if (!Narrow::fast_dram_unsplit) return false;
+  if (Wide::seg_model().split_from && L >= Wide::seg_model().split_from) return false;
   const int64_t Ln = choose_segment(p, sms, (int)ceil_div(p.d, kDV / Narrow::out_split), 1, Narrow::seg_model());
   return ceil_div(p.N, Ln) <= 1;
 }

@@ -937,21 +937,24 @@ static void bench(const char* path) {
   unsetenv("LEET_FUSED_SEGMENT");
 }
 
-// One issue-6 shape for the timing tools below: H = 32, r = d = 128, scale 1, the bench's
-// decay rates, the default kernels. Input sets are allocated and filled (seeds 1..3 + 4 set),
-// and each launch is timed by CUDA events.
+// One issue-6 shape for the timing tools below: H = 32, r = d = 128 (FUSED_D=x: d = x),
+// scale 1, the bench's decay rates, the default kernels. Input sets are allocated and
+// filled (seeds 1..3 + 4 set), and each launch is timed by CUDA events.
 struct Timed {
   std::vector<double> rates;
   AttnParams p;
-  size_t n;
+  size_t nq, nv;  // elements of q and k, of v and o
   Ctx ctx;
   cudaEvent_t e0, e1;
   Timed(const std::string& dt, int64_t B, int64_t N) : rates(32) {
     for (int h = 0; h < 32; ++h) rates[h] = std::pow(2.0, -0.25 * (h + 1));
     p.dtype = dt == "bf16" ? DType::BF16 : dt == "fp32" ? DType::F32 : DType::F16;
     p.precision = Precision::TF32;
-    p.B = B; p.H = 32; p.N = N; p.r = 128; p.d = 128; p.scale = 1.0; p.decay_rate = rates.data();
-    n = (size_t)(B * 32 * N * 128);
+    const char* dv = std::getenv("FUSED_D");
+    const int64_t d = dv && std::atoi(dv) > 0 ? std::atoi(dv) : 128;
+    p.B = B; p.H = 32; p.N = N; p.r = 128; p.d = d; p.scale = 1.0; p.decay_rate = rates.data();
+    nq = (size_t)(B * 32 * N * 128);
+    nv = (size_t)(B * 32 * N * d);
     ctx.set(p);
     cudaEventCreate(&e0); cudaEventCreate(&e1);
   }
@@ -960,8 +963,8 @@ struct Timed {
   // q, k, v (filled) and o
   std::vector<void*> alloc(int set) const {
     std::vector<void*> b(4);
-    for (auto& x : b) CK(cudaMalloc(&x, n * esize(p.dtype)));
-    for (int i = 0; i < 3; ++i) fill(b[i], n, p.dtype, 1 + i + 4 * set);
+    for (int i = 0; i < 4; ++i) CK(cudaMalloc(&b[i], (i < 2 ? nq : nv) * esize(p.dtype)));
+    for (int i = 0; i < 3; ++i) fill(b[i], i < 2 ? nq : nv, p.dtype, 1 + i + 4 * set);
     return b;
   }
   static void release(const std::vector<void*>& b) {
@@ -1019,6 +1022,8 @@ static void pair(const std::string& dt, int64_t B, int64_t N, const char* envA, 
   Timed tm(dt, B, N);
   const std::vector<void*> b = tm.alloc(0);
   auto time1 = [&](const char* env) {
+    unsetenv("LEET_FUSED_SEGMENT");  // (the bench rows' knobs, which apply_env leaves alone)
+    unsetenv("LEET_FUSED_KSUB");
     apply_env(env);
     return tm.time(b);
   };
@@ -1034,8 +1039,8 @@ static void pair(const std::string& dt, int64_t B, int64_t N, const char* envA, 
   CK(cudaGetLastError());
   std::vector<double> rs = ratio;
   std::sort(rs.begin(), rs.end());
-  printf("pair %s %lldx%lld  A[%s] %.4f  B[%s] %.4f  B/A median %.4f (quartiles %.4f %.4f), %d pairs\n", dt.c_str(),
-         (long long)B, (long long)N, envA, median(ta), envB, median(tb), median(ratio), rs[rs.size() / 4],
+  printf("pair %s %lldx%lld d%lld  A[%s] %.4f  B[%s] %.4f  B/A median %.4f (quartiles %.4f %.4f), %d pairs\n", dt.c_str(),
+         (long long)B, (long long)N, (long long)tm.p.d, envA, median(ta), envB, median(tb), median(ratio), rs[rs.size() / 4],
          rs[3 * rs.size() / 4], pairs);
   fflush(stdout);
   apply_env("");
