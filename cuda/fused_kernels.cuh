@@ -866,12 +866,14 @@ inline bool aligned16(const void* ptr) { return (reinterpret_cast<uintptr_t>(ptr
 // CTA (version 4: two 64-column output CTAs per 128-column state block); state_us: staging
 // one state (written, summed or scanned, read back); ksub: split each segment's state walk
 // into sub-segments when that fills the GPU better (auto_ksub); split_from: without ksub,
-// split (auto_ksub) only segments of at least this many tokens (0: never).
+// split (auto_ksub) only segments of at least this many tokens (0: never); wave_us: the fixed
+// cost of each wave of CTAs, of either pass (their start, first loads and state, drain).
 struct SegModel {
   double chunk_us = 2.5, state_factor = 0.4, state_us = 0.1;
   int state_div = 1;
   bool ksub = false;
   int64_t split_from = 0;
+  double wave_us = 0;
 };
 
 // Sub-segments per segment for a state pass of `ctas` CTAs (one per segment and block):
@@ -951,7 +953,8 @@ SegPlan segment_plan(const AttnParams& p, int sms, int ndvb, int nrb, const SegM
     const double wavesA = (double)ceil_div(tilesA * k, sms) / (double)k;
     const double tl = (double)std::min<int64_t>(L, avg);
     const double cost = (wavesB * nrb + m.state_factor * wavesA) * tl / kC * m.chunk_us +
-                        (double)tilesA * k * m.state_us * 4 / sms + (tilesA ? 6.0 : 0.0);
+                        (double)tilesA * k * m.state_us * 4 / sms + (tilesA ? 6.0 : 0.0) +
+                        m.wave_us * (wavesB * nrb + (double)ceil_div(tilesA * k, sms));
     if (cost <= best * 1.0001) {
       best = std::min(best, cost);
       bestL = L;
@@ -1111,8 +1114,12 @@ struct V3Family {
   static constexpr int out_threads = kV3Threads, out_split = 1;
   // twice v2's bytes per chunk; the state pass runs 1 CTA/SM. Its walks split in four where
   // segments are 16384 tokens (fp32 tf32 1x65536: 2.330 against 2.384-2.393 ms, three
-  // alternating repeats, H100), not at 4096 (1x16384: 0.651 against 0.621).
-  static SegModel seg_model() { return {3.0, 0.3, 0.1, 1, false, 16384}; }
+  // alternating repeats, H100), not at 4096 (1x16384: 0.651 against 0.621). 5 us per wave
+  // of CTAs: without it the model took many short segments where few long ones are faster
+  // (paired A/B, H200, twenty-third session, bench/h200-2026-11-27-w: 2x65536 512-token
+  // segments 4.95 ms against 3.39 with 32768; 1x1024 at 40 heads 0.134 against 0.063;
+  // 0.47-0.97 at eleven shapes, the issue's and bench-auto's shapes unchanged).
+  static SegModel seg_model() { return {3.0, 0.3, 0.1, 1, false, 16384, 5.0}; }
   template <bool STATE> static auto kernel() { return fused_v3_kernel<STATE>; }
   template <bool STATE> static constexpr int smem() { return V3Layout<STATE>::bytes; }
   // the three-stage state kernel (kV3DeepStages; run_wgmma says where)

@@ -937,8 +937,8 @@ static void bench(const char* path) {
   unsetenv("LEET_FUSED_SEGMENT");
 }
 
-// One issue-6 shape for the timing tools below: H = 32, r = d = 128 (FUSED_D=x: d = x),
-// scale 1, the bench's decay rates, the default kernels. Input sets are allocated and
+// One issue-6 shape for the timing tools below: H = 32, r = d = 128 (FUSED_H=x, FUSED_D=x:
+// H or d = x), scale 1, the bench's decay rates, the default kernels. Input sets are allocated and
 // filled (seeds 1..3 + 4 set), and each launch is timed by CUDA events.
 struct Timed {
   std::vector<double> rates;
@@ -946,15 +946,18 @@ struct Timed {
   size_t nq, nv;  // elements of q and k, of v and o
   Ctx ctx;
   cudaEvent_t e0, e1;
-  Timed(const std::string& dt, int64_t B, int64_t N) : rates(32) {
-    for (int h = 0; h < 32; ++h) rates[h] = std::pow(2.0, -0.25 * (h + 1));
+  static int64_t env_or(const char* name, int64_t def) {
+    const char* v = std::getenv(name);
+    return v && std::atoi(v) > 0 ? std::atoi(v) : def;
+  }
+  Timed(const std::string& dt, int64_t B, int64_t N) : rates(env_or("FUSED_H", 32)) {
+    const int64_t H = (int64_t)rates.size(), d = env_or("FUSED_D", 128);
+    for (int64_t h = 0; h < H; ++h) rates[h] = std::pow(2.0, -0.25 * (double)((h % 32) + 1));
     p.dtype = dt == "bf16" ? DType::BF16 : dt == "fp32" ? DType::F32 : DType::F16;
     p.precision = Precision::TF32;
-    const char* dv = std::getenv("FUSED_D");
-    const int64_t d = dv && std::atoi(dv) > 0 ? std::atoi(dv) : 128;
-    p.B = B; p.H = 32; p.N = N; p.r = 128; p.d = d; p.scale = 1.0; p.decay_rate = rates.data();
-    nq = (size_t)(B * 32 * N * 128);
-    nv = (size_t)(B * 32 * N * d);
+    p.B = B; p.H = H; p.N = N; p.r = 128; p.d = d; p.scale = 1.0; p.decay_rate = rates.data();
+    nq = (size_t)(B * H * N * 128);
+    nv = (size_t)(B * H * N * d);
     ctx.set(p);
     cudaEventCreate(&e0); cudaEventCreate(&e1);
   }
@@ -1039,8 +1042,8 @@ static void pair(const std::string& dt, int64_t B, int64_t N, const char* envA, 
   CK(cudaGetLastError());
   std::vector<double> rs = ratio;
   std::sort(rs.begin(), rs.end());
-  printf("pair %s %lldx%lld d%lld  A[%s] %.4f  B[%s] %.4f  B/A median %.4f (quartiles %.4f %.4f), %d pairs\n", dt.c_str(),
-         (long long)B, (long long)N, (long long)tm.p.d, envA, median(ta), envB, median(tb), median(ratio), rs[rs.size() / 4],
+  printf("pair %s %lldx%lld H%lld d%lld  A[%s] %.4f  B[%s] %.4f  B/A median %.4f (quartiles %.4f %.4f), %d pairs\n", dt.c_str(),
+         (long long)B, (long long)N, (long long)tm.p.H, (long long)tm.p.d, envA, median(ta), envB, median(tb), median(ratio), rs[rs.size() / 4],
          rs[3 * rs.size() / 4], pairs);
   fflush(stdout);
   apply_env("");
