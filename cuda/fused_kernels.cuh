@@ -1430,15 +1430,6 @@ inline bool v3x_eligible(const AttnParams& p) {
   return hopper_code_loaded<V3XFamily>();
 }
 
-template <class Family, bool STATE> void set_smem_limit() {
-  static bool done = false;
-  if (!done) {
-    check(cudaFuncSetAttribute(Family::template kernel<STATE>(), cudaFuncAttributeMaxDynamicSharedMemorySize,
-                               Family::template smem<STATE>()),
-          STATE ? "wgmma state kernel attribute" : "wgmma output kernel attribute");
-    done = true;
-  }
-}
 
 // Segment length of the single-pass kernel, or 0 for the two-launch form (the default).
 // The single pass reads K and V from DRAM once (4 units of traffic instead of 5.5 at
@@ -1593,12 +1584,6 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
         }
       }
       a.ndvb = (int)ceil_div(p.d, w32 ? 32 : Family::narrow_dv);
-      static bool attr[2] = {false, false};
-      if (!attr[w32]) {
-        check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, smem),
-              "narrow kernel attribute");
-        attr[w32] = true;
-      }
       scratch(0);
       const int64_t grid = total_segs * p.H * a.ndvb;
       bool launched = false;
@@ -1610,7 +1595,10 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
           launched = true;
         }
       }
-      if (!launched) kernel<<<(unsigned)grid, Family::narrow_threads, smem, ctx.stream>>>(a);
+      if (!launched) {
+        smem_limit_once(kernel, smem);
+        kernel<<<(unsigned)grid, Family::narrow_threads, smem, ctx.stream>>>(a);
+      }
       check(cudaGetLastError(), (std::string(Family::name) + " narrow output kernel launch").c_str());
       return;
     }
@@ -1648,18 +1636,17 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   if (staged) {
     const int64_t gA = total_segs * a.ksub * p.H * a.ndvb;
     bool launched = false;
+    // LEET_FUSED_STATE_DEEP=0 / 1 forces either form of the state kernel over a rule's choice
+    const char* deep_env = std::getenv("LEET_FUSED_STATE_DEEP");
+    [[maybe_unused]] auto deep_form = [&](bool rule) { return deep_env && deep_env[0] ? deep_env[0] != '0' : rule; };
     if constexpr (kTma<Family>) {
       // The state walk does little work per chunk. On short walks its time is the loads'
       // latency, so where its busy CTAs (those before each sequence's last segment) fit
       // one per SM and each walks at most 2048 tokens, the deep kernel holds five chunks
       // in flight instead of two. Longer walks are bound by the L2 and gain nothing
-      // (docs/fused-design.md, twenty-second session).
-      // LEET_FUSED_STATE_DEEP=0 keeps the three-stage kernel, =1 forces the deep one.
+      // (docs/fused-design.md, twenty-second session). =0 keeps the three-stage kernel.
       const int64_t busy = seqs * (a.nseg_fixed - 1) * a.ksub * p.H * a.ndvb;
-      bool deep = busy <= sms && L / a.ksub <= 2048;
-      if (const char* env = std::getenv("LEET_FUSED_STATE_DEEP"))
-        if (env[0]) deep = env[0] != '0';
-      if (tma && deep) {
+      if (tma && deep_form(busy <= sms && L / a.ksub <= 2048)) {
         const auto kt = Family::tma_deep_state_kernel();
         smem_limit_once(kt, Family::deep_state_smem);
         kt<<<(unsigned)gA, Family::threads, Family::deep_state_smem, st>>>(tma_args(a));
@@ -1677,11 +1664,8 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
       // bench/h200-2026-11-27-w): on an H200 0.980-0.988 from 1x4096 to 1x65536 (ncu at
       // 1x65536: 449.6 against 478.7 us); on an H100 1.002-1.004, where the walk is
       // bound by the lower DRAM bandwidth. So three stages where the peak DRAM bandwidth
-      // is at least kFastDramTbs; LEET_FUSED_STATE_DEEP=0 / 1 forces either form.
-      bool deep3 = ctx.mem_tbs >= kFastDramTbs;
-      if (const char* env = std::getenv("LEET_FUSED_STATE_DEEP"))
-        if (env[0]) deep3 = env[0] != '0';
-      if (!launched && deep3) {
+      // is at least kFastDramTbs.
+      if (!launched && deep_form(ctx.mem_tbs >= kFastDramTbs)) {
         const auto kd = Family::deep_state_kernel();
         smem_limit_once(kd, Family::deep_state_smem);
         kd<<<(unsigned)gA, Family::threads, Family::deep_state_smem, st>>>(a);
@@ -1689,7 +1673,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
       }
     }
     if (!launched) {
-      set_smem_limit<Family, true>();
+      smem_limit_once(Family::template kernel<true>(), Family::template smem<true>());
       Family::template kernel<true>()<<<(unsigned)gA, Family::threads, Family::template smem<true>(), st>>>(a);
     }
     check(cudaGetLastError(), (name + " state kernel launch").c_str());
@@ -1739,7 +1723,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
       return;
     }
   }
-  set_smem_limit<Family, false>();
+  smem_limit_once(kout, smem_out);
   launch_out(kout, ao);
 }
 
