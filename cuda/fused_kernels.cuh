@@ -109,7 +109,7 @@ struct Args {
   int64_t pad = 0;     // fixed length: virtual tokens before row 0 (a short first segment, pad_plan)
 };
 // The arguments of a TMA-fed kernel: Args and the tensor maps of its inputs and output
-// (tma_maps16).
+// (tma_maps).
 struct ArgsTma : Args {
   CUtensorMap map_q, map_k, map_v, map_o;
 };
@@ -1133,6 +1133,9 @@ struct V3Family {
   static constexpr bool has_narrow32 = true;
   static auto narrow32_kernel() { return fused_v3_kernel<false, 1, 32>; }
   static constexpr int narrow32_smem = V3Layout<false, 1, 32>::bytes;
+  // the decoupled output kernel (kDecOut)
+  static auto dec_kernel() { return fused_v3_kernel<false, 2, 64, false, 2, true>; }
+  static constexpr int dec_smem = V3Layout<false, 2, 64, false, 2, true>::bytes;
 };
 // Version 3 with output CTAs of one warpgroup and 64 value columns, two per 128-column
 // state block (the state pass is V3Family's). They fill the GPU with half as many segments
@@ -1261,6 +1264,13 @@ constexpr bool kDeepState<V3Family> = true;
 template <>
 constexpr bool kDeepState<V3NFamily> = true;
 
+// Families whose output kernel has a decoupled form (dec_kernel, dec_smem): version 3's
+// 128-column one.
+template <class F>
+constexpr bool kDecOut = false;
+template <>
+constexpr bool kDecOut<V3Family> = true;
+
 // ---- TMA-fed kernels (version 2) ----
 // The driver's tensor-map encoder, through the runtime (no link to the driver library);
 // null where the driver has none.
@@ -1277,24 +1287,26 @@ inline PFN_cuTensorMapEncodeTiled_v12000 tensor_map_encoder() {
   }();
   return fn;
 }
-// A [sequences x H][N][cols] 16-bit tensor in 64 x 64 boxes, 128-byte swizzled: the layout
-// of v2_load_tile's sub-tiles. Rows past N read as zeros. False where it cannot be encoded.
-inline bool map_tiles16(CUtensorMap* m, const void* base, int64_t bh, int64_t N, int64_t cols) {
+// A [sequences x H][N][cols] tensor of 16-bit (es = 2) or 32-bit (es = 4) elements in boxes
+// of 64 rows x 128 bytes, 128-byte swizzled: the layout of v2_load_tile's and v3_load_qk's
+// sub-tiles. Rows past N read as zeros. False where it cannot be encoded.
+inline bool map_tiles(CUtensorMap* m, const void* base, int64_t bh, int64_t N, int64_t cols, int es) {
   const auto enc = tensor_map_encoder();
   if (!enc) return false;
   const cuuint64_t dims[3] = {(cuuint64_t)cols, (cuuint64_t)N, (cuuint64_t)bh};
-  const cuuint64_t strides[2] = {(cuuint64_t)cols * 2, (cuuint64_t)(N * cols * 2)};
-  const cuuint32_t box[3] = {64, 64, 1}, step[3] = {1, 1, 1};
-  return enc(m, CU_TENSOR_MAP_DATA_TYPE_UINT16, 3, const_cast<void*>(base), dims, strides, box, step,
-             CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B, CU_TENSOR_MAP_L2_PROMOTION_L2_256B,
-             CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE) == CUDA_SUCCESS;
+  const cuuint64_t strides[2] = {(cuuint64_t)(cols * es), (cuuint64_t)(N * cols * es)};
+  const cuuint32_t box[3] = {(cuuint32_t)(128 / es), 64, 1}, step[3] = {1, 1, 1};
+  return enc(m, es == 2 ? CU_TENSOR_MAP_DATA_TYPE_UINT16 : CU_TENSOR_MAP_DATA_TYPE_FLOAT32, 3, const_cast<void*>(base),
+             dims, strides, box, step, CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B,
+             CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE) == CUDA_SUCCESS;
 }
-// The tensor maps of a fixed-length 16-bit call's Q, K, V and O (r = 128). False where
-// the driver cannot encode them.
-inline bool tma_maps16(const AttnParams& p, ArgsTma& at) {
+// The tensor maps of a fixed-length call's Q, K, V and O (r = 128; 16-bit or float32
+// elements). False where the driver cannot encode them.
+inline bool tma_maps(const AttnParams& p, ArgsTma& at) {
   const int64_t bh = p.B * p.H;
-  return map_tiles16(&at.map_q, p.q, bh, p.N, 128) && map_tiles16(&at.map_k, p.k, bh, p.N, 128) &&
-         map_tiles16(&at.map_v, p.v, bh, p.N, p.d) && map_tiles16(&at.map_o, p.o, bh, p.N, p.d);
+  const int es = p.dtype == DType::F32 ? 4 : 2;
+  return map_tiles(&at.map_q, p.q, bh, p.N, 128, es) && map_tiles(&at.map_k, p.k, bh, p.N, 128, es) &&
+         map_tiles(&at.map_v, p.v, bh, p.N, p.d, es) && map_tiles(&at.map_o, p.o, bh, p.N, p.d, es);
 }
 // Where a family has TMA-fed kernels (kTma): 2, loads and output stores by TMA (the
 // default); LEET_FUSED_TMA=1: loads only; 0: none (cp.async and plain stores).
@@ -1320,6 +1332,12 @@ inline bool env_set(const char* name) {
 inline bool env_is(const char* name, char c) {
   const char* env = std::getenv(name);
   return env && env[0] == c;
+}
+// Where a family has a decoupled output kernel (kDecOut): `rule` says whether to take it;
+// LEET_FUSED_V3DEC=0 / 1 forces the lockstep / the decoupled one.
+inline bool dec_out(bool rule) {
+  const char* env = std::getenv("LEET_FUSED_V3DEC");
+  return env && env[0] ? env[0] != '0' : rule;
 }
 
 // True when the current device is Hopper and runs Family's sm_90a code: a build without
@@ -1543,7 +1561,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   [[maybe_unused]] ArgsTma at{};
   int tma = 0;
   if constexpr (kTma<Family>) tma = p.cu_seqlens ? 0 : tma_level();
-  if (tma && !tma_maps16(p, at)) tma = 0;
+  if (tma && !tma_maps(p, at)) tma = 0;
   [[maybe_unused]] auto tma_args = [&](const Args& x) -> const ArgsTma& {
     static_cast<Args&>(at) = x;
     return at;
@@ -1697,12 +1715,13 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   bool pdl = a.prefix_inline && L <= 2048;
   if (const char* env = std::getenv("LEET_FUSED_PDL"))
     if (env[0]) pdl = a.prefix_inline && env[0] != '0';
-  auto launch_out = [&](auto kernel, const auto& args) {
+  auto launch_out = [&](auto kernel, const auto& args, int smem) {
+    smem_limit_once(kernel, smem);
     if (pdl) {
       cudaLaunchConfig_t cfg{};
       cfg.gridDim = dim3((unsigned)gB);
       cfg.blockDim = dim3(threads_out);
-      cfg.dynamicSmemBytes = smem_out;
+      cfg.dynamicSmemBytes = smem;
       cfg.stream = st;
       cudaLaunchAttribute attr[1];
       attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
@@ -1711,20 +1730,34 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
       cfg.numAttrs = 1;
       check(cudaLaunchKernelEx(&cfg, kernel, args), (name + " output kernel launch").c_str());
     } else {
-      kernel<<<(unsigned)gB, threads_out, smem_out, st>>>(args);
+      kernel<<<(unsigned)gB, threads_out, smem, st>>>(args);
     }
     check(cudaGetLastError(), (name + " output kernel launch").c_str());
   };
   if constexpr (kTma<Family>) {
     if (tma) {
       const auto kt = tma == 2 ? Family::template tma_kernel<false, 2>() : Family::template tma_kernel<false, 1>();
-      smem_limit_once(kt, smem_out);
-      launch_out(kt, tma_args(ao));
+      launch_out(kt, tma_args(ao), smem_out);
       return;
     }
   }
-  smem_limit_once(kout, smem_out);
-  launch_out(kout, ao);
+  if constexpr (kDecOut<Family>) {
+    // The decoupled kernel: paired A/B against the lockstep one (twenty-fourth session,
+    // bench/h200-2026-11-27-x) 0.90-0.93 on an H200 at 1x65536, 2x32768, 8x8192, 4x16384
+    // and 1x65536 d=256, 0.95 at 1x16384, 0.98 at 1x4096, 1.00 at 1x4096 d=256, 1.02 at
+    // 1x1024 (its walks are four chunks long); on an H100, whose walk is bound by the
+    // lower DRAM bandwidth, 0.999-1.010. So where the peak DRAM
+    // bandwidth is at least kFastDramTbs. It takes its tiles by TMA, whose zeros come only
+    // past N: so where every chunk is whole or ends at N (a short first segment of whole
+    // chunks).
+    if (dec_out(ctx.mem_tbs >= kFastDramTbs) && !p.cu_seqlens && a.pad % kC == 0 && a.Lseg % kC == 0) {
+      if (tma_maps(p, at)) {
+        launch_out(Family::dec_kernel(), tma_args(ao), Family::dec_smem);
+        return;
+      }
+    }
+  }
+  launch_out(kout, ao, smem_out);
 }
 
 // Version 4. At r = 128, d a multiple of 128, 16-byte aligned tensors and fixed length its

@@ -38,7 +38,9 @@ constexpr int kV3Tile = 64 * 128 * 4;  // one 64 x 128 fp32 tile (32 KB)
 // STAGES: chunks of tiles in shared memory; 3 (kV3DeepStages) only in the state kernel's
 // deep form, which then has two chunks in flight instead of one.
 constexpr int kV3DeepStages = 3;
-template <bool STATE_ONLY, int NWG = 2, int DVW = 64, bool EXACT = false, int STAGES = 2>
+// DEC: the decoupled two-warpgroup output kernel (fused_v3_kernel's DEC): each warpgroup's
+// V^T is its own 16 KB, and two mbarriers and two counters follow the tables.
+template <bool STATE_ONLY, int NWG = 2, int DVW = 64, bool EXACT = false, int STAGES = 2, bool DEC = false>
 struct V3Layout {
   // byte offsets from a 1024-aligned base
   static constexpr int threads = 128 * NWG;
@@ -57,12 +59,15 @@ struct V3Layout {
   static constexpr int klo_off = s_off + s_bytes;
   static constexpr int vlo_off = klo_off + (EXACT && !STATE_ONLY ? kV3Tile : 0);
   static constexpr int t_off = vlo_off + (EXACT ? 2 * vsub : 0);              // tables
-  static constexpr int bytes = t_off + 129 * 8 + 129 * 4 + 1024;
+  // DEC: stage s's "landed" mbarrier at mb_off + 8 s, its release counter at mb_off + 16 + 4 s
+  static constexpr int mb_off = t_off + 129 * 8 + 129 * 4 + 4;
+  static constexpr int bytes = (DEC ? mb_off + 24 : t_off + 129 * 8 + 129 * 4) + 1024;
 };
 static_assert(V3Layout<false>::bytes <= 232448, "v3 shared memory");
 static_assert(V3Layout<false, 1, 32, true>::bytes <= 232448, "v3 exact output kernel shared memory");
 static_assert(V3Layout<true, 2, 64, true>::bytes <= 232448, "v3 exact state kernel shared memory");
 static_assert(V3Layout<true, 2, 64, false, kV3DeepStages>::bytes <= 232448, "v3 deep state kernel shared memory");
+static_assert(V3Layout<false, 2, 64, false, 2, true>::bytes <= 232448, "v3 decoupled output kernel shared memory");
 
 #ifdef LEET_FUSED_V2_DEVICE
 __device__ __forceinline__ void wg_ss_tf32(float* d, uint64_t da, uint64_t db, int acc) {
@@ -245,6 +250,32 @@ __device__ __forceinline__ void v3_transpose_v(uint32_t t, int warp, int lane) {
     }
 }
 
+// DEC: one warpgroup's V (two TMA boxes [64 tok][32 dv], 128-byte swizzled, 8 KB apart at
+// t) -> its V^T [64 dv][64 slots] as two swizzled [64 dv][32 slots] sub-tiles (8 KB apart,
+// slots as in v3_load_vt), in place. Warp w4 moves value columns 16 w4 .. 16 w4 + 15; each
+// instruction's 32 lanes cover 8 columns x 4 slots, 32 banks on both sides. Syncs the
+// warpgroup (named barrier bar_id) between its reads and writes; the caller fences and
+// syncs it after.
+__device__ __forceinline__ void v3_transpose_v_wg(uint32_t t, int w4, int lane, int bar_id) {
+  const int l3 = lane >> 3;
+  float x[2][16];
+#pragma unroll
+  for (int h = 0; h < 2; ++h)
+#pragma unroll
+    for (int q = 0; q < 16; ++q) {
+      const int dv = 16 * w4 + 8 * h + (lane & 7), j = 8 * (q >> 1) + 2 * l3 + (q & 1), c = dv & 31;
+      x[h][q] = lds_f32(t + (dv >> 5) * 8192 + j * 128 + (((c >> 2) ^ (j & 7)) << 4) + (c & 3) * 4);
+    }
+  bar_wg(bar_id);
+#pragma unroll
+  for (int h = 0; h < 2; ++h)
+#pragma unroll
+    for (int q = 0; q < 16; ++q) {
+      const int dv = 16 * w4 + 8 * h + (lane & 7);
+      sts_b32(t + (q >> 3) * 8192 + dv * 128 + ((((q & 7) ^ (dv & 7))) << 4) + l3 * 4, __float_as_uint(x[h][q]));
+    }
+}
+
 // NWG = 1: the narrow output kernels (one warpgroup, DVW = 64 or 32 value columns per
 // CTA): for one-walk schedules; (DVW = 64) the output kernel of V3NFamily, two CTAs per
 // 128-column state block that read staged states (a.dv_split = 2); and (EXACT, DVW = 32)
@@ -255,11 +286,19 @@ __device__ __forceinline__ void v3_transpose_v(uint32_t t, int warp, int lane) {
 // STAGES = kV3DeepStages: the TF32 state kernel's deep form (three stages, 194 KB): chunk
 // c + 2's tiles are issued at the top of chunk c's step, so two chunks are in flight while
 // it runs (one CTA per SM either way).
-template <bool STATE_ONLY, int NWG = 2, int DVW = 64, bool EXACT = false, int STAGES = 2>
-__global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
+// DEC (the two-warpgroup TF32 output kernel, ArgsTma): the warpgroups run decoupled, with
+// no CTA barrier in the walk. Q, K and V come by TMA (32-column boxes), issued for chunk
+// c + 2 by the warpgroup that is the second to finish chunk c (a counter per stage); each
+// warpgroup waits for a stage's mbarrier and transposes its own 64 columns of V behind
+// its named barrier. The host takes it only where every chunk is whole or ends at N
+// (TMA's zeros).
+template <bool STATE_ONLY, int NWG = 2, int DVW = 64, bool EXACT = false, int STAGES = 2, bool DEC = false>
+__global__ void __launch_bounds__(128 * NWG, 1)
+    fused_v3_kernel(const __grid_constant__ std::conditional_t<DEC, ArgsTma, Args> a) {
 #ifdef LEET_FUSED_V2_DEVICE
-  using L = V3Layout<STATE_ONLY, NWG, DVW, EXACT, STAGES>;
+  using L = V3Layout<STATE_ONLY, NWG, DVW, EXACT, STAGES, DEC>;
   static_assert(STAGES == 2 || (STATE_ONLY && NWG == 2 && !EXACT), "three stages: the TF32 state kernel only");
+  static_assert(!DEC || (!STATE_ONLY && NWG == 2 && !EXACT && STAGES == 2), "decoupled: the two-warpgroup TF32 output kernel only");
   static_assert(NWG == 2 || !STATE_ONLY, "the narrow kernel has no state pass");
   static_assert(DVW == 64 || NWG == 1, "32-column warpgroups only in the narrow kernel");
   static_assert(!EXACT || STATE_ONLY || (NWG == 1 && DVW == 32), "exact output: the 32-column kernel only");
@@ -273,6 +312,9 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
   // of chunk c's step and runs while the CTA transposes chunk c + 1's V; chunk c + 2's
   // tiles are issued right behind it (docs/fused-design.md, nineteenth session)
   constexpr bool QKA = !STATE_ONLY && !EXACT && NWG == 2;
+  // V^T: this warpgroup's part starts VWG bytes after the previous one's; its two 32-slot
+  // sub-tiles are VS bytes apart (DEC: each warpgroup's own 16 KB)
+  constexpr int VWG = DEC ? 2 * DVW * 128 : DVW * 128, VS = DEC ? DVW * 128 : L::vsub;
   constexpr int NB = DVW / 8;     // 8-column blocks per warpgroup
   constexpr int NS = DVW / 2;     // accumulator registers of one m64 x DVW tile
   extern __shared__ __align__(1024) unsigned char smem_raw[];
@@ -306,6 +348,23 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
     if constexpr (STAGES == 2) return base + (c & 1) * L::per_stage;
     else return base + (uint32_t)(c % STAGES) * L::per_stage;
   };
+  // DEC: stage s's mbarrier and release counter
+  [[maybe_unused]] const uint32_t mbar = base + L::mb_off;
+  [[maybe_unused]] unsigned* const rel = reinterpret_cast<unsigned*>(M.basep + L::mb_off + 16);
+  // DEC: chunk c's Q, K and V (four 32-column boxes each) into its stage, by one thread
+  [[maybe_unused]] auto issue_tma = [&](int c) {
+    if constexpr (DEC) {
+      const uint32_t st = stage_of(c), bar = mbar + 8 * (c & 1);
+      const int y = (int)start + c * kC, z = (int)(seq * a.H + h), xv = dvb * DVB;
+      mbar_expect_tx(bar, 3 * kV3Tile);
+#pragma unroll
+      for (int b = 0; b < 4; ++b) {
+        tma_load3(st + 8192 * b, &a.map_q, 32 * b, y, z, bar);
+        tma_load3(st + kV3Tile + 8192 * b, &a.map_k, 32 * b, y, z, bar);
+        tma_load3(st + L::v_in + 8192 * b, &a.map_v, xv + 32 * b, y, z, bar);
+      }
+    }
+  };
   auto issue = [&](int c) {
     const uint32_t st = stage_of(c);
     const int rows = min(kC, seglen - c * kC);
@@ -314,12 +373,23 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
     if constexpr (VT16) v3_load_v16<L::threads, DVB>(st + L::v_in, gv + (int64_t)c * kC * a.d, a.d, rows, tid);
     else v3_load_vt<NWG, DVW>(st + L::v_in, gv + (int64_t)c * kC * a.d, a.d, rows, warp, lane);
   };
-  issue(0);
-  cp_async_commit();
-#pragma unroll
-  for (int s = 1; s < STAGES - 1; ++s) {  // (deep form: chunk 1 too)
-    if (s < nch) issue(s);
+  if constexpr (DEC) {
+    if (tid == 0) {
+      mbar_init(mbar, 1);
+      mbar_init(mbar + 8, 1);
+      rel[0] = rel[1] = 0;
+      mbar_init_fence();
+      if (nch > 0) issue_tma(0);
+      if (nch > 1) issue_tma(1);
+    }
+  } else {
+    issue(0);
     cp_async_commit();
+#pragma unroll
+    for (int s = 1; s < STAGES - 1; ++s) {  // (deep form: chunk 1 too)
+      if (s < nch) issue(s);
+      cp_async_commit();
+    }
   }
 
   // state S[r][dv]: element (r = 64m + 16w4 + g + 8hh, dv = DVW wg + 8nb + 2t + e) in
@@ -431,16 +501,21 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
   };
   if constexpr (QKA) {
     write_sS(S[0]);
-    cp_async_wait<0>();
+    if constexpr (!DEC) cp_async_wait<0>();
     fence_async_shared();
-    __syncthreads();  // (also orders the decay tables' writes before these reads)
+    __syncthreads();  // (also orders the decay tables' writes before these reads; DEC: and the mbarriers' init)
+    if constexpr (DEC) {
+      if (nch > 0) mbar_wait(mbar, 0);
+    }
     read_rowf();
     reg_fence<32>(P);
     wg_fence();
     qk(0);
     wg_commit();
-    if (1 < nch) issue(1);
-    cp_async_commit();
+    if constexpr (!DEC) {
+      if (1 < nch) issue(1);
+      cp_async_commit();
+    }
   }
 
   for (int c = 0; c < nch; ++c) {
@@ -456,13 +531,17 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
     }
     const int Lc = min(kC, seglen - c * kC);
     const uint32_t st = stage_of(c);
-    if constexpr (VT16) {
+    if constexpr (DEC) {
+      v3_transpose_v_wg(st + L::v_in + wg * VWG, w4, lane, 1 + wg);
+      fence_async_shared();
+      bar_wg(1 + wg);
+    } else if constexpr (VT16) {
       v3_transpose_v<L::threads, DVB>(st + L::v_in, warp, lane);
       fence_async_shared();
       __syncthreads();
     }
     const uint32_t tK = st + (STATE_ONLY ? 0 : kV3Tile);
-    const uint32_t tV = st + L::v_in + wg * (DVW * 128);  // this wg's DVW dv rows
+    const uint32_t tV = st + L::v_in + wg * VWG;  // this wg's DVW dv rows
     const uint32_t tKlo = base + L::klo_off;
     const uint32_t tVlo = base + L::vlo_off + wg * (DVW * 128);
     // EXACT: the tiles' descriptors, once per chunk (desc_at adds the offsets)
@@ -484,7 +563,7 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
       } else {
 #pragma unroll
         for (int ks = 0; ks < 8; ++ks)
-          wg_rs_tf32v<DVW>(D, a[ks], sw128_desc(tV + (ks >> 2) * L::vsub + (ks & 3) * 32, 16, 1024));
+          wg_rs_tf32v<DVW>(D, a[ks], sw128_desc(tV + (ks >> 2) * VS + (ks & 3) * 32, 16, 1024));
       }
     };
     if constexpr (EXACT) {
@@ -730,15 +809,33 @@ __global__ void __launch_bounds__(128 * NWG, 1) fused_v3_kernel(const Args a) {
       // dropped: the waits stay the same each step; reading this chunk's stage instead
       // measured 2% slower), then chunk c + 2's tiles into this chunk's stage
       write_sS(S[0]);
-      cp_async_wait<0>();
-      fence_async_shared();
-      __syncthreads();
+      if constexpr (DEC) {
+        // this warpgroup: S^T staged, every thread past its reads of chunk c's stage. Its
+        // first thread counts the release; the second warpgroup to release issues chunk
+        // c + 2 into the stage. Then chunk c + 1's tiles are waited for.
+        fence_async_shared();
+        bar_wg(1 + wg);
+        if ((tid & 127) == 0) {
+          __threadfence_block();
+          if (atomicAdd(rel + (c & 1), 1u) & 1u) {
+            __threadfence_block();
+            if (c + 2 < nch) issue_tma(c + 2);
+          }
+        }
+        if (c + 1 < nch) mbar_wait(mbar + 8 * ((c + 1) & 1), ((c + 1) >> 1) & 1);
+      } else {
+        cp_async_wait<0>();
+        fence_async_shared();
+        __syncthreads();
+      }
       reg_fence<32>(P);
       wg_fence();
       qk(c + 1);
       wg_commit();
-      if (c + 2 < nch) issue(c + 2);
-      cp_async_commit();
+      if constexpr (!DEC) {
+        if (c + 2 < nch) issue(c + 2);
+        cp_async_commit();
+      }
     }
   }
   if constexpr (QKA) {

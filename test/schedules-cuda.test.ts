@@ -156,9 +156,11 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
     await check("fused", "float32", 2, 2, 1000, 128, undefined, true, 128, pads);
   });
   // The same on version 3's 128-column output CTAs (float32 at "tf32"), the second shape
-  // with the state walk split in four (LEET_FUSED_KSUB).
+  // with the state walk split in four (LEET_FUSED_KSUB). Where the decoupled output kernel
+  // is the default, a first segment of whole chunks (128, 192) takes it; the others keep
+  // the lockstep one.
   it("fused float32 (tf32) with a short first segment: B=1 H=16 N=1000 d=256 and B=2 H=2 N=1000 d=128, states in and out", async () => {
-    const pads = ["100", "200", "1"].map((x) => ({ LEET_FUSED_OUT: "128", LEET_FUSED_SEGMENT: "256", LEET_FUSED_PAD: x }));
+    const pads = ["100", "200", "1", "128", "192"].map((x) => ({ LEET_FUSED_OUT: "128", LEET_FUSED_SEGMENT: "256", LEET_FUSED_PAD: x }));
     await check("fused", "float32", 1, 16, 1000, 256, undefined, false, 128, pads);
     await check("fused", "float32", 2, 2, 1000, 128, undefined, false, 128, pads.map((e) => ({ ...e, LEET_FUSED_KSUB: "4" })));
   });
@@ -178,6 +180,17 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
       await check("fused", dtype, 1, 2, 1000, 128, undefined, false, 128, outWidths);
     });
   }
+  // fused float32 (tf32) on Hopper, version 3's 128-column output kernel in both forms: its
+  // warpgroups decoupled, fed by TMA (LEET_FUSED_V3DEC=1; the default where every chunk is
+  // whole or ends at N and the peak DRAM bandwidth is at least 4 TB/s), and in lockstep (0). One segment with a partial last chunk, segments
+  // summed in the output kernel, chained by the scan, and segments of 192 at d = 256.
+  it("fused float32 (tf32): the decoupled and the lockstep output kernels, B=2 H=3 N=333 d=128, B=1 H=8 N=1000 d=256, B=1 H=2 N=1000 d=128, B=1 H=2 N=700 d=256, states in and out", async () => {
+    const forms: Record<string, string>[] = ["1", "0"].map((x) => ({ LEET_FUSED_OUT: "128", LEET_FUSED_V3DEC: x }));
+    await check("fused", "float32", 2, 3, 333, 128, undefined, false, 128, forms);
+    await check("fused", "float32", 1, 8, 1000, 256, undefined, false, 128, forms);
+    await check("fused", "float32", 1, 2, 1000, 128, undefined, false, 128, forms);
+    await check("fused", "float32", 1, 2, 700, 256, undefined, false, 128, forms.map((e) => ({ ...e, LEET_FUSED_SEGMENT: "192" })));
+  });
   // fused on Hopper: the state pass's two forms (cuda/fused_kernels.cuh). 16-bit: the deep
   // TMA kernel (six stages) is the default where the busy state CTAs fit one per SM and
   // each walks at most 2048 tokens; LEET_FUSED_STATE_DEEP forces the three-stage one (0) or

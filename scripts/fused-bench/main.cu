@@ -186,6 +186,8 @@ struct Case {
 // LEET_FUSED_TMA as the process started (the A/B switch of the bench rows); a case's own
 // setting lasts for that case only.
 static const std::string g_tma_env = std::getenv("LEET_FUSED_TMA") ? std::getenv("LEET_FUSED_TMA") : "";
+// LEET_FUSED_V3DEC likewise (the decoupled TF32 output kernel)
+static const std::string g_dec_env = std::getenv("LEET_FUSED_V3DEC") ? std::getenv("LEET_FUSED_V3DEC") : "";
 
 // Clears the single-pass knobs, then sets each NAME=VALUE of the space-separated list.
 static void apply_env(const char* list) {
@@ -203,6 +205,8 @@ static void apply_env(const char* list) {
   unsetenv("LEET_FUSED_STATE_DEEP");
   if (g_tma_env.empty()) unsetenv("LEET_FUSED_TMA");
   else setenv("LEET_FUSED_TMA", g_tma_env.c_str(), 1);
+  if (g_dec_env.empty()) unsetenv("LEET_FUSED_V3DEC");
+  else setenv("LEET_FUSED_V3DEC", g_dec_env.c_str(), 1);
   std::string all(list), item;
   size_t i = 0;
   while (i <= all.size()) {
@@ -386,26 +390,27 @@ static int check(const char* path) {
       {"v2d f16 1x2x4100 r128 d128 seg1024 ksub8 st", F16, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 8, "LEET_FUSED_OUT=64 LEET_FUSED_STATE_DEEP=0"},
       {"v2d bf16 1x2x1000 r128 d128 seg64 st (scan)", BF, TF, 1, 2, 1000, 128, 128, {}, true, true, 64, 1e-2, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=0"},
       {"v1 f16 2x3x1000 r128 d128 seg128 st", F16, TF, 2, 3, 1000, 128, 128, {}, true, true, 128, 2e-3, true},
-      // version 3 (fp32 TF32, wgmma): chunk/segment tails, states, inline prefix and scan,
-      // several d-blocks; the f32tf32 r128 cases above take it too
-      {"v3 f32tf32 1x3x65 r128 d128 seg64 st", F32, TF, 1, 3, 65, 128, 128, {}, true, true, 64, 2e-3, false, 0, "LEET_FUSED_OUT=128"},
-      {"v3 f32tf32 2x2x333 r128 d128 heur", F32, TF, 2, 2, 333, 128, 128, {}, false, false, 0, 2e-3, false, 0, "LEET_FUSED_OUT=128"},
-      {"v3 f32tf32 1x2x4100 r128 d128 seg1024 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 0, "LEET_FUSED_OUT=128"},
-      {"v3 f32tf32 1x1x1 r128 d128 st", F32, TF, 1, 1, 1, 128, 128, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_OUT=128"},
-      {"v3 f32tf32 1x1x63 r128 d128 fin", F32, TF, 1, 1, 63, 128, 128, {}, false, true, 0, 2e-3, false, 0, "LEET_FUSED_OUT=128"},
-      {"v3 f32tf32 1x2x1000 r128 d128 seg64 st (scan)", F32, TF, 1, 2, 1000, 128, 128, {}, true, true, 64, 2e-3, false, 0, "LEET_FUSED_OUT=128"},
-      {"v3 f32tf32 2x2x1000 r128 d256 seg256 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128"},
-      {"v3 f32tf32 1x2x2000 r128 d384 heur st", F32, TF, 1, 2, 2000, 128, 384, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_OUT=128"},
-      {"v3 f32tf32 1x2x777 r128 d128 seg192 st", F32, TF, 1, 2, 777, 128, 128, {}, true, true, 192, 2e-3, false, 0, "LEET_FUSED_OUT=128"},
+      // version 3 (fp32 TF32, wgmma), its lockstep output kernel (LEET_FUSED_V3DEC=0): chunk
+      // and segment tails, states, inline prefix and scan, several d-blocks; the f32tf32 r128
+      // cases above take version 3 with the decoupled output kernel
+      {"v3 f32tf32 1x3x65 r128 d128 seg64 st", F32, TF, 1, 3, 65, 128, 128, {}, true, true, 64, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=0"},
+      {"v3 f32tf32 2x2x333 r128 d128 heur", F32, TF, 2, 2, 333, 128, 128, {}, false, false, 0, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=0"},
+      {"v3 f32tf32 1x2x4100 r128 d128 seg1024 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=0"},
+      {"v3 f32tf32 1x1x1 r128 d128 st", F32, TF, 1, 1, 1, 128, 128, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=0"},
+      {"v3 f32tf32 1x1x63 r128 d128 fin", F32, TF, 1, 1, 63, 128, 128, {}, false, true, 0, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=0"},
+      {"v3 f32tf32 1x2x1000 r128 d128 seg64 st (scan)", F32, TF, 1, 2, 1000, 128, 128, {}, true, true, 64, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=0"},
+      {"v3 f32tf32 2x2x1000 r128 d256 seg256 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=0"},
+      {"v3 f32tf32 1x2x2000 r128 d384 heur st", F32, TF, 1, 2, 2000, 128, 384, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=0"},
+      {"v3 f32tf32 1x2x777 r128 d128 seg192 st", F32, TF, 1, 2, 777, 128, 128, {}, true, true, 192, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=0"},
       // the state walk in sub-segments: forced, and the automatic split of 16384-token segments
-      {"v3 f32tf32 1x2x4100 r128 d128 seg1024 ksub4 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128"},
-      {"v3 f32tf32 1x2x40000 r128 d128 seg16384 st", F32, TF, 1, 2, 40000, 128, 128, {}, true, true, 16384, 2e-3, false, 0, "LEET_FUSED_OUT=128"},
+      {"v3 f32tf32 1x2x4100 r128 d128 seg1024 ksub4 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=0"},
+      {"v3 f32tf32 1x2x40000 r128 d128 seg16384 st", F32, TF, 1, 2, 40000, 128, 128, {}, true, true, 16384, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=0"},
       // a short first segment (pad_plan; LEET_FUSED_PAD=x forces one of x tokens): across
       // sub-segments, inside one, with a partial chunk, d = 256 and two sequences, one token
-      {"v3 f32tf32 1x2x4100 r128 d128 seg1024 ksub4 pad300 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=300"},
-      {"v3 f32tf32 2x2x1000 r128 d256 seg256 pad200 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=200"},
-      {"v3 f32tf32 1x2x777 r128 d128 seg192 pad50 st", F32, TF, 1, 2, 777, 128, 128, {}, true, true, 192, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=50"},
-      {"v3 f32tf32 2x2x1000 r128 d128 seg256 pad1 st", F32, TF, 2, 2, 1000, 128, 128, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=1"},
+      {"v3 f32tf32 1x2x4100 r128 d128 seg1024 ksub4 pad300 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=300 LEET_FUSED_V3DEC=0"},
+      {"v3 f32tf32 2x2x1000 r128 d256 seg256 pad200 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=200 LEET_FUSED_V3DEC=0"},
+      {"v3 f32tf32 1x2x777 r128 d128 seg192 pad50 st", F32, TF, 1, 2, 777, 128, 128, {}, true, true, 192, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=50 LEET_FUSED_V3DEC=0"},
+      {"v3 f32tf32 2x2x1000 r128 d128 seg256 pad1 st", F32, TF, 2, 2, 1000, 128, 128, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=1 LEET_FUSED_V3DEC=0"},
       // the TF32 state kernel forced to two stages (v3s, LEET_FUSED_STATE_DEEP=0) and to three
       // (v3d, =1; the default above 4 TB/s): one-chunk segments, sub-segments with a short
       // first segment, d = 256
@@ -415,6 +420,20 @@ static int check(const char* path) {
       {"v3s f32tf32 1x3x65 r128 d128 seg64 st", F32, TF, 1, 3, 65, 128, 128, {}, true, true, 64, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=0"},
       {"v3s f32tf32 1x2x4100 r128 d128 seg1024 ksub4 pad300 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=300 LEET_FUSED_STATE_DEEP=0"},
       {"v3s f32tf32 2x2x1000 r128 d256 seg256 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=64 LEET_FUSED_STATE_DEEP=0"},
+      // the decoupled TF32 output kernel (the default where it applies; v3e sets it, and the
+      // v3 cases above keep the lockstep one): short first segments of whole chunks too
+      {"v3e f32tf32 1x3x65 r128 d128 seg64 st", F32, TF, 1, 3, 65, 128, 128, {}, true, true, 64, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1"},
+      {"v3e f32tf32 2x2x333 r128 d128 heur", F32, TF, 2, 2, 333, 128, 128, {}, false, false, 0, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1"},
+      {"v3e f32tf32 1x2x4100 r128 d128 seg1024 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1"},
+      {"v3e f32tf32 1x1x1 r128 d128 st", F32, TF, 1, 1, 1, 128, 128, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1"},
+      {"v3e f32tf32 1x1x63 r128 d128 fin", F32, TF, 1, 1, 63, 128, 128, {}, false, true, 0, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1"},
+      {"v3e f32tf32 1x2x1000 r128 d128 seg64 st (scan)", F32, TF, 1, 2, 1000, 128, 128, {}, true, true, 64, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1"},
+      {"v3e f32tf32 2x2x1000 r128 d256 seg256 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1"},
+      {"v3e f32tf32 1x2x2000 r128 d384 heur st", F32, TF, 1, 2, 2000, 128, 384, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1"},
+      {"v3e f32tf32 1x2x777 r128 d128 seg192 st", F32, TF, 1, 2, 777, 128, 128, {}, true, true, 192, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1"},
+      {"v3e f32tf32 1x2x4100 r128 d128 seg1024 ksub4 pad256 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_PAD=256"},
+      {"v3e f32tf32 2x2x1000 r128 d256 seg256 pad192 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_PAD=192"},
+      {"v3e f32tf32 1x2x40000 r128 d128 seg16384 st", F32, TF, 1, 2, 40000, 128, 128, {}, true, true, 16384, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1"},
       // version 2 with 64-column output CTAs reading staged states (V2NFamily)
       {"v2n f16 1x2x700 r128 d256 seg192 st", F16, TF, 1, 2, 700, 128, 256, {}, true, true, 192, 2e-3, false, 0, "LEET_FUSED_OUT=64"},
       {"v2n bf16 3x2x300 r128 d384 seg128 st", BF, TF, 3, 2, 300, 128, 384, {}, true, true, 128, 1e-2, false, 0, "LEET_FUSED_OUT=64"},
