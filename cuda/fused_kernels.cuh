@@ -1745,11 +1745,10 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
     // The decoupled kernel: paired A/B against the lockstep one (twenty-fourth session,
     // bench/h200-2026-11-27-x) 0.90-0.93 on an H200 at 1x65536, 2x32768, 8x8192, 4x16384
     // and 1x65536 d=256, 0.95 at 1x16384, 0.98 at 1x4096, 1.00 at 1x4096 d=256, 1.02 at
-    // 1x1024 (its walks are four chunks long); on an H100, whose walk is bound by the
-    // lower DRAM bandwidth, 0.999-1.010. So where the peak DRAM
-    // bandwidth is at least kFastDramTbs. It takes its tiles by TMA, whose zeros come only
-    // past N: so where every chunk is whole or ends at N (a short first segment of whole
-    // chunks).
+    // 1x1024 (short walks); on an H100, whose walk is bound by the lower DRAM bandwidth,
+    // 1.001-1.010. So where the peak DRAM bandwidth is at least kFastDramTbs. It takes its
+    // tiles by TMA, whose zeros come only past N: so where every chunk is whole or ends at
+    // N (a short first segment of whole chunks).
     if (dec_out(ctx.mem_tbs >= kFastDramTbs) && !p.cu_seqlens && a.pad % kC == 0 && a.Lseg % kC == 0) {
       if (tma_maps(p, at)) {
         launch_out(Family::dec_kernel(), tma_args(ao), Family::dec_smem);
