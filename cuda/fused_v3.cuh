@@ -223,13 +223,16 @@ __device__ __forceinline__ void v3_load_v16(uint32_t dst, const float* g, int64_
     cp_async16_z(dst + j * (DVB * 4) + ((k ^ (j & 7)) << 4), g + (ok ? (int64_t)j * ld : 0) + 4 * k, ok ? 16 : 0);
   }
 }
-// The tile of v3_load_v16 -> V^T in v3_load_vt's layout, in place: every thread reads its
-// 32 elements, the CTA syncs, every thread writes them. Warp w moves value columns
-// 16w .. 16w + 15; in each instruction the 32 lanes cover 8 columns x 4 slots, 32 banks
-// on both sides. The caller syncs (and fences for wgmma) after it.
-template <int THREADS, int DVB>
-__device__ __forceinline__ void v3_transpose_v(uint32_t t, int warp, int lane) {
-  static_assert(DVB == THREADS / 2, "16 value columns per warp");
+// A natural V tile -> V^T in v3_load_vt's layout ([DVB dv][64 slots] as two swizzled
+// [DVB dv][32 slots] sub-tiles), in place: every thread reads its 32 elements, `sync`
+// waits for all the tile's readers, every thread writes them. Warp w moves value columns
+// 16w .. 16w + 15; in each instruction the 32 lanes cover 8 columns x 4 slots, 32 banks on
+// both sides. The caller syncs (and fences for wgmma) after it. The natural tile:
+// - BOXES = false: v3_load_v16's, rows of DVB floats (token j's 16-byte piece k at piece
+//   k ^ (j & 7));
+// - BOXES = true: TMA boxes of [64 tok][32 dv], 128-byte swizzled, 8 KB apart.
+template <int DVB, bool BOXES, class Sync>
+__device__ __forceinline__ void v3_transpose(uint32_t t, int warp, int lane, Sync sync) {
   constexpr int VSUB = DVB * 128;
   const int l3 = lane >> 3;
   float x[2][16];
@@ -238,9 +241,14 @@ __device__ __forceinline__ void v3_transpose_v(uint32_t t, int warp, int lane) {
 #pragma unroll
     for (int q = 0; q < 16; ++q) {
       const int dv = 16 * warp + 8 * h + (lane & 7), j = 8 * (q >> 1) + 2 * l3 + (q & 1);
-      x[h][q] = lds_f32(t + j * (DVB * 4) + (((dv >> 2) ^ (j & 7)) << 4) + (dv & 3) * 4);
+      if constexpr (BOXES) {
+        const int c = dv & 31;
+        x[h][q] = lds_f32(t + (dv >> 5) * 8192 + j * 128 + (((c >> 2) ^ (j & 7)) << 4) + (c & 3) * 4);
+      } else {
+        x[h][q] = lds_f32(t + j * (DVB * 4) + (((dv >> 2) ^ (j & 7)) << 4) + (dv & 3) * 4);
+      }
     }
-  __syncthreads();
+  sync();
 #pragma unroll
   for (int h = 0; h < 2; ++h)
 #pragma unroll
@@ -249,31 +257,16 @@ __device__ __forceinline__ void v3_transpose_v(uint32_t t, int warp, int lane) {
       sts_b32(t + (q >> 3) * VSUB + dv * 128 + ((((q & 7) ^ (dv & 7))) << 4) + l3 * 4, __float_as_uint(x[h][q]));
     }
 }
-
-// DEC: one warpgroup's V (two TMA boxes [64 tok][32 dv], 128-byte swizzled, 8 KB apart at
-// t) -> its V^T [64 dv][64 slots] as two swizzled [64 dv][32 slots] sub-tiles (8 KB apart,
-// slots as in v3_load_vt), in place. Warp w4 moves value columns 16 w4 .. 16 w4 + 15; each
-// instruction's 32 lanes cover 8 columns x 4 slots, 32 banks on both sides. Syncs the
-// warpgroup (named barrier bar_id) between its reads and writes; the caller fences and
-// syncs it after.
+// The tile of v3_load_v16 (the CTA's DVB columns), the CTA syncing
+template <int THREADS, int DVB>
+__device__ __forceinline__ void v3_transpose_v(uint32_t t, int warp, int lane) {
+  static_assert(DVB == THREADS / 2, "16 value columns per warp");
+  v3_transpose<DVB, false>(t, warp, lane, [] { __syncthreads(); });
+}
+// DEC: one warpgroup's 64 columns from two TMA boxes at t, in place, its named barrier
+// bar_id syncing it (warp w4 of the warpgroup moves columns 16 w4 .. 16 w4 + 15)
 __device__ __forceinline__ void v3_transpose_v_wg(uint32_t t, int w4, int lane, int bar_id) {
-  const int l3 = lane >> 3;
-  float x[2][16];
-#pragma unroll
-  for (int h = 0; h < 2; ++h)
-#pragma unroll
-    for (int q = 0; q < 16; ++q) {
-      const int dv = 16 * w4 + 8 * h + (lane & 7), j = 8 * (q >> 1) + 2 * l3 + (q & 1), c = dv & 31;
-      x[h][q] = lds_f32(t + (dv >> 5) * 8192 + j * 128 + (((c >> 2) ^ (j & 7)) << 4) + (c & 3) * 4);
-    }
-  bar_wg(bar_id);
-#pragma unroll
-  for (int h = 0; h < 2; ++h)
-#pragma unroll
-    for (int q = 0; q < 16; ++q) {
-      const int dv = 16 * w4 + 8 * h + (lane & 7);
-      sts_b32(t + (q >> 3) * 8192 + dv * 128 + ((((q & 7) ^ (dv & 7))) << 4) + l3 * 4, __float_as_uint(x[h][q]));
-    }
+  v3_transpose<64, true>(t, w4, lane, [bar_id] { bar_wg(bar_id); });
 }
 
 // NWG = 1: the narrow output kernels (one warpgroup, DVW = 64 or 32 value columns per
