@@ -1333,10 +1333,10 @@ inline bool env_is(const char* name, char c) {
   const char* env = std::getenv(name);
   return env && env[0] == c;
 }
-// Where a family has a decoupled output kernel (kDecOut): `rule` says whether to take it;
-// LEET_FUSED_V3DEC=0 / 1 forces the lockstep / the decoupled one.
-inline bool dec_out(bool rule) {
-  const char* env = std::getenv("LEET_FUSED_V3DEC");
+// A launcher's choice: `rule`, unless the variable is set (non-empty), which forces it off
+// ('0') or on (anything else). LEET_FUSED_STATE_DEEP, LEET_FUSED_V3DEC, LEET_FUSED_PDL.
+inline bool env_forced_or(const char* name, bool rule) {
+  const char* env = std::getenv(name);
   return env && env[0] ? env[0] != '0' : rule;
 }
 
@@ -1655,8 +1655,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
     const int64_t gA = total_segs * a.ksub * p.H * a.ndvb;
     bool launched = false;
     // LEET_FUSED_STATE_DEEP=0 / 1 forces either form of the state kernel over a rule's choice
-    const char* deep_env = std::getenv("LEET_FUSED_STATE_DEEP");
-    [[maybe_unused]] auto deep_form = [&](bool rule) { return deep_env && deep_env[0] ? deep_env[0] != '0' : rule; };
+    [[maybe_unused]] auto deep_form = [](bool rule) { return env_forced_or("LEET_FUSED_STATE_DEEP", rule); };
     if constexpr (kTma<Family>) {
       // The state walk does little work per chunk. On short walks its time is the loads'
       // latency, so where its busy CTAs (those before each sequence's last segment) fit
@@ -1712,9 +1711,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   // dependent launch; segment-0 CTAs start at once, the others wait in griddepcontrol.wait
   // after loading their first tiles). Long segments: measured slower (v2-2: the early
   // segment-0 CTAs leave a tail of 96 busy SMs), so a plain launch.
-  bool pdl = a.prefix_inline && L <= 2048;
-  if (const char* env = std::getenv("LEET_FUSED_PDL"))
-    if (env[0]) pdl = a.prefix_inline && env[0] != '0';
+  const bool pdl = a.prefix_inline && env_forced_or("LEET_FUSED_PDL", L <= 2048);
   auto launch_out = [&](auto kernel, const auto& args, int smem) {
     smem_limit_once(kernel, smem);
     if (pdl) {
@@ -1748,8 +1745,9 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
     // 1x1024 (short walks); on an H100, whose walk is bound by the lower DRAM bandwidth,
     // 1.001-1.010. So where the peak DRAM bandwidth is at least kFastDramTbs. It takes its
     // tiles by TMA, whose zeros come only past N: so where every chunk is whole or ends at
-    // N (a short first segment of whole chunks).
-    if (dec_out(ctx.mem_tbs >= kFastDramTbs) && !p.cu_seqlens && a.pad % kC == 0 && a.Lseg % kC == 0) {
+    // N (a short first segment of whole chunks). LEET_FUSED_V3DEC=0 / 1 forces the lockstep
+    // / the decoupled kernel.
+    if (env_forced_or("LEET_FUSED_V3DEC", ctx.mem_tbs >= kFastDramTbs) && !p.cu_seqlens && a.pad % kC == 0 && a.Lseg % kC == 0) {
       if (tma_maps(p, at)) {
         launch_out(Family::dec_kernel(), tma_args(ao), Family::dec_smem);
         return;
