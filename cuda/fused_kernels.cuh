@@ -1133,8 +1133,10 @@ struct V3Family {
   static constexpr bool has_narrow32 = true;
   static auto narrow32_kernel() { return fused_v3_kernel<false, 1, 32>; }
   static constexpr int narrow32_smem = V3Layout<false, 1, 32>::bytes;
-  // the decoupled output kernel (kDecOut)
-  static auto dec_kernel() { return fused_v3_kernel<false, 2, 64, false, 2, true>; }
+  // the decoupled output kernel (kDecOut): O stored by TMA, or from registers
+  static auto dec_kernel(bool tma_store) {
+    return tma_store ? fused_v3_kernel<false, 2, 64, false, 2, 2> : fused_v3_kernel<false, 2, 64, false, 2, 1>;
+  }
   static constexpr int dec_smem = V3Layout<false, 2, 64, false, 2, true>::bytes;
 };
 // Version 3 with output CTAs of one warpgroup and 64 value columns, two per 128-column
@@ -1308,8 +1310,9 @@ inline bool tma_maps(const AttnParams& p, ArgsTma& at) {
   return map_tiles(&at.map_q, p.q, bh, p.N, 128, es) && map_tiles(&at.map_k, p.k, bh, p.N, 128, es) &&
          map_tiles(&at.map_v, p.v, bh, p.N, p.d, es) && map_tiles(&at.map_o, p.o, bh, p.N, p.d, es);
 }
-// Where a family has TMA-fed kernels (kTma): 2, loads and output stores by TMA (the
-// default); LEET_FUSED_TMA=1: loads only; 0: none (cp.async and plain stores).
+// Where a family has TMA-fed kernels (kTma, and version 3's decoupled output kernel): 2,
+// loads and output stores by TMA (the default); LEET_FUSED_TMA=1: loads only; 0: none
+// (cp.async and plain stores; version 3: its lockstep output kernel).
 inline int tma_level() {
   const char* env = std::getenv("LEET_FUSED_TMA");
   if (env && (env[0] == '0' || env[0] == '1')) return env[0] - '0';
@@ -1746,10 +1749,13 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
     // 1.001-1.010. So where the peak DRAM bandwidth is at least kFastDramTbs. It takes its
     // tiles by TMA, whose zeros come only past N: so where every chunk is whole or ends at
     // N (a short first segment of whole chunks). LEET_FUSED_V3DEC=0 / 1 forces the lockstep
-    // / the decoupled kernel.
-    if (env_forced_or("LEET_FUSED_V3DEC", ctx.mem_tbs >= kFastDramTbs) && !p.cu_seqlens && a.pad % kC == 0 && a.Lseg % kC == 0) {
+    // / the decoupled kernel. Its output goes out by TMA (LEET_FUSED_TMA=1: 8-byte stores
+    // from registers; 0: the lockstep kernel, with no TMA).
+    const int tma = tma_level();
+    if (tma > 0 && env_forced_or("LEET_FUSED_V3DEC", ctx.mem_tbs >= kFastDramTbs) && !p.cu_seqlens && a.pad % kC == 0 &&
+        a.Lseg % kC == 0) {
       if (tma_maps(p, at)) {
-        launch_out(Family::dec_kernel(), tma_args(ao), Family::dec_smem);
+        launch_out(Family::dec_kernel(tma == 2), tma_args(ao), Family::dec_smem);
         return;
       }
     }

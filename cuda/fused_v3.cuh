@@ -121,6 +121,9 @@ __device__ __forceinline__ float lds_f32(uint32_t addr) {
 __device__ __forceinline__ void sts_b32(uint32_t addr, uint32_t x) {
   asm volatile("st.shared.b32 [%0], %1;\n" ::"r"(addr), "r"(x) : "memory");
 }
+__device__ __forceinline__ void sts_f32x2(uint32_t addr, float x, float y) {
+  asm volatile("st.shared.v2.f32 [%0], {%1, %2};\n" ::"r"(addr), "f"(x), "f"(y) : "memory");
+}
 // byte offset of fp32 element (row, col) in a 64- or 128-row tile of [rows][128] floats,
 // stored as 32-column swizzled sub-tiles of `sub` bytes each
 __device__ __forceinline__ uint32_t v3_off(int row, int col, int sub) {
@@ -284,14 +287,18 @@ __device__ __forceinline__ void v3_transpose_v_wg(uint32_t t, int w4, int lane, 
 // c + 2 by the warpgroup that is the second to finish chunk c (a counter per stage); each
 // warpgroup waits for a stage's mbarrier and transposes its own 64 columns of V behind
 // its named barrier. The host takes it only where every chunk is whole or ends at N
-// (TMA's zeros).
-template <bool STATE_ONLY, int NWG = 2, int DVW = 64, bool EXACT = false, int STAGES = 2, bool DEC = false>
+// (TMA's zeros). DEC = 1 stores O from registers (8-byte stores); DEC = 2 stages each
+// warpgroup's 64 x 64 O tile in its S^T buffer, which the step's Q S has finished reading,
+// and stores it by TMA (two 32-column boxes, rows past N not written); the buffer takes
+// the next S^T half once the store has read it.
+template <bool STATE_ONLY, int NWG = 2, int DVW = 64, bool EXACT = false, int STAGES = 2, int DEC = 0>
 __global__ void __launch_bounds__(128 * NWG, 1)
-    fused_v3_kernel(const __grid_constant__ std::conditional_t<DEC, ArgsTma, Args> a) {
+    fused_v3_kernel(const __grid_constant__ std::conditional_t<DEC != 0, ArgsTma, Args> a) {
 #ifdef LEET_FUSED_V2_DEVICE
-  using L = V3Layout<STATE_ONLY, NWG, DVW, EXACT, STAGES, DEC>;
+  using L = V3Layout<STATE_ONLY, NWG, DVW, EXACT, STAGES, DEC != 0>;
   static_assert(STAGES == 2 || (STATE_ONLY && NWG == 2 && !EXACT), "three stages: the TF32 state kernel only");
   static_assert(!DEC || (!STATE_ONLY && NWG == 2 && !EXACT && STAGES == 2), "decoupled: the two-warpgroup TF32 output kernel only");
+  static_assert(DEC >= 0 && DEC <= 2, "DEC: 0, 1 or 2");
   static_assert(NWG == 2 || !STATE_ONLY, "the narrow kernel has no state pass");
   static_assert(DVW == 64 || NWG == 1, "32-column warpgroups only in the narrow kernel");
   static_assert(!EXACT || STATE_ONLY || (NWG == 1 && DVW == 32), "exact output: the 32-column kernel only");
@@ -772,15 +779,33 @@ __global__ void __launch_bounds__(128 * NWG, 1)
         if (!STATE_ONLY && m == 0) {
           wg_wait<1>();
           reg_fence<NS>(O);
+          if constexpr (DEC == 2) {
+            // O -> this warpgroup's S^T buffer as the O map's two swizzled boxes -> global
 #pragma unroll
-          for (int nb = 0; nb < NB; ++nb)
+            for (int nb = 0; nb < NB; ++nb)
 #pragma unroll
-            for (int hh = 0; hh < 2; ++hh) {
-              const int i = 16 * w4 + g + 8 * hh;
-              if (i < Lc)
-                *reinterpret_cast<float2*>(go + (int64_t)(c * kC + i) * a.d + 8 * nb + 2 * t) =
-                    make_float2(O[4 * nb + 2 * hh], O[4 * nb + 2 * hh + 1]);
+              for (int hh = 0; hh < 2; ++hh)
+                sts_f32x2(sS + v3_off(16 * w4 + g + 8 * hh, 8 * nb + 2 * t, 8192), O[4 * nb + 2 * hh],
+                          O[4 * nb + 2 * hh + 1]);
+            fence_async_shared();
+            bar_wg(1 + wg);
+            if ((tid & 127) == 0) {
+              const int x = dvb * DVB + DVW * wg, y = (int)start + c * kC, z = (int)(seq * a.H + h);
+              tma_store3(&a.map_o, x, y, z, sS);
+              tma_store3(&a.map_o, x + 32, y, z, sS + 8192);
+              bulk_commit();
             }
+          } else {
+#pragma unroll
+            for (int nb = 0; nb < NB; ++nb)
+#pragma unroll
+              for (int hh = 0; hh < 2; ++hh) {
+                const int i = 16 * w4 + g + 8 * hh;
+                if (i < Lc)
+                  *reinterpret_cast<float2*>(go + (int64_t)(c * kC + i) * a.d + 8 * nb + 2 * t) =
+                      make_float2(O[4 * nb + 2 * hh], O[4 * nb + 2 * hh + 1]);
+              }
+          }
         }
         if constexpr (EXACT) {  // (the fragments stay until the wgmma reading them is done)
           wg_wait<0>();
@@ -800,7 +825,12 @@ __global__ void __launch_bounds__(128 * NWG, 1)
       // one makes ptxas wait for all of them there); once chunk c + 1's tiles have
       // landed, its P = Q K^T (after the last chunk too, on the other stage, its result
       // dropped: the waits stay the same each step; reading this chunk's stage instead
-      // measured 2% slower), then chunk c + 2's tiles into this chunk's stage
+      // measured 2% slower), then chunk c + 2's tiles into this chunk's stage. DEC = 2:
+      // once this chunk's O store has read the buffer.
+      if constexpr (DEC == 2) {
+        if ((tid & 127) == 0) bulk_wait_read<0>();
+        bar_wg(1 + wg);
+      }
       write_sS(S[0]);
       if constexpr (DEC) {
         // this warpgroup: S^T staged, every thread past its reads of chunk c's stage. Its
@@ -836,6 +866,9 @@ __global__ void __launch_bounds__(128 * NWG, 1)
     reg_fence<32>(P);
   }
   cp_async_wait<0>();
+  if constexpr (DEC == 2) {
+    if ((tid & 127) == 0) bulk_wait<0>();
+  }
 
   if constexpr (STATE_ONLY) {
     float* dst = a.states + (kPad ? pl.slot : (int64_t)blockIdx.x) * kTile;

@@ -180,13 +180,15 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
       await check("fused", dtype, 1, 2, 1000, 128, undefined, false, 128, outWidths);
     });
   }
-  // fused float32 (tf32) on Hopper, version 3's 128-column output kernel in both forms: its
-  // warpgroups decoupled, fed by TMA (LEET_FUSED_V3DEC=1; the default where every chunk is
-  // whole or ends at N and the peak DRAM bandwidth is at least 4 TB/s), and in lockstep
-  // (0). Partial last chunks, the segment model's own cuts at four shapes, and forced
-  // segments of 192 at d = 256.
-  it("fused float32 (tf32): the decoupled and the lockstep output kernels, B=2 H=3 N=333 d=128, B=1 H=8 N=1000 d=256, B=1 H=2 N=1000 d=128, B=1 H=2 N=700 d=256, states in and out", async () => {
-    const forms: Record<string, string>[] = ["1", "0"].map((x) => ({ LEET_FUSED_OUT: "128", LEET_FUSED_V3DEC: x }));
+  // fused float32 (tf32) on Hopper, version 3's 128-column output kernel in its three forms:
+  // its warpgroups decoupled, fed by TMA (LEET_FUSED_V3DEC=1; the default where every chunk
+  // is whole or ends at N and the peak DRAM bandwidth is at least 4 TB/s), with O stored by
+  // TMA (the default) or from registers (LEET_FUSED_TMA=1), and in lockstep (0). Partial
+  // last chunks, the segment model's own cuts at four shapes, and forced segments of 192 at
+  // d = 256.
+  it("fused float32 (tf32): the decoupled (O by TMA and from registers) and the lockstep output kernels, B=2 H=3 N=333 d=128, B=1 H=8 N=1000 d=256, B=1 H=2 N=1000 d=128, B=1 H=2 N=700 d=256, states in and out", async () => {
+    const kinds: Record<string, string>[] = [{ LEET_FUSED_V3DEC: "1" }, { LEET_FUSED_V3DEC: "1", LEET_FUSED_TMA: "1" }, { LEET_FUSED_V3DEC: "0" }];
+    const forms = kinds.map((e) => ({ LEET_FUSED_OUT: "128", ...e }));
     await check("fused", "float32", 2, 3, 333, 128, undefined, false, 128, forms);
     await check("fused", "float32", 1, 8, 1000, 256, undefined, false, 128, forms);
     await check("fused", "float32", 1, 2, 1000, 128, undefined, false, 128, forms);

@@ -421,7 +421,8 @@ static int check(const char* path) {
       {"v3s f32tf32 1x2x4100 r128 d128 seg1024 ksub4 pad300 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=300 LEET_FUSED_STATE_DEEP=0"},
       {"v3s f32tf32 2x2x1000 r128 d256 seg256 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=64 LEET_FUSED_STATE_DEEP=0"},
       // the decoupled TF32 output kernel (the default where it applies; v3e sets it, and the
-      // v3 cases above keep the lockstep one): short first segments of whole chunks too
+      // v3 cases above keep the lockstep one), its O stored by TMA unless the process sets
+      // LEET_FUSED_TMA: short first segments of whole chunks too
       {"v3e f32tf32 1x3x65 r128 d128 seg64 st", F32, TF, 1, 3, 65, 128, 128, {}, true, true, 64, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1"},
       {"v3e f32tf32 2x2x333 r128 d128 heur", F32, TF, 2, 2, 333, 128, 128, {}, false, false, 0, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1"},
       {"v3e f32tf32 1x2x4100 r128 d128 seg1024 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1"},
@@ -434,6 +435,11 @@ static int check(const char* path) {
       {"v3e f32tf32 1x2x4100 r128 d128 seg1024 ksub4 pad256 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_PAD=256"},
       {"v3e f32tf32 2x2x1000 r128 d256 seg256 pad192 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_PAD=192"},
       {"v3e f32tf32 1x2x40000 r128 d128 seg16384 st", F32, TF, 1, 2, 40000, 128, 128, {}, true, true, 16384, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1"},
+      // the same kernel with its O stored from registers (LEET_FUSED_TMA=1) instead of by TMA
+      {"v3f f32tf32 1x3x65 r128 d128 seg64 st", F32, TF, 1, 3, 65, 128, 128, {}, true, true, 64, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_TMA=1"},
+      {"v3f f32tf32 1x1x63 r128 d128 fin", F32, TF, 1, 1, 63, 128, 128, {}, false, true, 0, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_TMA=1"},
+      {"v3f f32tf32 2x2x1000 r128 d256 seg256 pad192 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_PAD=192 LEET_FUSED_TMA=1"},
+      {"v3f f32tf32 1x2x2000 r128 d384 heur st", F32, TF, 1, 2, 2000, 128, 384, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_TMA=1"},
       // version 2 with 64-column output CTAs reading staged states (V2NFamily)
       {"v2n f16 1x2x700 r128 d256 seg192 st", F16, TF, 1, 2, 700, 128, 256, {}, true, true, 192, 2e-3, false, 0, "LEET_FUSED_OUT=64"},
       {"v2n bf16 3x2x300 r128 d384 seg128 st", BF, TF, 3, 2, 300, 128, 384, {}, true, true, 128, 1e-2, false, 0, "LEET_FUSED_OUT=64"},
