@@ -1125,6 +1125,9 @@ struct V3Family {
   // the three-stage state kernel (kV3DeepStages; run_wgmma says where)
   static auto deep_state_kernel() { return fused_v3_kernel<true, 2, 64, false, kV3DeepStages>; }
   static constexpr int deep_state_smem = V3Layout<true, 2, 64, false, kV3DeepStages>::bytes;
+  // its form fed by TMA (ArgsTma)
+  static auto tma_deep_state_kernel() { return fused_v3_kernel<true, 2, 64, false, kV3DeepStages, 1>; }
+  static constexpr int tma_deep_state_smem = V3Layout<true, 2, 64, false, kV3DeepStages, true>::bytes;
   static constexpr bool has_single = false;
   static constexpr bool has_narrow = true;
   static auto narrow_kernel() { return fused_v3_kernel<false, 1>; }
@@ -1160,6 +1163,8 @@ struct V3NFamily {
   }
   static auto deep_state_kernel() { return V3Family::deep_state_kernel(); }
   static constexpr int deep_state_smem = V3Family::deep_state_smem;
+  static auto tma_deep_state_kernel() { return V3Family::tma_deep_state_kernel(); }
+  static constexpr int tma_deep_state_smem = V3Family::tma_deep_state_smem;
   static constexpr bool has_single = false;
   static constexpr bool has_narrow = false, has_narrow32 = false;  // (the output kernel is narrow)
 };
@@ -1257,8 +1262,8 @@ constexpr bool kTma<V2Family<BF16>> = true;
 template <bool BF16>
 constexpr bool kTma<V2NFamily<BF16>> = true;
 
-// Families whose state kernel has a deeper cp.async form (deep_state_kernel,
-// deep_state_smem): version 3 (TF32).
+// Families whose state kernel has a deeper form (deep_state_kernel, deep_state_smem; fed
+// by TMA: tma_deep_state_kernel, tma_deep_state_smem): version 3 (TF32).
 template <class F>
 constexpr bool kDeepState = false;
 template <>
@@ -1310,9 +1315,10 @@ inline bool tma_maps(const AttnParams& p, ArgsTma& at) {
   return map_tiles(&at.map_q, p.q, bh, p.N, 128, es) && map_tiles(&at.map_k, p.k, bh, p.N, 128, es) &&
          map_tiles(&at.map_v, p.v, bh, p.N, p.d, es) && map_tiles(&at.map_o, p.o, bh, p.N, p.d, es);
 }
-// Where a family has TMA-fed kernels (kTma, and version 3's decoupled output kernel): 2,
-// loads and output stores by TMA (the default); LEET_FUSED_TMA=1: loads only; 0: none
-// (cp.async and plain stores; version 3: its lockstep output kernel).
+// Where a family has TMA-fed kernels (kTma): 2, loads and output stores by TMA (the
+// default); LEET_FUSED_TMA=1: loads only; 0: none (cp.async and plain stores). Version 3
+// (TF32): 1 and 2 feed its deep state kernel by TMA, and 2 has its decoupled output kernel
+// (LEET_FUSED_V3DEC, whose loads are always by TMA) store O by TMA.
 inline int tma_level() {
   const char* env = std::getenv("LEET_FUSED_TMA");
   if (env && (env[0] == '0' || env[0] == '1')) return env[0] - '0';
@@ -1685,10 +1691,19 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
       // 1x65536: 449.6 against 478.7 us); on an H100 1.002-1.004, where the walk is
       // bound by the lower DRAM bandwidth. So three stages where the peak DRAM bandwidth
       // is at least kFastDramTbs.
+      // Its tiles come by TMA where every chunk of a state walk is whole or ends at N
+      // (TMA's zeros; LEET_FUSED_TMA=0 keeps cp.async).
       if (!launched && deep_form(ctx.mem_tbs >= kFastDramTbs)) {
-        const auto kd = Family::deep_state_kernel();
-        smem_limit_once(kd, Family::deep_state_smem);
-        kd<<<(unsigned)gA, Family::threads, Family::deep_state_smem, st>>>(a);
+        if (tma_level() > 0 && !p.cu_seqlens && a.pad % kC == 0 && a.Lseg % a.ksub == 0 && (a.Lseg / a.ksub) % kC == 0 &&
+            tma_maps(p, at)) {
+          const auto kt = Family::tma_deep_state_kernel();
+          smem_limit_once(kt, Family::tma_deep_state_smem);
+          kt<<<(unsigned)gA, Family::threads, Family::tma_deep_state_smem, st>>>(tma_args(a));
+        } else {
+          const auto kd = Family::deep_state_kernel();
+          smem_limit_once(kd, Family::deep_state_smem);
+          kd<<<(unsigned)gA, Family::threads, Family::deep_state_smem, st>>>(a);
+        }
         launched = true;
       }
     }
@@ -1749,13 +1764,12 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
     // 1.001-1.010. So where the peak DRAM bandwidth is at least kFastDramTbs. It takes its
     // tiles by TMA, whose zeros come only past N: so where every chunk is whole or ends at
     // N (a short first segment of whole chunks). LEET_FUSED_V3DEC=0 / 1 forces the lockstep
-    // / the decoupled kernel. Its output goes out by TMA (LEET_FUSED_TMA=1: 8-byte stores
-    // from registers; 0: the lockstep kernel, with no TMA).
-    const int tma = tma_level();
-    if (tma > 0 && env_forced_or("LEET_FUSED_V3DEC", ctx.mem_tbs >= kFastDramTbs) && !p.cu_seqlens && a.pad % kC == 0 &&
-        a.Lseg % kC == 0) {
+    // / the decoupled kernel. Its output goes out by TMA (paired A/B against 8-byte stores
+    // from registers, twenty-fifth session, bench/h200-2026-11-27-y: 0.93-0.96 on an H200
+    // from 1x1024 to 8x8192; LEET_FUSED_TMA=0 or 1 keeps the 8-byte stores).
+    if (env_forced_or("LEET_FUSED_V3DEC", ctx.mem_tbs >= kFastDramTbs) && !p.cu_seqlens && a.pad % kC == 0 && a.Lseg % kC == 0) {
       if (tma_maps(p, at)) {
-        launch_out(Family::dec_kernel(tma == 2), tma_args(ao), Family::dec_smem);
+        launch_out(Family::dec_kernel(tma_level() == 2), tma_args(ao), Family::dec_smem);
         return;
       }
     }

@@ -38,8 +38,8 @@ constexpr int kV3Tile = 64 * 128 * 4;  // one 64 x 128 fp32 tile (32 KB)
 // STAGES: chunks of tiles in shared memory; 3 (kV3DeepStages) only in the state kernel's
 // deep form, which then has two chunks in flight instead of one.
 constexpr int kV3DeepStages = 3;
-// DEC: the decoupled two-warpgroup output kernel (fused_v3_kernel's DEC): each warpgroup's
-// V^T is its own 16 KB, and two mbarriers and two counters follow the tables.
+// DEC: the kernels fed by TMA (fused_v3_kernel's DEC): each warpgroup's V^T is its own
+// 16 KB, and an mbarrier and a counter per stage follow the tables.
 template <bool STATE_ONLY, int NWG = 2, int DVW = 64, bool EXACT = false, int STAGES = 2, bool DEC = false>
 struct V3Layout {
   // byte offsets from a 1024-aligned base
@@ -59,15 +59,17 @@ struct V3Layout {
   static constexpr int klo_off = s_off + s_bytes;
   static constexpr int vlo_off = klo_off + (EXACT && !STATE_ONLY ? kV3Tile : 0);
   static constexpr int t_off = vlo_off + (EXACT ? 2 * vsub : 0);              // tables
-  // DEC: stage s's "landed" mbarrier at mb_off + 8 s, its release counter at mb_off + 16 + 4 s
+  // DEC: stage s's "landed" mbarrier at mb_off + 8 s, its release counter (the output
+  // kernel's) at mb_off + 8 STAGES + 4 s
   static constexpr int mb_off = t_off + 129 * 8 + 129 * 4 + 4;
-  static constexpr int bytes = (DEC ? mb_off + 24 : t_off + 129 * 8 + 129 * 4) + 1024;
+  static constexpr int bytes = (DEC ? mb_off + 12 * STAGES : t_off + 129 * 8 + 129 * 4) + 1024;
 };
 static_assert(V3Layout<false>::bytes <= 232448, "v3 shared memory");
 static_assert(V3Layout<false, 1, 32, true>::bytes <= 232448, "v3 exact output kernel shared memory");
 static_assert(V3Layout<true, 2, 64, true>::bytes <= 232448, "v3 exact state kernel shared memory");
 static_assert(V3Layout<true, 2, 64, false, kV3DeepStages>::bytes <= 232448, "v3 deep state kernel shared memory");
 static_assert(V3Layout<false, 2, 64, false, 2, true>::bytes <= 232448, "v3 decoupled output kernel shared memory");
+static_assert(V3Layout<true, 2, 64, false, kV3DeepStages, true>::bytes <= 232448, "v3 TMA deep state kernel shared memory");
 
 #ifdef LEET_FUSED_V2_DEVICE
 __device__ __forceinline__ void wg_ss_tf32(float* d, uint64_t da, uint64_t db, int acc) {
@@ -297,8 +299,8 @@ __global__ void __launch_bounds__(128 * NWG, 1)
 #ifdef LEET_FUSED_V2_DEVICE
   using L = V3Layout<STATE_ONLY, NWG, DVW, EXACT, STAGES, DEC != 0>;
   static_assert(STAGES == 2 || (STATE_ONLY && NWG == 2 && !EXACT), "three stages: the TF32 state kernel only");
-  static_assert(!DEC || (!STATE_ONLY && NWG == 2 && !EXACT && STAGES == 2), "decoupled: the two-warpgroup TF32 output kernel only");
-  static_assert(DEC >= 0 && DEC <= 2, "DEC: 0, 1 or 2");
+  static_assert(!DEC || (NWG == 2 && !EXACT && (STATE_ONLY || STAGES == 2)), "TMA: the two-warpgroup TF32 kernels only");
+  static_assert(DEC >= 0 && DEC <= (STATE_ONLY ? 1 : 2), "DEC: 0, 1 or (output kernel) 2");
   static_assert(NWG == 2 || !STATE_ONLY, "the narrow kernel has no state pass");
   static_assert(DVW == 64 || NWG == 1, "32-column warpgroups only in the narrow kernel");
   static_assert(!EXACT || STATE_ONLY || (NWG == 1 && DVW == 32), "exact output: the 32-column kernel only");
@@ -348,19 +350,23 @@ __global__ void __launch_bounds__(128 * NWG, 1)
     if constexpr (STAGES == 2) return base + (c & 1) * L::per_stage;
     else return base + (uint32_t)(c % STAGES) * L::per_stage;
   };
-  // DEC: stage s's mbarrier and release counter
+  // DEC: stage s's mbarrier and release counter; chunk c's mbarrier
   [[maybe_unused]] const uint32_t mbar = base + L::mb_off;
-  [[maybe_unused]] unsigned* const rel = reinterpret_cast<unsigned*>(M.basep + L::mb_off + 16);
-  // DEC: chunk c's Q, K and V (four 32-column boxes each) into its stage, by one thread
+  [[maybe_unused]] unsigned* const rel = reinterpret_cast<unsigned*>(M.basep + L::mb_off + 8 * STAGES);
+  [[maybe_unused]] auto mbar_of = [&](int c) -> uint32_t {
+    if constexpr (STAGES == 2) return mbar + 8 * (c & 1);
+    else return mbar + 8 * (uint32_t)(c % STAGES);
+  };
+  // DEC: chunk c's (Q,) K and V (four 32-column boxes each) into its stage, by one thread
   [[maybe_unused]] auto issue_tma = [&](int c) {
     if constexpr (DEC) {
-      const uint32_t st = stage_of(c), bar = mbar + 8 * (c & 1);
+      const uint32_t st = stage_of(c), bar = mbar_of(c);
       const int y = (int)start + c * kC, z = (int)(seq * a.H + h), xv = dvb * DVB;
-      mbar_expect_tx(bar, 3 * kV3Tile);
+      mbar_expect_tx(bar, (STATE_ONLY ? 2 : 3) * kV3Tile);
 #pragma unroll
       for (int b = 0; b < 4; ++b) {
-        tma_load3(st + 8192 * b, &a.map_q, 32 * b, y, z, bar);
-        tma_load3(st + kV3Tile + 8192 * b, &a.map_k, 32 * b, y, z, bar);
+        if constexpr (!STATE_ONLY) tma_load3(st + 8192 * b, &a.map_q, 32 * b, y, z, bar);
+        tma_load3(st + (STATE_ONLY ? 0 : kV3Tile) + 8192 * b, &a.map_k, 32 * b, y, z, bar);
         tma_load3(st + L::v_in + 8192 * b, &a.map_v, xv + 32 * b, y, z, bar);
       }
     }
@@ -373,7 +379,7 @@ __global__ void __launch_bounds__(128 * NWG, 1)
     if constexpr (VT16) v3_load_v16<L::threads, DVB>(st + L::v_in, gv + (int64_t)c * kC * a.d, a.d, rows, tid);
     else v3_load_vt<NWG, DVW>(st + L::v_in, gv + (int64_t)c * kC * a.d, a.d, rows, warp, lane);
   };
-  if constexpr (DEC) {
+  if constexpr (DEC && !STATE_ONLY) {
     if (tid == 0) {
       mbar_init(mbar, 1);
       mbar_init(mbar + 8, 1);
@@ -381,6 +387,15 @@ __global__ void __launch_bounds__(128 * NWG, 1)
       mbar_init_fence();
       if (nch > 0) issue_tma(0);
       if (nch > 1) issue_tma(1);
+    }
+  } else if constexpr (DEC) {  // (the state kernel: the loop's first barrier orders the inits)
+    if (tid == 0) {
+#pragma unroll
+      for (int s = 0; s < STAGES; ++s) mbar_init(mbar + 8 * s, 1);
+      mbar_init_fence();
+#pragma unroll
+      for (int s = 0; s < STAGES - 1; ++s)
+        if (s < nch) issue_tma(s);
     }
   } else {
     issue(0);
@@ -519,7 +534,13 @@ __global__ void __launch_bounds__(128 * NWG, 1)
   }
 
   for (int c = 0; c < nch; ++c) {
-    if constexpr (!QKA) {
+    if constexpr (!QKA && DEC) {
+      // (the state kernel) every thread is past chunk c - 1's step, whose stage takes chunk
+      // c + STAGES - 1; then chunk c's tiles are waited for
+      __syncthreads();
+      if (tid == 0 && c + STAGES - 1 < nch) issue_tma(c + STAGES - 1);
+      mbar_wait(mbar_of(c), (uint32_t)(c / STAGES) & 1u);
+    } else if constexpr (!QKA) {
       // chunk c has landed (one group per chunk, empty ones included); every thread is
       // past chunk c - 1's step, whose stage takes chunk c + STAGES - 1
       cp_async_wait<STAGES - 2>();

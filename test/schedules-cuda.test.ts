@@ -198,10 +198,17 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
   // TMA kernel (six stages) is the default where the busy state CTAs fit one per SM and
   // each walks at most 2048 tokens; LEET_FUSED_STATE_DEEP forces the three-stage one (0) or
   // the deep one (1). Float32 (tf32): the three-stage kernel where the peak DRAM bandwidth
-  // is at least 4 TB/s (an H200), the two-stage one elsewhere; 0 and 1 force them. Segment
-  // states summed in the output kernel (H=8 N=1000), state walks split in two (segments of
-  // 512, B=2 H=2 N=2100), and chained by the scan (H=2 N=1000).
-  const stateForms: Record<string, string>[] = [{}, { LEET_FUSED_STATE_DEEP: "0" }, { LEET_FUSED_STATE_DEEP: "1" }];
+  // is at least 4 TB/s (an H200), the two-stage one elsewhere; 0 and 1 force them. The
+  // three-stage one is fed by TMA where every chunk of its walks is whole or ends at N, and
+  // by cp.async with LEET_FUSED_TMA=0 (the fourth form; 16-bit: the three-stage kernel on
+  // cp.async). Segment states summed in the output kernel (H=8 N=1000), state walks split
+  // in two (segments of 512, B=2 H=2 N=2100), and chained by the scan (H=2 N=1000).
+  const stateForms: Record<string, string>[] = [
+    {},
+    { LEET_FUSED_STATE_DEEP: "0" },
+    { LEET_FUSED_STATE_DEEP: "1" },
+    { LEET_FUSED_STATE_DEEP: "1", LEET_FUSED_TMA: "0" },
+  ];
   for (const dtype of ["float16", "bfloat16", "float32"] as const) {
     it(`fused ${dtype}: the deep and the shallow state kernels, B=1 H=8 N=1000 d=256, B=2 H=2 N=2100 d=128 in split walks, B=1 H=2 N=1000 d=128, states in and out`, async () => {
       await check("fused", dtype, 1, 8, 1000, 256, undefined, false, 128, stateForms);

@@ -420,6 +420,15 @@ static int check(const char* path) {
       {"v3s f32tf32 1x3x65 r128 d128 seg64 st", F32, TF, 1, 3, 65, 128, 128, {}, true, true, 64, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=0"},
       {"v3s f32tf32 1x2x4100 r128 d128 seg1024 ksub4 pad300 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=300 LEET_FUSED_STATE_DEEP=0"},
       {"v3s f32tf32 2x2x1000 r128 d256 seg256 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=64 LEET_FUSED_STATE_DEEP=0"},
+      // the three-stage state kernel on cp.async (LEET_FUSED_TMA=0) where whole chunks would
+      // let it take TMA (the default above 4 TB/s)
+      {"v3t f32tf32 1x2x4100 r128 d128 seg1024 ksub4 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_TMA=0"},
+      {"v3t f32tf32 2x2x1000 r128 d256 seg256 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_TMA=0"},
+      {"v3t f32tf32 1x2x1000 r128 d128 seg64 st (scan)", F32, TF, 1, 2, 1000, 128, 128, {}, true, true, 64, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_TMA=0"},
+      // ... and on TMA, forced (the default only above 4 TB/s), d = 384 and a short first segment
+      {"v3u f32tf32 1x2x2000 r128 d384 heur st", F32, TF, 1, 2, 2000, 128, 384, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=1"},
+      {"v3u f32tf32 1x2x4100 r128 d128 seg1024 ksub4 pad256 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_PAD=256"},
+      {"v3u f32tf32 1x2x40000 r128 d128 seg16384 st", F32, TF, 1, 2, 40000, 128, 128, {}, true, true, 16384, 2e-3, false, 0, "LEET_FUSED_OUT=64 LEET_FUSED_STATE_DEEP=1"},
       // the decoupled TF32 output kernel (the default where it applies; v3e sets it, and the
       // v3 cases above keep the lockstep one), its O stored by TMA unless the process sets
       // LEET_FUSED_TMA: short first segments of whole chunks too
