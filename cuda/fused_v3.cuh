@@ -24,7 +24,9 @@
 // P V (slot t <-> token 2t, slot t+4 <-> 2t+1), so P never goes through shared memory.
 // Tiles are 128-byte swizzled, chunks of 64 tokens, 2 stages (96 KB each): 227 KB of
 // shared memory, 1 CTA of 2 warpgroups per SM. O is stored from the accumulator with
-// 8-byte stores (every 32-byte sector whole).
+// 8-byte stores (every 32-byte sector whole). The DEC forms take their tiles by TMA (V's
+// boxes transposed per warpgroup): the decoupled output kernel, which stores O by TMA
+// too, and the three-stage state kernel.
 #pragma once
 
 constexpr int kV3Threads = 256;
