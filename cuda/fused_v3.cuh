@@ -295,6 +295,9 @@ __device__ __forceinline__ void v3_transpose_v_wg(uint32_t t, int w4, int lane, 
 // warpgroup's 64 x 64 O tile in its S^T buffer, which the step's Q S has finished reading,
 // and stores it by TMA (two 32-column boxes, rows past N not written); the buffer takes
 // the next S^T half once the store has read it.
+// DEC = 1 in the state kernel (three stages): K and V by TMA onto an mbarrier per stage,
+// chunk c + 2 issued by thread 0 after the CTA barrier at the top of chunk c's step, V
+// transposed per warpgroup as above; the same condition on the chunks.
 template <bool STATE_ONLY, int NWG = 2, int DVW = 64, bool EXACT = false, int STAGES = 2, int DEC = 0>
 __global__ void __launch_bounds__(128 * NWG, 1)
     fused_v3_kernel(const __grid_constant__ std::conditional_t<DEC != 0, ArgsTma, Args> a) {
