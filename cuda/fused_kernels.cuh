@@ -1568,9 +1568,16 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   // TMA-fed kernels (kTma, tma_level): `at` carries the tensor maps; each launch copies
   // its Args in (tma_args)
   [[maybe_unused]] ArgsTma at{};
+  // (encoded at most once per call: the TMA-fed families here, version 3's TMA kernels at
+  // their first use)
+  int maps = -1;  // -1: not tried yet, 0: not encodable, 1: in `at`
+  [[maybe_unused]] auto have_maps = [&] {
+    if (maps < 0) maps = tma_maps(p, at) ? 1 : 0;
+    return maps == 1;
+  };
   int tma = 0;
   if constexpr (kTma<Family>) tma = p.cu_seqlens ? 0 : tma_level();
-  if (tma && !tma_maps(p, at)) tma = 0;
+  if (tma && !have_maps()) tma = 0;
   [[maybe_unused]] auto tma_args = [&](const Args& x) -> const ArgsTma& {
     static_cast<Args&>(at) = x;
     return at;
@@ -1658,6 +1665,12 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
     }
   }
   a.states = scratch(staged ? (size_t)total_segs * a.ksub * p.H * a.ndvb * kTile * 4 : 0);
+  // Version 3's TMA-fed kernels: TMA gives zeros only past N, so they run where every chunk
+  // of their walks (pieces of `piece` tokens after the short first segment) is whole or
+  // ends at N
+  [[maybe_unused]] auto whole_chunks = [&](int64_t piece) {
+    return !p.cu_seqlens && a.pad % kC == 0 && piece % kC == 0;
+  };
   cudaStream_t st = ctx.stream;
   const std::string name = Family::name;
   if (staged) {
@@ -1694,8 +1707,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
       // Its tiles come by TMA where every chunk of a state walk is whole or ends at N
       // (TMA's zeros; LEET_FUSED_TMA=0 keeps cp.async).
       if (!launched && deep_form(ctx.mem_tbs >= kFastDramTbs)) {
-        if (tma_level() > 0 && !p.cu_seqlens && a.pad % kC == 0 && a.Lseg % a.ksub == 0 && (a.Lseg / a.ksub) % kC == 0 &&
-            tma_maps(p, at)) {
+        if (tma_level() > 0 && a.Lseg % a.ksub == 0 && whole_chunks(a.Lseg / a.ksub) && have_maps()) {
           const auto kt = Family::tma_deep_state_kernel();
           smem_limit_once(kt, Family::tma_deep_state_smem);
           kt<<<(unsigned)gA, Family::threads, Family::tma_deep_state_smem, st>>>(tma_args(a));
@@ -1767,11 +1779,9 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
     // / the decoupled kernel. Its output goes out by TMA (paired A/B against 8-byte stores
     // from registers, twenty-fifth session, bench/h200-2026-11-27-y: 0.93-0.96 on an H200
     // from 1x1024 to 8x8192; LEET_FUSED_TMA=0 or 1 keeps the 8-byte stores).
-    if (env_forced_or("LEET_FUSED_V3DEC", ctx.mem_tbs >= kFastDramTbs) && !p.cu_seqlens && a.pad % kC == 0 && a.Lseg % kC == 0) {
-      if (tma_maps(p, at)) {
-        launch_out(Family::dec_kernel(tma_level() == 2), tma_args(ao), Family::dec_smem);
-        return;
-      }
+    if (env_forced_or("LEET_FUSED_V3DEC", ctx.mem_tbs >= kFastDramTbs) && whole_chunks(a.Lseg) && have_maps()) {
+      launch_out(Family::dec_kernel(tma_level() == 2), tma_args(ao), Family::dec_smem);
+      return;
     }
   }
   launch_out(kout, ao, smem_out);
