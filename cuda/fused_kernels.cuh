@@ -929,6 +929,52 @@ inline PadPlan pad_plan(const AttnParams& p, int sms, int64_t L, int64_t k, int6
   return best;
 }
 
+// The lead plan (version 3's TF32 128-column kernels fed by TMA; fixed length, the inline
+// prefix). A TF32 output CTA's walk is bound by its own chain of products, not by DRAM: a
+// CTA walks 8192 tokens in 0.548 ms with 16 CTAs on an H200 and in 0.578 ms with 128
+// (twenty-sixth session). So the SMs that the state pass leaves idle can walk outputs:
+// each sequence's first segment (L0 tokens) gets an output launch of its own that runs
+// beside the state pass (programmatic dependent launch). It starts from the initial state
+// and leaves its end state in a state slot. The state pass skips that segment, and the m
+// other segments (L' tokens each, a multiple of k kC) follow from its state.
+// The m segments that the segment model chose for the sequence keep their count, and
+// L0 = kLeadFrac L' balances the first segments' walk against the state pass, whose walks
+// are then not split (k = 1; LEET_FUSED_KSUB=k forces k pieces, L0 = kLeadFrac L' / k).
+// LEET_FUSED_LEAD=x forces L0 = x tokens where x >= kC, the default where 0 < x < kC; =0
+// turns the plan off. Taken where the m segments' output CTAs fit one wave, and so do the
+// first segments' CTAs with the busy state CTAs: {L', L0, k}, or L0 = 0.
+struct LeadPlan {
+  int64_t L, L0, k;
+};
+constexpr double kLeadFrac = 0.34;
+// Where the plan is the default (with a peak DRAM bandwidth of at least kFastDramTbs):
+// where the segment model's segments are at least kLeadMinSeg tokens, m >= 4, and the m
+// segments' output CTAs leave fewer SMs idle than one segment's CTAs (pad_plan's short
+// first segment then has little room). Paired A/B on an H200, the plan / pad_plan at H=32,
+// d=128 (twenty-sixth session, bench/h200-2026-11-27-z): 0.957-0.966 at 1x16384, 1x32768
+// and 1x65536 (m = 4), 0.989 at 1x131072; elsewhere it did not pay: 1.00 where m = 3
+// (1x12288 to 1x49152, where the output pass leaves 36 SMs to the short first segment),
+// 0.976-1.014 at 2x32768 and 1.015 at 1x65536 d=256 (m = 2, 64 CTAs a segment), 1.01-1.08
+// at 1x4096 (1024-token segments).
+constexpr int64_t kLeadMinSeg = 4096;
+inline bool lead_by_default(const AttnParams& p, int sms, int64_t L, int64_t walks) {
+  const int64_t m = ceil_div(p.N, L), lw = p.B * walks;
+  return L >= kLeadMinSeg && m >= 4 && lw * m <= sms && sms - lw * m < lw;
+}
+inline LeadPlan lead_plan(const AttnParams& p, int sms, int64_t L, int64_t walks) {
+  int64_t L0 = 0, k = 1;
+  if (const char* env = std::getenv("LEET_FUSED_LEAD")) L0 = std::atoll(env);
+  const int64_t m = ceil_div(p.N, L), lw = p.B * walks;
+  if (m < 2 || lw * m > sms) return {L, 0, 1};
+  if (const char* env = std::getenv("LEET_FUSED_KSUB")) k = std::max<int64_t>(1, std::atoll(env));
+  if (lw * (1 + (m - 1) * k) > sms) return {L, 0, 1};
+  if (L0 < kC) L0 = (int64_t)(kLeadFrac / (double)k * (double)p.N / ((double)m + kLeadFrac / (double)k));
+  L0 = L0 / kC * kC;
+  if (L0 < kC || L0 >= p.N) return {L, 0, 1};
+  const int64_t Lp = ceil_div(ceil_div(p.N - L0, m), k * kC) * k * kC;
+  return L0 < Lp ? LeadPlan{Lp, L0, k} : LeadPlan{L, 0, 1};
+}
+
 // Segment length: a multiple of the chunk, from a small cost model (docs/fused-design.md):
 // the output pass costs ~ waves * segment length, the state pass ~state_factor of that,
 // plus each staged segment's state traffic and the two extra launches. Ties go to longer
@@ -1141,6 +1187,10 @@ struct V3Family {
     return tma_store ? fused_v3_kernel<false, 2, 64, false, 2, 2> : fused_v3_kernel<false, 2, 64, false, 2, 1>;
   }
   static constexpr int dec_smem = V3Layout<false, 2, 64, false, 2, true>::bytes;
+  // the lead plan's kernels (kLead): the first segments' output launch (LEAD = 2), the
+  // other segments' (1), and the three-stage TMA state kernel that skips the first segments
+  template <int LEAD> static auto lead_out_kernel() { return fused_v3_kernel<false, 2, 64, false, 2, 2, LEAD>; }
+  static auto lead_state_kernel() { return fused_v3_kernel<true, 2, 64, false, kV3DeepStages, 1, 1>; }
 };
 // Version 3 with output CTAs of one warpgroup and 64 value columns, two per 128-column
 // state block (the state pass is V3Family's). They fill the GPU with half as many segments
@@ -1277,6 +1327,13 @@ template <class F>
 constexpr bool kDecOut = false;
 template <>
 constexpr bool kDecOut<V3Family> = true;
+
+// Families with the lead plan (lead_plan; lead_out_kernel, lead_state_kernel): version 3's
+// 128-column kernels.
+template <class F>
+constexpr bool kLead = false;
+template <>
+constexpr bool kLead<V3Family> = true;
 
 // ---- TMA-fed kernels (version 2) ----
 // The driver's tensor-map encoder, through the runtime (no link to the driver library);
@@ -1652,8 +1709,27 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
       a.ksub = auto_ksub((a.nseg_fixed - 1) * p.B * p.H * a.ndvb, L, sms);
     }
   }
+  // The lead plan (lead_plan), where the TMA-fed decoupled output kernel and three-stage
+  // state kernel run (LEET_FUSED_V3DEC and LEET_FUSED_STATE_DEEP turn it off with them)
+  [[maybe_unused]] bool lead = false;
+  if constexpr (kLead<Family>) {
+    const bool fast = ctx.mem_tbs >= kFastDramTbs;
+    if (a.prefix_inline && !p.cu_seqlens && tma_level() == 2 && env_forced_or("LEET_FUSED_LEAD", fast && lead_by_default(p, sms, L, p.H * a.ndvb)) &&
+        env_forced_or("LEET_FUSED_V3DEC", fast) && env_forced_or("LEET_FUSED_STATE_DEEP", fast)) {
+      const LeadPlan lp = lead_plan(p, sms, L, p.H * a.ndvb);
+      const int64_t nseg = lp.L0 > 0 ? 1 + ceil_div(p.N - lp.L0, lp.L) : 0;
+      if (nseg >= 3 && nseg <= kInlineSegs && have_maps()) {
+        lead = true;
+        a.ksub = lp.k;
+        a.Lseg = lp.L;
+        a.pad = lp.L - lp.L0;
+        a.nseg_fixed = nseg;
+        total_segs = p.B * nseg;
+      }
+    }
+  }
   if constexpr (kShortFirst<Family>) {
-    if (a.prefix_inline && !p.cu_seqlens) {
+    if (!lead && a.prefix_inline && !p.cu_seqlens) {
       const PadPlan pp = pad_plan(p, sms, L, a.ksub, p.B * p.H * a.ndvb * Family::out_split);
       const int64_t nseg = ceil_div(p.N + pp.pad, pp.L);
       if (pp.pad > 0 && nseg <= kInlineSegs) {
@@ -1673,6 +1749,40 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   };
   cudaStream_t st = ctx.stream;
   const std::string name = Family::name;
+  // a launch, programmatic (it may start before the one before it is done) or not
+  auto launch_ex = [&](auto kernel, int64_t grid, int threads, int smem, const auto& args, bool pdl, const char* what) {
+    smem_limit_once(kernel, smem);
+    cudaLaunchConfig_t cfg{};
+    cfg.gridDim = dim3((unsigned)grid);
+    cfg.blockDim = dim3(threads);
+    cfg.dynamicSmemBytes = smem;
+    cfg.stream = st;
+    cudaLaunchAttribute attr[1];
+    attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+    attr[0].val.programmaticStreamSerializationAllowed = 1;
+    cfg.attrs = attr;
+    cfg.numAttrs = pdl ? 1 : 0;
+    check(cudaLaunchKernelEx(&cfg, kernel, args), (name + what).c_str());
+    check(cudaGetLastError(), (name + what).c_str());
+  };
+  if constexpr (kLead<Family>) {
+    if (lead) {
+      // 1. the first segments (their CTAs let the state kernel start at once); 2. the state
+      // pass beside them, its CTAs done only once the first segments are; 3. the other
+      // segments, whose CTAs load their first tiles and wait for the state pass
+      Args ao = a;
+      ao.ndvb = a.ndvb * Family::out_split;
+      ao.dv_split = Family::out_split;
+      const int64_t walks = p.H * ao.ndvb;
+      launch_ex(Family::template lead_out_kernel<2>(), p.B * walks, Family::out_threads, Family::dec_smem,
+                tma_args(ao), false, " lead output kernel launch");
+      launch_ex(Family::lead_state_kernel(), total_segs * a.ksub * p.H * a.ndvb, Family::threads,
+                Family::tma_deep_state_smem, tma_args(a), true, " lead state kernel launch");
+      launch_ex(Family::template lead_out_kernel<1>(), p.B * (a.nseg_fixed - 1) * walks, Family::out_threads,
+                Family::dec_smem, tma_args(ao), true, " output kernel launch");
+      return;
+    }
+  }
   if (staged) {
     const int64_t gA = total_segs * a.ksub * p.H * a.ndvb;
     bool launched = false;

@@ -223,7 +223,11 @@ __device__ __forceinline__ void v2_load_tile(uint32_t dst, const uint16_t* g, in
 // sequence of a.pad virtual tokens before row 0, so the first segment is the short one
 // (pad_plan in fused_kernels.cuh); pieces wholly in the pad are idle. The CTAs then take
 // the segments (or pieces) from the last to the first, so that the short ones start last.
-template <bool STATE_ONLY, bool VARLEN = false, bool PAD = false>
+// LEAD (version 3's lead plan, lead_plan in fused_kernels.cuh; with PAD): the first segment
+// is walked by a launch of its own, 2: that launch's output CTAs (first segments only),
+// 1: the state pass (whose pieces of the first segment are idle) and the other segments'
+// output CTAs.
+template <bool STATE_ONLY, bool VARLEN = false, bool PAD = false, int LEAD = 0>
 struct WgPlace {
   int dvb, seglen, nch;
   int64_t h, nseg, gs, seq, seg, start, row0, slot;
@@ -255,11 +259,11 @@ struct WgPlace {
         if constexpr (STATE_ONLY) asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
         const int64_t rest = tmp / a.H;
         seq = rest % a.num_seqs;
-        seg = per_seq - 1 - rest / a.num_seqs;
+        seg = LEAD == 2 ? 0 : per_seq - 1 - rest / a.num_seqs;
         gs = seq * per_seq + seg;
         const int64_t vstart = seg * seg_len, end = imin64(vstart + seg_len - a.pad, a.N);
         start = vstart > a.pad ? vstart - a.pad : 0;
-        idle = STATE_ONLY && (seg >= (nseg - 1) * a.ksub || end <= 0);
+        idle = STATE_ONLY && (seg >= (nseg - 1) * a.ksub || end <= 0 || (LEAD != 0 && seg < a.ksub));
         seglen = end > start ? (int)(end - start) : 0;
         nch = (seglen + kC - 1) / kC;
         row0 = (seq * a.H + h) * a.N + start;

@@ -298,7 +298,12 @@ __device__ __forceinline__ void v3_transpose_v_wg(uint32_t t, int w4, int lane, 
 // DEC = 1 in the state kernel (three stages): K and V by TMA onto an mbarrier per stage,
 // chunk c + 2 issued by thread 0 after the CTA barrier at the top of chunk c's step, V
 // transposed per warpgroup as above; the same condition on the chunks.
-template <bool STATE_ONLY, int NWG = 2, int DVW = 64, bool EXACT = false, int STAGES = 2, int DEC = 0>
+// LEAD (the lead plan; the TMA-fed two-warpgroup kernels, WgPlace's LEAD): 2, an output
+// launch of the first segments only, which starts with the initial state and leaves its
+// end state in the first segment's last state slot; 1, the state kernel (whose CTAs return
+// only once that launch is done, griddepcontrol.wait) and the output launch of the other
+// segments, which sum the states from that slot on.
+template <bool STATE_ONLY, int NWG = 2, int DVW = 64, bool EXACT = false, int STAGES = 2, int DEC = 0, int LEAD = 0>
 __global__ void __launch_bounds__(128 * NWG, 1)
     fused_v3_kernel(const __grid_constant__ std::conditional_t<DEC != 0, ArgsTma, Args> a) {
 #ifdef LEET_FUSED_V2_DEVICE
@@ -306,6 +311,7 @@ __global__ void __launch_bounds__(128 * NWG, 1)
   static_assert(STAGES == 2 || (STATE_ONLY && NWG == 2 && !EXACT), "three stages: the TF32 state kernel only");
   static_assert(!DEC || (NWG == 2 && !EXACT && (STATE_ONLY || STAGES == 2)), "TMA: the two-warpgroup TF32 kernels only");
   static_assert(DEC >= 0 && DEC <= (STATE_ONLY ? 1 : 2), "DEC: 0, 1 or (output kernel) 2");
+  static_assert(LEAD == 0 || (DEC != 0 && (LEAD == 1 || !STATE_ONLY)), "LEAD: the TMA-fed kernels");
   static_assert(NWG == 2 || !STATE_ONLY, "the narrow kernel has no state pass");
   static_assert(DVW == 64 || NWG == 1, "32-column warpgroups only in the narrow kernel");
   static_assert(!EXACT || STATE_ONLY || (NWG == 1 && DVW == 32), "exact output: the 32-column kernel only");
@@ -337,7 +343,9 @@ __global__ void __launch_bounds__(128 * NWG, 1)
   // kPad: a short first segment (pad_plan), in the TF32 128-column output kernel and the
   // state kernel (the narrow kernels' PTX stays as it was)
   constexpr bool kPad = !EXACT && (STATE_ONLY || NWG == 2);
-  const WgPlace<STATE_ONLY, false, kPad> pl(a);
+  // (LEAD = 2: the state kernel, launched next, may start at once)
+  if constexpr (LEAD == 2) asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
+  const WgPlace<STATE_ONLY, false, kPad, LEAD> pl(a);
   if (pl.idle) return;
   const int dvb = pl.dvb, seglen = pl.seglen, nch = pl.nch;
   const int64_t h = pl.h, nseg = pl.nseg, gs = pl.gs, seq = pl.seq, seg = pl.seg, start = pl.start;
@@ -436,14 +444,24 @@ __global__ void __launch_bounds__(128 * NWG, 1)
   } else {
     asm volatile("griddepcontrol.wait;\n" ::: "memory");
     if (a.prefix_inline) {
-      init_load();
+      // (LEAD: from the first segment's end state, which holds the initial state's part)
+      if constexpr (LEAD == 1) {
+#pragma unroll
+        for (int m = 0; m < 2; ++m)
+#pragma unroll
+          for (int i = 0; i < NS; ++i) S[m][i] = 0.f;
+      } else {
+        init_load();
+      }
       // (a short first segment: the sum starts at piece s0, whose decay dec0 covers only
-      // its tokens from row 0)
+      // its tokens from row 0; LEAD: at the first segment's last piece)
       const float decL = expf(-rate * (float)(a.Lseg / a.ksub));
       const int64_t base_slot = seq * nseg * a.ksub;
       int64_t s0 = 0;
       float dec0 = decL;
-      if constexpr (kPad) {
+      if constexpr (LEAD == 1) {
+        s0 = a.ksub - 1;
+      } else if constexpr (kPad) {
         if (a.pad) {
           const PadFirst pf = pad_first_piece(a);
           s0 = pf.s0;
@@ -906,6 +924,20 @@ __global__ void __launch_bounds__(128 * NWG, 1)
         const int dv = 64 * wg + 8 * (i >> 2) + 2 * t + (i & 1);
         __stcg(dst + dv * 128 + rr, S[m][i]);
       }
+    // (LEAD: the grid ends only after the first segments' launch, whose states the next
+    // launch reads)
+    if constexpr (LEAD != 0) asm volatile("griddepcontrol.wait;\n" ::: "memory");
+  } else if constexpr (LEAD == 2) {
+    float* dst = const_cast<float*>(wg_slot(a, seq * nseg * a.ksub + a.ksub - 1, h, dvb));
+#pragma unroll
+    for (int m = 0; m < 2; ++m)
+#pragma unroll
+      for (int i = 0; i < NS; ++i) {
+        const int rr = 64 * m + 16 * w4 + g + 8 * ((i >> 1) & 1);
+        const int dv = DVW * wg + 8 * (i >> 2) + 2 * t + (i & 1);
+        __stcg(dst + dv * 128 + rr, S[m][i]);
+      }
+    __threadfence();
   } else if (seg == nseg - 1 && a.fin) {
 #pragma unroll
     for (int m = 0; m < 2; ++m)

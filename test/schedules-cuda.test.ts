@@ -160,9 +160,21 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
   // is the default, a first segment of whole chunks (128, 192) takes it; the others keep
   // the lockstep one.
   it("fused float32 (tf32) with a short first segment: B=1 H=16 N=1000 d=256 and B=2 H=2 N=1000 d=128, states in and out", async () => {
-    const pads = ["100", "200", "1", "128", "192"].map((x) => ({ LEET_FUSED_OUT: "128", LEET_FUSED_SEGMENT: "256", LEET_FUSED_PAD: x }));
+    const pads = ["100", "200", "1", "128", "192"].map((x) => ({ LEET_FUSED_OUT: "128", LEET_FUSED_SEGMENT: "256", LEET_FUSED_PAD: x, LEET_FUSED_LEAD: "0" }));
     await check("fused", "float32", 1, 16, 1000, 256, undefined, false, 128, pads);
     await check("fused", "float32", 2, 2, 1000, 128, undefined, false, 128, pads.map((e) => ({ ...e, LEET_FUSED_KSUB: "4" })));
+  });
+  // The lead plan (cuda/fused_kernels.cuh, lead_plan; the default where the peak DRAM
+  // bandwidth is at least 4 TB/s): each sequence's first segment walked by an output launch
+  // of its own beside the state pass, the others from its end state. Forced here with the
+  // kernels it needs, at its own first-segment length (LEET_FUSED_LEAD=1) and at 128 and
+  // 192 tokens; the second shape also with the state walks split in four (at 128 and 192),
+  // the third with a partial last segment and chunk.
+  it("fused float32 (tf32) with the lead plan: B=1 H=16 N=1000 d=256, B=2 H=2 N=1000 d=128, B=1 H=3 N=333 d=128, states in and out", async () => {
+    const leads = ["1", "128", "192"].map((x) => ({ LEET_FUSED_OUT: "128", LEET_FUSED_V3DEC: "1", LEET_FUSED_STATE_DEEP: "1", LEET_FUSED_SEGMENT: "256", LEET_FUSED_LEAD: x }));
+    await check("fused", "float32", 1, 16, 1000, 256, undefined, false, 128, leads);
+    await check("fused", "float32", 2, 2, 1000, 128, undefined, false, 128, [...leads, ...leads.slice(1).map((e) => ({ ...e, LEET_FUSED_KSUB: "4" }))]);
+    await check("fused", "float32", 1, 3, 333, 128, undefined, false, 128, [{ ...leads[0], LEET_FUSED_SEGMENT: "128", LEET_FUSED_LEAD: "64" }]);
   });
   it("blocked float32 (exact) with chunk 192 and fused float32 (exact) at N=5000: states chained across segments", async () => {
     await check("blocked", "float32", 1, 2, 1000, 128, 192, true);
@@ -188,7 +200,7 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
   // d = 256.
   it("fused float32 (tf32): the decoupled (O by TMA and from registers) and the lockstep output kernels, B=2 H=3 N=333 d=128, B=1 H=8 N=1000 d=256, B=1 H=2 N=1000 d=128, B=1 H=2 N=700 d=256, states in and out", async () => {
     const kinds: Record<string, string>[] = [{ LEET_FUSED_V3DEC: "1" }, { LEET_FUSED_V3DEC: "1", LEET_FUSED_TMA: "1" }, { LEET_FUSED_V3DEC: "0" }];
-    const forms = kinds.map((e) => ({ LEET_FUSED_OUT: "128", ...e }));
+    const forms = kinds.map((e) => ({ LEET_FUSED_OUT: "128", LEET_FUSED_LEAD: "0", ...e }));
     await check("fused", "float32", 2, 3, 333, 128, undefined, false, 128, forms);
     await check("fused", "float32", 1, 8, 1000, 256, undefined, false, 128, forms);
     await check("fused", "float32", 1, 2, 1000, 128, undefined, false, 128, forms);

@@ -203,6 +203,7 @@ static void apply_env(const char* list) {
   unsetenv("LEET_FUSED_V4_OUT");
   unsetenv("LEET_FUSED_PAD");
   unsetenv("LEET_FUSED_STATE_DEEP");
+  unsetenv("LEET_FUSED_LEAD");
   if (g_tma_env.empty()) unsetenv("LEET_FUSED_TMA");
   else setenv("LEET_FUSED_TMA", g_tma_env.c_str(), 1);
   if (g_dec_env.empty()) unsetenv("LEET_FUSED_V3DEC");
@@ -407,28 +408,37 @@ static int check(const char* path) {
       {"v3 f32tf32 1x2x40000 r128 d128 seg16384 st", F32, TF, 1, 2, 40000, 128, 128, {}, true, true, 16384, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=0"},
       // a short first segment (pad_plan; LEET_FUSED_PAD=x forces one of x tokens): across
       // sub-segments, inside one, with a partial chunk, d = 256 and two sequences, one token
-      {"v3 f32tf32 1x2x4100 r128 d128 seg1024 ksub4 pad300 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=300 LEET_FUSED_V3DEC=0"},
-      {"v3 f32tf32 2x2x1000 r128 d256 seg256 pad200 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=200 LEET_FUSED_V3DEC=0"},
-      {"v3 f32tf32 1x2x777 r128 d128 seg192 pad50 st", F32, TF, 1, 2, 777, 128, 128, {}, true, true, 192, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=50 LEET_FUSED_V3DEC=0"},
-      {"v3 f32tf32 2x2x1000 r128 d128 seg256 pad1 st", F32, TF, 2, 2, 1000, 128, 128, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=1 LEET_FUSED_V3DEC=0"},
+      {"v3 f32tf32 1x2x4100 r128 d128 seg1024 ksub4 pad300 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=300 LEET_FUSED_V3DEC=0 LEET_FUSED_LEAD=0"},
+      {"v3 f32tf32 2x2x1000 r128 d256 seg256 pad200 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=200 LEET_FUSED_V3DEC=0 LEET_FUSED_LEAD=0"},
+      {"v3 f32tf32 1x2x777 r128 d128 seg192 pad50 st", F32, TF, 1, 2, 777, 128, 128, {}, true, true, 192, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=50 LEET_FUSED_V3DEC=0 LEET_FUSED_LEAD=0"},
+      {"v3 f32tf32 2x2x1000 r128 d128 seg256 pad1 st", F32, TF, 2, 2, 1000, 128, 128, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=1 LEET_FUSED_V3DEC=0 LEET_FUSED_LEAD=0"},
       // the TF32 state kernel forced to two stages (v3s, LEET_FUSED_STATE_DEEP=0) and to three
       // (v3d, =1; the default above 4 TB/s): one-chunk segments, sub-segments with a short
       // first segment, d = 256
       {"v3d f32tf32 1x3x65 r128 d128 seg64 st", F32, TF, 1, 3, 65, 128, 128, {}, true, true, 64, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=1"},
-      {"v3d f32tf32 1x2x4100 r128 d128 seg1024 ksub4 pad300 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=300 LEET_FUSED_STATE_DEEP=1"},
+      {"v3d f32tf32 1x2x4100 r128 d128 seg1024 ksub4 pad300 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=300 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_LEAD=0"},
       {"v3d f32tf32 2x2x1000 r128 d256 seg256 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=64 LEET_FUSED_STATE_DEEP=1"},
       {"v3s f32tf32 1x3x65 r128 d128 seg64 st", F32, TF, 1, 3, 65, 128, 128, {}, true, true, 64, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=0"},
-      {"v3s f32tf32 1x2x4100 r128 d128 seg1024 ksub4 pad300 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=300 LEET_FUSED_STATE_DEEP=0"},
+      {"v3s f32tf32 1x2x4100 r128 d128 seg1024 ksub4 pad300 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_PAD=300 LEET_FUSED_STATE_DEEP=0 LEET_FUSED_LEAD=0"},
       {"v3s f32tf32 2x2x1000 r128 d256 seg256 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=64 LEET_FUSED_STATE_DEEP=0"},
       // the three-stage state kernel on cp.async (LEET_FUSED_TMA=0) where whole chunks would
       // let it take TMA (the default above 4 TB/s)
-      {"v3t f32tf32 1x2x4100 r128 d128 seg1024 ksub4 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_TMA=0"},
-      {"v3t f32tf32 2x2x1000 r128 d256 seg256 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_TMA=0"},
-      {"v3t f32tf32 1x2x1000 r128 d128 seg64 st (scan)", F32, TF, 1, 2, 1000, 128, 128, {}, true, true, 64, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_TMA=0"},
+      {"v3t f32tf32 1x2x4100 r128 d128 seg1024 ksub4 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_TMA=0 LEET_FUSED_LEAD=0"},
+      {"v3t f32tf32 2x2x1000 r128 d256 seg256 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_TMA=0 LEET_FUSED_LEAD=0"},
+      {"v3t f32tf32 1x2x1000 r128 d128 seg64 st (scan)", F32, TF, 1, 2, 1000, 128, 128, {}, true, true, 64, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_TMA=0 LEET_FUSED_LEAD=0"},
       // ... and on TMA, forced (the default only above 4 TB/s), d = 384 and a short first segment
-      {"v3u f32tf32 1x2x2000 r128 d384 heur st", F32, TF, 1, 2, 2000, 128, 384, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=1"},
-      {"v3u f32tf32 1x2x4100 r128 d128 seg1024 ksub4 pad256 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_PAD=256"},
-      {"v3u f32tf32 1x2x40000 r128 d128 seg16384 st", F32, TF, 1, 2, 40000, 128, 128, {}, true, true, 16384, 2e-3, false, 0, "LEET_FUSED_OUT=64 LEET_FUSED_STATE_DEEP=1"},
+      {"v3u f32tf32 1x2x2000 r128 d384 heur st", F32, TF, 1, 2, 2000, 128, 384, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_LEAD=0"},
+      {"v3u f32tf32 1x2x4100 r128 d128 seg1024 ksub4 pad256 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_PAD=256 LEET_FUSED_LEAD=0"},
+      {"v3u f32tf32 1x2x40000 r128 d128 seg16384 st", F32, TF, 1, 2, 40000, 128, 128, {}, true, true, 16384, 2e-3, false, 0, "LEET_FUSED_OUT=64 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_LEAD=0"},
+      // the lead plan (the default above 4 TB/s; forced here): each sequence's first segment
+      // walked beside the state pass. Partial last segments, state pieces (ksub), two
+      // sequences at d = 256, the smallest lead, no initial or final state
+      {"v3l f32tf32 1x2x4100 r128 d128 seg1024 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_LEAD=1"},
+      {"v3l f32tf32 1x2x4100 r128 d128 seg1024 ksub4 lead512 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_LEAD=512"},
+      {"v3l f32tf32 2x2x1000 r128 d256 seg256 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_LEAD=1"},
+      {"v3l f32tf32 1x3x300 r128 d128 seg128 lead64 st", F32, TF, 1, 3, 300, 128, 128, {}, true, true, 128, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_LEAD=64"},
+      {"v3l f32tf32 1x2x3000 r128 d128 seg512 lead384", F32, TF, 1, 2, 3000, 128, 128, {}, false, false, 512, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_LEAD=384"},
+      {"v3l f32tf32 1x2x40000 r128 d128 seg8192 st", F32, TF, 1, 2, 40000, 128, 128, {}, true, true, 8192, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_LEAD=1"},
       // the decoupled TF32 output kernel (the default where it applies; v3e sets it, and the
       // v3 cases above keep the lockstep one), its O stored by TMA unless the process sets
       // LEET_FUSED_TMA: short first segments of whole chunks too
@@ -441,13 +451,13 @@ static int check(const char* path) {
       {"v3e f32tf32 2x2x1000 r128 d256 seg256 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1"},
       {"v3e f32tf32 1x2x2000 r128 d384 heur st", F32, TF, 1, 2, 2000, 128, 384, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1"},
       {"v3e f32tf32 1x2x777 r128 d128 seg192 st", F32, TF, 1, 2, 777, 128, 128, {}, true, true, 192, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1"},
-      {"v3e f32tf32 1x2x4100 r128 d128 seg1024 ksub4 pad256 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_PAD=256"},
-      {"v3e f32tf32 2x2x1000 r128 d256 seg256 pad192 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_PAD=192"},
+      {"v3e f32tf32 1x2x4100 r128 d128 seg1024 ksub4 pad256 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_PAD=256 LEET_FUSED_LEAD=0"},
+      {"v3e f32tf32 2x2x1000 r128 d256 seg256 pad192 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_PAD=192 LEET_FUSED_LEAD=0"},
       {"v3e f32tf32 1x2x40000 r128 d128 seg16384 st", F32, TF, 1, 2, 40000, 128, 128, {}, true, true, 16384, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1"},
       // the same kernel with its O stored from registers (LEET_FUSED_TMA=1) instead of by TMA
       {"v3f f32tf32 1x3x65 r128 d128 seg64 st", F32, TF, 1, 3, 65, 128, 128, {}, true, true, 64, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_TMA=1"},
       {"v3f f32tf32 1x1x63 r128 d128 fin", F32, TF, 1, 1, 63, 128, 128, {}, false, true, 0, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_TMA=1"},
-      {"v3f f32tf32 2x2x1000 r128 d256 seg256 pad192 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_PAD=192 LEET_FUSED_TMA=1"},
+      {"v3f f32tf32 2x2x1000 r128 d256 seg256 pad192 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_PAD=192 LEET_FUSED_TMA=1 LEET_FUSED_LEAD=0"},
       {"v3f f32tf32 1x2x2000 r128 d384 heur st", F32, TF, 1, 2, 2000, 128, 384, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_TMA=1"},
       // version 2 with 64-column output CTAs reading staged states (V2NFamily)
       {"v2n f16 1x2x700 r128 d256 seg192 st", F16, TF, 1, 2, 700, 128, 256, {}, true, true, 192, 2e-3, false, 0, "LEET_FUSED_OUT=64"},
