@@ -946,20 +946,26 @@ inline PadPlan pad_plan(const AttnParams& p, int sms, int64_t L, int64_t k, int6
 struct LeadPlan {
   int64_t L, L0, k;
 };
+// Segments per sequence up to which the output kernel sums the raw states itself (run_wgmma)
+constexpr int64_t kInlineSegs = 8;
 constexpr double kLeadFrac = 0.34;
-// Where the plan is the default (with a peak DRAM bandwidth of at least kFastDramTbs):
-// where the segment model's segments are at least kLeadMinSeg tokens, m >= 4, and the m
-// segments' output CTAs leave fewer SMs idle than one segment's CTAs (pad_plan's short
-// first segment then has little room). Paired A/B on an H200, the plan / pad_plan at H=32,
-// d=128 (twenty-sixth session, bench/h200-2026-11-27-z): 0.957-0.966 at 1x16384, 1x32768
-// and 1x65536 (m = 4), 0.989 at 1x131072; elsewhere it did not pay: 1.00 where m = 3
-// (1x12288 to 1x49152, where the output pass leaves 36 SMs to the short first segment),
-// 0.976-1.014 at 2x32768 and 1.015 at 1x65536 d=256 (m = 2, 64 CTAs a segment), 1.01-1.08
-// at 1x4096 (1024-token segments).
-constexpr int64_t kLeadMinSeg = 4096;
-inline bool lead_by_default(const AttnParams& p, int sms, int64_t L, int64_t walks) {
+// Where the plan is the default: where the segment model's segments are at least
+// kLeadMinSeg tokens (fast: a peak DRAM bandwidth of at least kFastDramTbs) or
+// kLeadMinSegSlow (below it), m >= 4, and the m segments' output CTAs leave fewer SMs idle
+// than one segment's CTAs (pad_plan's short first segment then has little room). Paired
+// A/B at H=32, d=128 (twenty-sixth session, bench/h200-2026-11-27-z):
+// - on an H200, the plan / pad_plan: 0.950-0.966 at 1x16384, 1x32768 and 1x65536 (m = 4),
+//   0.989 at 1x131072; elsewhere it did not pay: 1.00 where m = 3 (1x12288 to 1x49152,
+//   where the output pass leaves 36 SMs to the short first segment), 0.976-1.014 at
+//   2x32768 and 1.015 at 1x65536 d=256 (m = 2, 64 CTAs a segment), 1.01-1.08 at 1x4096
+//   (1024-token segments);
+// - on an H100, the plan (on the 128-column TMA-fed kernels it needs) / the H100's 64-column
+//   kernels: 0.955 at 1x65536, 0.982 at 1x32768, 1.005 at 1x16384 (4096-token segments).
+constexpr int64_t kLeadMinSeg = 4096, kLeadMinSegSlow = 8192;
+inline bool lead_by_default(const AttnParams& p, int sms, int64_t L, int64_t walks, bool fast) {
   const int64_t m = ceil_div(p.N, L), lw = p.B * walks;
-  return L >= kLeadMinSeg && m >= 4 && lw * m <= sms && sms - lw * m < lw;
+  return L >= (fast ? kLeadMinSeg : kLeadMinSegSlow) && m >= 4 && m + 1 <= kInlineSegs && lw * m <= sms &&
+         sms - lw * m < lw;
 }
 inline LeadPlan lead_plan(const AttnParams& p, int sms, int64_t L, int64_t walks) {
   int64_t L0 = 0, k = 1;
@@ -1455,10 +1461,26 @@ inline bool v2_eligible(const AttnParams& p) {
 //   1.70 ms). Where both need segments the wide kernel, with its short first segment, was
 //   as fast or faster at every shape (1x65536: 1.83 against 2.02, 1x16384: 0.513 against
 //   0.525, 1x4096: 0.147 against 0.146; twentieth session, bench/h200-2026-11-27-t).
+// Where the lead plan is wanted (lead_wanted), the 128-column kernels: the plan's kernels are
+// (on an H100 0.955 at 1x65536 against the 64-column ones, lead_by_default).
 // LEET_FUSED_OUT=64 or 128 forces one.
 // kFastDramTbs: the peak DRAM bandwidth (TB/s) that separates an H200 (4.8) from an H100
 // (3.35) in this rule and in the TF32 state kernel's form (run_wgmma).
 constexpr double kFastDramTbs = 4.0;
+// Whether run_wgmma<Family> takes the lead plan (lead_plan; by lead_by_default or forced by
+// LEET_FUSED_LEAD), before its checks of the plan's geometry. It needs the TMA-fed
+// decoupled output kernel and three-stage state kernel: LEET_FUSED_TMA, LEET_FUSED_V3DEC
+// and LEET_FUSED_STATE_DEEP turn it off with them. L: the segment model's length.
+template <class Family> bool lead_wanted(const AttnParams& p, int sms, int64_t L, double mem_tbs) {
+  if constexpr (!kLead<Family>) {
+    return false;
+  } else {
+    const int64_t walks = p.H * ceil_div(p.d, kDV);
+    return !p.cu_seqlens && tma_level() == 2 && !env_is("LEET_FUSED_V3DEC", '0') &&
+           !env_is("LEET_FUSED_STATE_DEEP", '0') &&
+           env_forced_or("LEET_FUSED_LEAD", lead_by_default(p, sms, L, walks, mem_tbs >= kFastDramTbs));
+  }
+}
 template <class Wide, class Narrow> bool out_narrow(const AttnParams& p, int sms, double mem_tbs) {
   if (const char* env = std::getenv("LEET_FUSED_OUT")) {
     const int forced = std::atoi(env);
@@ -1466,6 +1488,7 @@ template <class Wide, class Narrow> bool out_narrow(const AttnParams& p, int sms
   }
   const int64_t L = choose_segment(p, sms, (int)ceil_div(p.d, kDV), 1, Wide::seg_model());
   if (ceil_div(p.N, L) <= 1) return false;
+  if (lead_wanted<Wide>(p, sms, L, mem_tbs)) return false;  // (the lead plan's kernels are 128 columns wide)
   if (mem_tbs < kFastDramTbs) return true;  // (0: unknown, as an H100)
   if (Wide::seg_model().split_from && L >= Wide::seg_model().split_from) return false;
   const int64_t Ln = choose_segment(p, sms, (int)ceil_div(p.d, kDV / Narrow::out_split), 1, Narrow::seg_model());
@@ -1698,7 +1721,6 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   // (O(nseg^2) reads of 64 KiB, small): no scan launch. The state pass may split each
   // segment into ksub sub-segments (LEET_FUSED_KSUB, default 1: splitting measured slower
   // in run v2-3, since the output CTAs then sum more states on their critical path).
-  constexpr int64_t kInlineSegs = 8;
   a.prefix_inline = staged && a.nseg_fixed <= kInlineSegs && L_forced <= 0 && !p.cu_seqlens;
   a.ksub = 1;
   if (a.prefix_inline) {
@@ -1709,13 +1731,10 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
       a.ksub = auto_ksub((a.nseg_fixed - 1) * p.B * p.H * a.ndvb, L, sms);
     }
   }
-  // The lead plan (lead_plan), where the TMA-fed decoupled output kernel and three-stage
-  // state kernel run (LEET_FUSED_V3DEC and LEET_FUSED_STATE_DEEP turn it off with them)
+  // The lead plan (lead_plan, lead_wanted)
   [[maybe_unused]] bool lead = false;
   if constexpr (kLead<Family>) {
-    const bool fast = ctx.mem_tbs >= kFastDramTbs;
-    if (a.prefix_inline && !p.cu_seqlens && tma_level() == 2 && env_forced_or("LEET_FUSED_LEAD", fast && lead_by_default(p, sms, L, p.H * a.ndvb)) &&
-        env_forced_or("LEET_FUSED_V3DEC", fast) && env_forced_or("LEET_FUSED_STATE_DEEP", fast)) {
+    if (a.prefix_inline && lead_wanted<Family>(p, sms, L, ctx.mem_tbs)) {
       const LeadPlan lp = lead_plan(p, sms, L, p.H * a.ndvb);
       const int64_t nseg = lp.L0 > 0 ? 1 + ceil_div(p.N - lp.L0, lp.L) : 0;
       if (nseg >= 3 && nseg <= kInlineSegs && have_maps()) {
