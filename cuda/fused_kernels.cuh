@@ -1872,23 +1872,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   // segment-0 CTAs leave a tail of 96 busy SMs), so a plain launch.
   const bool pdl = a.prefix_inline && env_forced_or("LEET_FUSED_PDL", L <= 2048);
   auto launch_out = [&](auto kernel, const auto& args, int smem) {
-    smem_limit_once(kernel, smem);
-    if (pdl) {
-      cudaLaunchConfig_t cfg{};
-      cfg.gridDim = dim3((unsigned)gB);
-      cfg.blockDim = dim3(threads_out);
-      cfg.dynamicSmemBytes = smem;
-      cfg.stream = st;
-      cudaLaunchAttribute attr[1];
-      attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
-      attr[0].val.programmaticStreamSerializationAllowed = 1;
-      cfg.attrs = attr;
-      cfg.numAttrs = 1;
-      check(cudaLaunchKernelEx(&cfg, kernel, args), (name + " output kernel launch").c_str());
-    } else {
-      kernel<<<(unsigned)gB, threads_out, smem, st>>>(args);
-    }
-    check(cudaGetLastError(), (name + " output kernel launch").c_str());
+    launch_ex(kernel, gB, threads_out, smem, args, pdl, " output kernel launch");
   };
   if constexpr (kTma<Family>) {
     if (tma) {

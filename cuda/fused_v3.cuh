@@ -914,21 +914,10 @@ __global__ void __launch_bounds__(128 * NWG, 1)
     if ((tid & 127) == 0) bulk_wait<0>();
   }
 
-  if constexpr (STATE_ONLY) {
-    float* dst = a.states + (kPad ? pl.slot : (int64_t)blockIdx.x) * kTile;
-#pragma unroll
-    for (int m = 0; m < 2; ++m)
-#pragma unroll
-      for (int i = 0; i < 32; ++i) {
-        const int rr = 64 * m + 16 * w4 + g + 8 * ((i >> 1) & 1);
-        const int dv = 64 * wg + 8 * (i >> 2) + 2 * t + (i & 1);
-        __stcg(dst + dv * 128 + rr, S[m][i]);
-      }
-    // (LEAD: the grid ends only after the first segments' launch, whose states the next
-    // launch reads)
-    if constexpr (LEAD != 0) asm volatile("griddepcontrol.wait;\n" ::: "memory");
-  } else if constexpr (LEAD == 2) {
-    float* dst = const_cast<float*>(wg_slot(a, seq * nseg * a.ksub + a.ksub - 1, h, dvb));
+  if constexpr (STATE_ONLY || LEAD == 2) {
+    // the state to its slot (LEAD = 2: the first segment's last piece's)
+    float* dst = STATE_ONLY ? a.states + (kPad ? pl.slot : (int64_t)blockIdx.x) * kTile
+                            : const_cast<float*>(wg_slot(a, seq * nseg * a.ksub + a.ksub - 1, h, dvb));
 #pragma unroll
     for (int m = 0; m < 2; ++m)
 #pragma unroll
@@ -937,7 +926,10 @@ __global__ void __launch_bounds__(128 * NWG, 1)
         const int dv = DVW * wg + 8 * (i >> 2) + 2 * t + (i & 1);
         __stcg(dst + dv * 128 + rr, S[m][i]);
       }
-    __threadfence();
+    // (LEAD: the state grid ends only after the first segments' launch, whose states the
+    // next launch reads)
+    if constexpr (STATE_ONLY && LEAD != 0) asm volatile("griddepcontrol.wait;\n" ::: "memory");
+    if constexpr (LEAD == 2) __threadfence();
   } else if (seg == nseg - 1 && a.fin) {
 #pragma unroll
     for (int m = 0; m < 2; ++m)
