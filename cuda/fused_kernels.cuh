@@ -929,8 +929,9 @@ inline PadPlan pad_plan(const AttnParams& p, int sms, int64_t L, int64_t k, int6
   return best;
 }
 
-// The lead plan (version 3's TF32 128-column kernels fed by TMA; fixed length, the inline
-// prefix). A TF32 output CTA's walk is bound by its own chain of products, not by DRAM: a
+// The lead plan (the 128-column kernels fed by TMA, version 3's TF32 ones and, from the
+// twenty-seventh session, version 2's 16-bit ones; fixed length, the inline prefix). A TF32
+// output CTA's walk is bound by its own chain of products, not by DRAM: a
 // CTA walks 8192 tokens in 0.548 ms with 16 CTAs on an H200 and in 0.578 ms with 128
 // (twenty-sixth session). So the SMs that the state pass leaves idle can walk outputs:
 // each sequence's first segment (L0 tokens) gets an output launch of its own that runs
@@ -938,8 +939,9 @@ inline PadPlan pad_plan(const AttnParams& p, int sms, int64_t L, int64_t k, int6
 // and leaves its end state in a state slot. The state pass skips that segment, and the m
 // other segments (L' tokens each, a multiple of k kC) follow from its state.
 // The m segments that the segment model chose for the sequence keep their count, and
-// L0 = kLeadFrac L' balances the first segments' walk against the state pass, whose walks
-// are then not split (k = 1; LEET_FUSED_KSUB=k forces k pieces, L0 = kLeadFrac L' / k).
+// L0 = frac L' (the family's lead_frac: kLeadFrac, kLeadFrac16) balances the first
+// segments' walk against the state pass, whose walks are then not split (k = 1;
+// LEET_FUSED_KSUB=k forces k pieces, L0 = frac L' / k).
 // LEET_FUSED_LEAD=x forces L0 = x tokens where x >= kC, the default where 0 < x < kC; =0
 // turns the plan off. Taken where the m segments' output CTAs fit one wave, and so do the
 // first segments' CTAs with the busy state CTAs: {L', L0, k}, or L0 = 0.
@@ -949,6 +951,11 @@ struct LeadPlan {
 // Segments per sequence up to which the output kernel sums the raw states itself (run_wgmma)
 constexpr int64_t kInlineSegs = 8;
 constexpr double kLeadFrac = 0.34;
+// The 16-bit kernels' L0 / L' (their walk takes about half the TF32 one's time a chunk).
+// Paired A/B against the plan off at fp16 2x65536 (twenty-seventh session,
+// bench/h200-2026-11-27-za, calls 2 to 4): 0.889 at 0.5, 0.908 at 0.67; at 1x65536 d=256
+// 0.859 at 0.5, 0.900 at 0.62, 0.936 at 0.75.
+constexpr double kLeadFrac16 = 0.5;
 // Where the plan is the default: where the segment model's segments are at least
 // kLeadMinSeg tokens (fast: a peak DRAM bandwidth of at least kFastDramTbs) or
 // kLeadMinSegSlow (below it), m >= 4, and the m segments' output CTAs leave fewer SMs idle
@@ -962,19 +969,40 @@ constexpr double kLeadFrac = 0.34;
 // - on an H100, the plan (on the 128-column TMA-fed kernels it needs) / the H100's 64-column
 //   kernels: 0.955 at 1x65536, 0.982 at 1x32768, 1.005 at 1x16384 (4096-token segments).
 constexpr int64_t kLeadMinSeg = 4096, kLeadMinSegSlow = 8192;
+// the m segments' output CTAs (lw a segment) fit one wave and leave fewer SMs idle than
+// one segment's CTAs
+inline bool lead_fits(int sms, int64_t lw, int64_t m) { return lw * m <= sms && sms - lw * m < lw; }
 inline bool lead_by_default(const AttnParams& p, int sms, int64_t L, int64_t walks, bool fast) {
   const int64_t m = ceil_div(p.N, L), lw = p.B * walks;
-  return L >= (fast ? kLeadMinSeg : kLeadMinSegSlow) && m >= 4 && m + 1 <= kInlineSegs && lw * m <= sms &&
-         sms - lw * m < lw;
+  return L >= (fast ? kLeadMinSeg : kLeadMinSegSlow) && m >= 4 && m + 1 <= kInlineSegs && lead_fits(sms, lw, m);
 }
-inline LeadPlan lead_plan(const AttnParams& p, int sms, int64_t L, int64_t walks) {
+// The 16-bit kernels' rule: only where the segment model takes m = 2 segments of at least
+// kLeadMinSeg16 tokens, and only at a peak DRAM bandwidth of at least kFastDramTbs (an
+// H100 was not measured). There the default is the 64-column kernels' one walk a sequence
+// (out_narrow), which the plan beats; where m >= 4 it changes nothing. Paired A/B, the plan
+// against the default, H=32 unless named (twenty-seventh session, bench/h200-2026-11-27-za):
+// - m = 2, segments of 32768: fp16 / bf16 2x65536 0.889 / 0.884, 1x65536 d=256 0.868 /
+//   0.920 (0.859-0.936 by L0 in calls 2 and 3), fp16 1x65536 at 64 heads 0.871;
+// - m = 2, segments of 16384: fp16 1x32768 d=256 0.930 / 0.969, 2x32768 0.966 (0.978-1.009
+//   at other L0);
+// - m = 4: fp16 1x65536 1.000 and 1.002 (calls 3 and 4; call 2's 0.98-1.06 across L0 came
+//   with the power cap's clock swings), 1x16384 0.99-1.02, 1x131072 0.98-1.02; m = 3 (fp16
+//   1x65536 at 40 heads) 1.000;
+// - the 128-column kernels without the plan, against the default: 1.005-1.053 at the
+//   m = 2 shapes above.
+constexpr int64_t kLeadMinSeg16 = 16384;
+inline bool lead_by_default16(const AttnParams& p, int sms, int64_t L, int64_t walks, bool fast) {
+  const int64_t m = ceil_div(p.N, L), lw = p.B * walks;
+  return fast && L >= kLeadMinSeg16 && m == 2 && lead_fits(sms, lw, m);
+}
+inline LeadPlan lead_plan(const AttnParams& p, int sms, int64_t L, int64_t walks, double frac) {
   int64_t L0 = 0, k = 1;
   if (const char* env = std::getenv("LEET_FUSED_LEAD")) L0 = std::atoll(env);
   const int64_t m = ceil_div(p.N, L), lw = p.B * walks;
   if (m < 2 || lw * m > sms) return {L, 0, 1};
   if (const char* env = std::getenv("LEET_FUSED_KSUB")) k = std::max<int64_t>(1, std::atoll(env));
   if (lw * (1 + (m - 1) * k) > sms) return {L, 0, 1};
-  if (L0 < kC) L0 = (int64_t)(kLeadFrac / (double)k * (double)p.N / ((double)m + kLeadFrac / (double)k));
+  if (L0 < kC) L0 = (int64_t)(frac / (double)k * (double)p.N / ((double)m + frac / (double)k));
   L0 = L0 / kC * kC;
   if (L0 < kC || L0 >= p.N) return {L, 0, 1};
   const int64_t Lp = ceil_div(ceil_div(p.N - L0, m), k * kC) * k * kC;
@@ -1141,6 +1169,16 @@ template <bool BF16> struct V2Family {
   template <int T> static auto narrow_tma_kernel() { return fused_v2_kernel<BF16, false, 1, T>; }
   static constexpr int narrow_smem = V2Layout<false, 1>::bytes, narrow_dv = 64, narrow_threads = 128;
   static constexpr bool has_narrow32 = false;
+  // the lead plan's kernels (kLead): the first segments' output launch (LEAD = 2), the other
+  // segments' (1), both storing O by TMA, and the state kernel that skips the first segments;
+  // L0 / L' (lead_plan) and where the plan is the default (lead_wanted)
+  template <int LEAD> static auto lead_out_kernel() { return fused_v2_kernel<BF16, false, 2, 2, kV2Stages, LEAD>; }
+  static auto lead_state_kernel() { return fused_v2_kernel<BF16, true, 2, 1, kV2Stages, 1>; }
+  static constexpr int lead_out_smem = V2Layout<false>::bytes, lead_state_smem = V2Layout<true>::bytes;
+  static constexpr double lead_frac = kLeadFrac16;
+  static bool lead_default(const AttnParams& p, int sms, int64_t L, int64_t walks, bool fast) {
+    return lead_by_default16(p, sms, L, walks, fast);
+  }
 };
 // Version 2 with output CTAs of one warpgroup and 64 value columns, two per 128-column
 // state block (the state pass is V2Family's): as V3NFamily below, for 16-bit inputs.
@@ -1197,6 +1235,11 @@ struct V3Family {
   // other segments' (1), and the three-stage TMA state kernel that skips the first segments
   template <int LEAD> static auto lead_out_kernel() { return fused_v3_kernel<false, 2, 64, false, 2, 2, LEAD>; }
   static auto lead_state_kernel() { return fused_v3_kernel<true, 2, 64, false, kV3DeepStages, 1, 1>; }
+  static constexpr int lead_out_smem = dec_smem, lead_state_smem = tma_deep_state_smem;
+  static constexpr double lead_frac = kLeadFrac;
+  static bool lead_default(const AttnParams& p, int sms, int64_t L, int64_t walks, bool fast) {
+    return lead_by_default(p, sms, L, walks, fast);
+  }
 };
 // Version 3 with output CTAs of one warpgroup and 64 value columns, two per 128-column
 // state block (the state pass is V3Family's). They fill the GPU with half as many segments
@@ -1334,12 +1377,14 @@ constexpr bool kDecOut = false;
 template <>
 constexpr bool kDecOut<V3Family> = true;
 
-// Families with the lead plan (lead_plan; lead_out_kernel, lead_state_kernel): version 3's
-// 128-column kernels.
+// Families with the lead plan (lead_plan; lead_out_kernel, lead_state_kernel, lead_frac,
+// lead_default): version 3's 128-column kernels and version 2's (16 bits).
 template <class F>
 constexpr bool kLead = false;
 template <>
 constexpr bool kLead<V3Family> = true;
+template <bool BF16>
+constexpr bool kLead<V2Family<BF16>> = true;
 
 // ---- TMA-fed kernels (version 2) ----
 // The driver's tensor-map encoder, through the runtime (no link to the driver library);
@@ -1467,10 +1512,11 @@ inline bool v2_eligible(const AttnParams& p) {
 // kFastDramTbs: the peak DRAM bandwidth (TB/s) that separates an H200 (4.8) from an H100
 // (3.35) in this rule and in the TF32 state kernel's form (run_wgmma).
 constexpr double kFastDramTbs = 4.0;
-// Whether run_wgmma<Family> takes the lead plan (lead_plan; by lead_by_default or forced by
-// LEET_FUSED_LEAD), before its checks of the plan's geometry. It needs the TMA-fed
-// decoupled output kernel and three-stage state kernel: LEET_FUSED_TMA, LEET_FUSED_V3DEC
-// and LEET_FUSED_STATE_DEEP turn it off with them. L: the segment model's length.
+// Whether run_wgmma<Family> takes the lead plan (lead_plan; by the family's lead_default or
+// forced by LEET_FUSED_LEAD), before its checks of the plan's geometry. It needs the
+// TMA-fed kernels (version 3: the decoupled output kernel and the three-stage state
+// kernel): LEET_FUSED_TMA, LEET_FUSED_V3DEC and LEET_FUSED_STATE_DEEP turn it off with them.
+// L: the segment model's length.
 template <class Family> bool lead_wanted(const AttnParams& p, int sms, int64_t L, double mem_tbs) {
   if constexpr (!kLead<Family>) {
     return false;
@@ -1478,7 +1524,7 @@ template <class Family> bool lead_wanted(const AttnParams& p, int sms, int64_t L
     const int64_t walks = p.H * ceil_div(p.d, kDV);
     return !p.cu_seqlens && tma_level() == 2 && !env_is("LEET_FUSED_V3DEC", '0') &&
            !env_is("LEET_FUSED_STATE_DEEP", '0') &&
-           env_forced_or("LEET_FUSED_LEAD", lead_by_default(p, sms, L, walks, mem_tbs >= kFastDramTbs));
+           env_forced_or("LEET_FUSED_LEAD", Family::lead_default(p, sms, L, walks, mem_tbs >= kFastDramTbs));
   }
 }
 template <class Wide, class Narrow> bool out_narrow(const AttnParams& p, int sms, double mem_tbs) {
@@ -1735,7 +1781,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   [[maybe_unused]] bool lead = false;
   if constexpr (kLead<Family>) {
     if (a.prefix_inline && lead_wanted<Family>(p, sms, L, ctx.mem_tbs)) {
-      const LeadPlan lp = lead_plan(p, sms, L, p.H * a.ndvb);
+      const LeadPlan lp = lead_plan(p, sms, L, p.H * a.ndvb, Family::lead_frac);
       const int64_t nseg = lp.L0 > 0 ? 1 + ceil_div(p.N - lp.L0, lp.L) : 0;
       if (nseg >= 3 && nseg <= kInlineSegs && have_maps()) {
         lead = true;
@@ -1793,12 +1839,12 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
       ao.ndvb = a.ndvb * Family::out_split;
       ao.dv_split = Family::out_split;
       const int64_t walks = p.H * ao.ndvb;
-      launch_ex(Family::template lead_out_kernel<2>(), p.B * walks, Family::out_threads, Family::dec_smem,
+      launch_ex(Family::template lead_out_kernel<2>(), p.B * walks, Family::out_threads, Family::lead_out_smem,
                 tma_args(ao), false, " lead output kernel launch");
       launch_ex(Family::lead_state_kernel(), total_segs * a.ksub * p.H * a.ndvb, Family::threads,
-                Family::tma_deep_state_smem, tma_args(a), true, " lead state kernel launch");
+                Family::lead_state_smem, tma_args(a), true, " lead state kernel launch");
       launch_ex(Family::template lead_out_kernel<1>(), p.B * (a.nseg_fixed - 1) * walks, Family::out_threads,
-                Family::dec_smem, tma_args(ao), true, " output kernel launch");
+                Family::lead_out_smem, tma_args(ao), true, " output kernel launch");
       return;
     }
   }

@@ -650,13 +650,19 @@ __device__ __forceinline__ const float* wg_slot(const Args& a, int64_t slot, int
 // block, reading staged states: a.dv_split = 2).
 // TMA >= 1: the tiles come by TMA (ArgsTma's tensor maps; v2_walk) instead of cp.async;
 // 2: the output tiles leave by TMA too.
-template <bool BF16, bool STATE_ONLY, int NWG = 2, int TMA = 0, int STAGES = kV2Stages>
+// LEAD (the lead plan, lead_plan in fused_kernels.cuh; WgPlace's PAD and LEAD), as in
+// fused_v3_kernel: 2, an output launch of the first segments, which starts from the
+// initial state and leaves its end state in the first segment's last state slot; 1, the
+// state kernel (its CTAs return only once that launch is done) and the output launch of
+// the other segments, which sum the states from that slot on.
+template <bool BF16, bool STATE_ONLY, int NWG = 2, int TMA = 0, int STAGES = kV2Stages, int LEAD = 0>
 __global__ void __launch_bounds__(128 * NWG, STATE_ONLY && STAGES == kV2Stages ? 2 : 1)
     fused_v2_kernel(const __grid_constant__ std::conditional_t<TMA != 0, ArgsTma, Args> a) {
 #ifdef LEET_FUSED_V2_DEVICE
   using L = V2Layout<STATE_ONLY, NWG, STAGES>;
   static_assert(NWG == 2 || !STATE_ONLY, "the narrow kernel has no state pass");
   static_assert(STAGES == kV2Stages || (STATE_ONLY && TMA != 0), "deep stages: the TMA state kernel only");
+  static_assert(LEAD == 0 || (TMA != 0 && NWG == 2 && (LEAD == 1 || !STATE_ONLY)), "LEAD: the TMA-fed kernels");
   constexpr int DVB = 64 * NWG;  // value columns per CTA
   extern __shared__ __align__(1024) unsigned char smem_raw[];
   const WgSmem M(smem_raw, L::t_off);
@@ -669,7 +675,9 @@ __global__ void __launch_bounds__(128 * NWG, STATE_ONLY && STAGES == kV2Stages ?
   const int wg = warp >> 2, w4 = warp & 3;
   const int g = lane >> 2, t = lane & 3;
 
-  const WgPlace<STATE_ONLY> P(a);
+  // (LEAD = 2: the state kernel, launched next, may start at once)
+  if constexpr (LEAD == 2) asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
+  const WgPlace<STATE_ONLY, false, LEAD != 0, LEAD> P(a);
   if (P.idle) return;
   const int dvb = P.dvb, seglen = P.seglen, nch = P.nch;
   const int64_t h = P.h, nseg = P.nseg, gs = P.gs, seq = P.seq, seg = P.seg, start = P.start;
@@ -724,19 +732,20 @@ __global__ void __launch_bounds__(128 * NWG, STATE_ONLY && STAGES == kV2Stages ?
     asm volatile("griddepcontrol.wait;\n" ::: "memory");
     if (a.prefix_inline) {
       // S_in(seg) = g^L S_in(seg-1) + dS(seg-1), from initial_state (or 0): the scan,
-      // done here for a few segments instead of in a separate launch
+      // done here for a few segments instead of in a separate launch (LEAD: from zero and
+      // the first segment's last piece, whose state holds the initial state's part)
 #pragma unroll
       for (int jb = 0; jb < 16; ++jb)
 #pragma unroll
         for (int c = 0; c < 4; ++c) {
           const int dv = 64 * wg + 16 * w4 + g + 8 * (c >> 1), rr = 8 * jb + 2 * t + (c & 1);
           S[4 * jb + c] =
-              a.init ? a.init[((seq * a.H + h) * 128 + rr) * a.d + dvb * DVB + dv] : 0.f;
+              (LEAD == 0 && a.init) ? a.init[((seq * a.H + h) * 128 + rr) * a.d + dvb * DVB + dv] : 0.f;
         }
       // raw sub-segment states u < seg * ksub, each of length Lseg / ksub
       const float decL = expf(-rate * (float)(a.Lseg / a.ksub));
       const int64_t base_slot = seq * nseg * a.ksub;
-      for (int64_t sp = 0; sp < seg * a.ksub; ++sp) {
+      for (int64_t sp = LEAD == 1 ? a.ksub - 1 : 0; sp < seg * a.ksub; ++sp) {
         const float* src = wg_slot(a, base_slot + sp, h, dvb);
 #pragma unroll
         for (int jb = 0; jb < 16; ++jb)
@@ -775,9 +784,12 @@ __global__ void __launch_bounds__(128 * NWG, STATE_ONLY && STAGES == kV2Stages ?
 
   v2_walk<BF16, STATE_ONLY, L, false, TMA>(S, a.d, base, basep, ptab, pwz, gq, gk, gv, go, seglen, nch, 0, 0, &tm);
 
-  if constexpr (STATE_ONLY) {
-    // slot index recomputed from blockIdx here (keeps 64-bit values out of the loop)
-    float* dst = a.states + (int64_t)blockIdx.x * kTile;
+  if constexpr (STATE_ONLY || LEAD == 2) {
+    // slot index recomputed from blockIdx here (keeps 64-bit values out of the loop; LEAD:
+    // the PAD order's slot, or, LEAD = 2, the first segment's last piece's)
+    float* dst = LEAD == 0   ? a.states + (int64_t)blockIdx.x * kTile
+                 : STATE_ONLY ? a.states + P.slot * kTile
+                              : const_cast<float*>(wg_slot(a, seq * nseg * a.ksub + a.ksub - 1, h, dvb));
 #pragma unroll
     for (int jb = 0; jb < 16; ++jb)
 #pragma unroll
@@ -786,6 +798,10 @@ __global__ void __launch_bounds__(128 * NWG, STATE_ONLY && STAGES == kV2Stages ?
         __stcg(reinterpret_cast<float2*>(dst + dv * 128 + rr),
                make_float2(S[4 * jb + 2 * hh], S[4 * jb + 2 * hh + 1]));
       }
+    // (LEAD: the state grid ends only after the first segments' launch, whose states the
+    // next launch reads)
+    if constexpr (STATE_ONLY && LEAD != 0) asm volatile("griddepcontrol.wait;\n" ::: "memory");
+    if constexpr (LEAD == 2) __threadfence();
   } else if (seg == nseg - 1 && a.fin) {
     v2_store_state(a.fin + (seq * a.H + h) * 128 * a.d + dvb * DVB, a.d, S);
   }

@@ -176,6 +176,16 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
     await check("fused", "float32", 2, 2, 1000, 128, undefined, false, 128, [...leads, ...leads.slice(1).map((e) => ({ ...e, LEET_FUSED_KSUB: "4" }))]);
     await check("fused", "float32", 1, 3, 333, 128, undefined, false, 128, [{ ...leads[0], LEET_FUSED_SEGMENT: "128", LEET_FUSED_LEAD: "64" }]);
   });
+  // The same plan on version 2's 16-bit kernels (the default there only where the segment
+  // model takes two long segments, at 4 TB/s and more): float16 at the first two shapes,
+  // bfloat16 at the first and third.
+  it("fused float16 and bfloat16 with the lead plan: B=1 H=16 N=1000 d=256, B=2 H=2 N=1000 d=128, B=1 H=3 N=333 d=128, states in and out", async () => {
+    const leads = ["1", "128", "192"].map((x) => ({ LEET_FUSED_OUT: "128", LEET_FUSED_SEGMENT: "256", LEET_FUSED_LEAD: x }));
+    await check("fused", "float16", 1, 16, 1000, 256, undefined, false, 128, leads);
+    await check("fused", "float16", 2, 2, 1000, 128, undefined, false, 128, [...leads, ...leads.slice(1).map((e) => ({ ...e, LEET_FUSED_KSUB: "4" }))]);
+    await check("fused", "bfloat16", 1, 16, 1000, 256, undefined, false, 128, leads.slice(0, 1));
+    await check("fused", "bfloat16", 1, 3, 333, 128, undefined, false, 128, [{ ...leads[0], LEET_FUSED_SEGMENT: "128", LEET_FUSED_LEAD: "64" }]);
+  });
   it("blocked float32 (exact) with chunk 192 and fused float32 (exact) at N=5000: states chained across segments", async () => {
     await check("blocked", "float32", 1, 2, 1000, 128, 192, true);
     await check("fused", "float32", 1, 2, 5000, 128, undefined, true);

@@ -439,6 +439,13 @@ static int check(const char* path) {
       {"v3l f32tf32 1x3x300 r128 d128 seg128 lead64 st", F32, TF, 1, 3, 300, 128, 128, {}, true, true, 128, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_LEAD=64"},
       {"v3l f32tf32 1x2x3000 r128 d128 seg512 lead384", F32, TF, 1, 2, 3000, 128, 128, {}, false, false, 512, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_LEAD=384"},
       {"v3l f32tf32 1x2x40000 r128 d128 seg8192 st", F32, TF, 1, 2, 40000, 128, 128, {}, true, true, 8192, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_LEAD=1"},
+      // the lead plan in 16 bits (version 2's LEAD kernels): the same shapes
+      {"v2l f16 1x2x4100 r128 d128 seg1024 st", F16, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_LEAD=1"},
+      {"v2l bf16 1x2x4100 r128 d128 seg1024 ksub4 lead512 st", BF, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 1e-2, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_LEAD=512"},
+      {"v2l f16 2x2x1000 r128 d256 seg256 st", F16, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_LEAD=1"},
+      {"v2l bf16 1x3x300 r128 d128 seg128 lead64 st", BF, TF, 1, 3, 300, 128, 128, {}, true, true, 128, 1e-2, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_LEAD=64"},
+      {"v2l f16 1x2x3000 r128 d128 seg512 lead384", F16, TF, 1, 2, 3000, 128, 128, {}, false, false, 512, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_LEAD=384"},
+      {"v2l bf16 1x2x40000 r128 d128 seg8192 st", BF, TF, 1, 2, 40000, 128, 128, {}, true, true, 8192, 1e-2, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_LEAD=1"},
       // the decoupled TF32 output kernel (the default where it applies; v3e sets it, and the
       // v3 cases above keep the lockstep one), its O stored by TMA unless the process sets
       // LEET_FUSED_TMA: short first segments of whole chunks too
