@@ -1514,16 +1514,16 @@ inline bool v2_eligible(const AttnParams& p) {
 constexpr double kFastDramTbs = 4.0;
 // Whether run_wgmma<Family> takes the lead plan (lead_plan; by the family's lead_default or
 // forced by LEET_FUSED_LEAD), before its checks of the plan's geometry. It needs the
-// TMA-fed kernels (version 3: the decoupled output kernel and the three-stage state
-// kernel): LEET_FUSED_TMA, LEET_FUSED_V3DEC and LEET_FUSED_STATE_DEEP turn it off with them.
-// L: the segment model's length.
+// TMA-fed kernels, which LEET_FUSED_TMA turns off; in version 3 (kDecOut) those are the
+// decoupled output kernel and the three-stage state kernel, which LEET_FUSED_V3DEC and
+// LEET_FUSED_STATE_DEEP turn off too. L: the segment model's length.
 template <class Family> bool lead_wanted(const AttnParams& p, int sms, int64_t L, double mem_tbs) {
   if constexpr (!kLead<Family>) {
     return false;
   } else {
     const int64_t walks = p.H * ceil_div(p.d, kDV);
-    return !p.cu_seqlens && tma_level() == 2 && !env_is("LEET_FUSED_V3DEC", '0') &&
-           !env_is("LEET_FUSED_STATE_DEEP", '0') &&
+    const bool forms = !kDecOut<Family> || (!env_is("LEET_FUSED_V3DEC", '0') && !env_is("LEET_FUSED_STATE_DEEP", '0'));
+    return !p.cu_seqlens && tma_level() == 2 && forms &&
            env_forced_or("LEET_FUSED_LEAD", Family::lead_default(p, sms, L, walks, mem_tbs >= kFastDramTbs));
   }
 }

@@ -223,8 +223,8 @@ __device__ __forceinline__ void v2_load_tile(uint32_t dst, const uint16_t* g, in
 // sequence of a.pad virtual tokens before row 0, so the first segment is the short one
 // (pad_plan in fused_kernels.cuh); pieces wholly in the pad are idle. The CTAs then take
 // the segments (or pieces) from the last to the first, so that the short ones start last.
-// LEAD (version 3's lead plan, lead_plan in fused_kernels.cuh; with PAD): the first segment
-// is walked by a launch of its own, 2: that launch's output CTAs (first segments only),
+// LEAD (the lead plan of versions 2 and 3, lead_plan in fused_kernels.cuh; with PAD): the
+// first segment is walked by a launch of its own, 2: that launch's output CTAs (first segments only),
 // 1: the state pass (whose pieces of the first segment are idle) and the other segments'
 // output CTAs.
 template <bool STATE_ONLY, bool VARLEN = false, bool PAD = false, int LEAD = 0>
