@@ -1228,12 +1228,22 @@ struct V3Family {
   static constexpr int narrow32_smem = V3Layout<false, 1, 32>::bytes;
   // the decoupled output kernel (kDecOut): O stored by TMA, or from registers
   static auto dec_kernel(bool tma_store) {
+    if (early()) return tma_store ? fused_v3_kernel<false, 2, 64, false, 2, 2, 0, true> : fused_v3_kernel<false, 2, 64, false, 2, 1, 0, true>;
     return tma_store ? fused_v3_kernel<false, 2, 64, false, 2, 2> : fused_v3_kernel<false, 2, 64, false, 2, 1>;
+  }
+  // EARLY (fused_v3_kernel): the state's first r-half updated under Q S's second half, the
+  // default (paired A/B 0.993-0.998 on an H200, twenty-seventh and twenty-eighth sessions);
+  // LEET_FUSED_EARLY=0 gives the earlier order
+  static bool early() {
+    const char* e = std::getenv("LEET_FUSED_EARLY");
+    return !(e && e[0] == '0');
   }
   static constexpr int dec_smem = V3Layout<false, 2, 64, false, 2, true>::bytes;
   // the lead plan's kernels (kLead): the first segments' output launch (LEAD = 2), the
   // other segments' (1), and the three-stage TMA state kernel that skips the first segments
-  template <int LEAD> static auto lead_out_kernel() { return fused_v3_kernel<false, 2, 64, false, 2, 2, LEAD>; }
+  template <int LEAD> static auto lead_out_kernel() {
+    return early() ? fused_v3_kernel<false, 2, 64, false, 2, 2, LEAD, true> : fused_v3_kernel<false, 2, 64, false, 2, 2, LEAD>;
+  }
   static auto lead_state_kernel() { return fused_v3_kernel<true, 2, 64, false, kV3DeepStages, 1, 1>; }
   static constexpr int lead_out_smem = dec_smem, lead_state_smem = tma_deep_state_smem;
   static constexpr double lead_frac = kLeadFrac;

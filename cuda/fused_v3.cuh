@@ -303,7 +303,11 @@ __device__ __forceinline__ void v3_transpose_v_wg(uint32_t t, int w4, int lane, 
 // end state in the first segment's last state slot; 1, the state kernel (whose CTAs return
 // only once that launch is done, griddepcontrol.wait) and the output launch of the other
 // segments, which sum the states from that slot on.
-template <bool STATE_ONLY, int NWG = 2, int DVW = 64, bool EXACT = false, int STAGES = 2, int DEC = 0, int LEAD = 0>
+// EARLY (the two-warpgroup TF32 output kernel, the default in its DEC forms): the state's
+// first r-half, staged for Q S and decayed right after, takes its update (K^T fragments
+// gathered while Q S's first half runs) ahead of Q S's second half instead of after P V.
+template <bool STATE_ONLY, int NWG = 2, int DVW = 64, bool EXACT = false, int STAGES = 2, int DEC = 0, int LEAD = 0,
+          bool EARLY = false>
 __global__ void __launch_bounds__(128 * NWG, 1)
     fused_v3_kernel(const __grid_constant__ std::conditional_t<DEC != 0, ArgsTma, Args> a) {
 #ifdef LEET_FUSED_V2_DEVICE
@@ -315,6 +319,7 @@ __global__ void __launch_bounds__(128 * NWG, 1)
   static_assert(NWG == 2 || !STATE_ONLY, "the narrow kernel has no state pass");
   static_assert(DVW == 64 || NWG == 1, "32-column warpgroups only in the narrow kernel");
   static_assert(!EXACT || STATE_ONLY || (NWG == 1 && DVW == 32), "exact output: the 32-column kernel only");
+  static_assert(!EARLY || (!STATE_ONLY && !EXACT && NWG == 2), "EARLY: the two-warpgroup TF32 output kernel");
   constexpr bool KSPLIT = EXACT && !STATE_ONLY;  // K is split in place (a B operand of Q K^T)
   constexpr int DVB = DVW * NWG;  // value columns per CTA
   // V by 16-byte copies, transposed in shared memory (TF32 kernels of 128 or 64 value
@@ -524,6 +529,7 @@ __global__ void __launch_bounds__(128 * NWG, 1)
   };
 
   float P[32];  // P = Q K^T (outputs); QKA: issued one step ahead
+  [[maybe_unused]] uint32_t ka0[8][4];  // EARLY: the first r-half's K^T fragments
   // P = Q K^T of chunk c: 16 wgmma m64n64k8, both operands the natural [tok][r] tiles
   auto qk = [&](int c) {
     const uint32_t st = base + (c & 1) * L::per_stage;
@@ -546,6 +552,11 @@ __global__ void __launch_bounds__(128 * NWG, 1)
       if (nch > 0) mbar_wait(mbar, 0);
     }
     read_rowf();
+    if constexpr (EARLY) {
+      const float dec0 = pwz[min(kC, seglen) + 64];
+#pragma unroll
+      for (int i = 0; i < NS; ++i) S[0][i] *= dec0;
+    }
     reg_fence<32>(P);
     wg_fence();
     qk(0);
@@ -716,7 +727,31 @@ __global__ void __launch_bounds__(128 * NWG, 1)
         wg_ss_tf32(O, sw128_desc(tQ + off, 16, 1024), sw128_desc(sS + off, 16, 1024), ks);
       }
       wg_commit();
-      wg_wait<0>();
+      if constexpr (EARLY) {
+        // the state's first r-half, already staged for Q S, is updated under it (step 5's
+        // products for m = 0)
+        // (S[0] was decayed at the end of the step before, once staged: no wgmma in flight)
+#pragma unroll
+        for (int ks = 0; ks < 8; ++ks) {
+          const int j0 = 8 * ks + 2 * t;
+          const float f0 = pwz[Lc - 1 - j0 + 64], f1 = pwz[Lc - 2 - j0 + 64];
+          const uint32_t kb = 1024 * ks;
+          ka0[ks][0] = cvt_tf32(lds_f32(tK + kb + xo[0][0]) * f0);
+          ka0[ks][1] = cvt_tf32(lds_f32(tK + kb + xo[1][0]) * f0);
+          ka0[ks][2] = cvt_tf32(lds_f32(tK + kb + xo[0][1]) * f1);
+          ka0[ks][3] = cvt_tf32(lds_f32(tK + kb + xo[1][1]) * f1);
+        }
+        // (a full wait: P, issued the step before, is read after it)
+        wg_wait<0>();
+        reg_fence<32>(P);
+        reg_fence<32>(O);
+        reg_fence<NS>(S[0]);
+        wg_fence();
+        times_vt(S[0], ka0, ka0);
+        wg_commit();
+      } else {
+        wg_wait<0>();
+      }
       reg_fence<32>(P);
       reg_fence<32>(O);
       bar_wg(1 + wg);  // every warp of this warpgroup is past the reads of sS
@@ -751,6 +786,10 @@ __global__ void __launch_bounds__(128 * NWG, 1)
         }
       wg_wait<0>();
       reg_fence<NS>(O);
+      if constexpr (EARLY) {
+        reg_fence<NS>(S[0]);
+        reg_fence_u<32>(&ka0[0][0]);
+      }
 #pragma unroll
       for (int jb = 0; jb < NB; ++jb)
 #pragma unroll
@@ -777,14 +816,15 @@ __global__ void __launch_bounds__(128 * NWG, 1)
     //    over the whole sequence never runs through the tensor cores' accumulator.
     {
       const float dec = pwz[Lc + 64];
+      constexpr int M0 = EARLY ? 1 : 0;  // (EARLY: the first r-half is done)
       if constexpr (!EXACT) {
 #pragma unroll
-        for (int m = 0; m < 2; ++m)
+        for (int m = M0; m < 2; ++m)
 #pragma unroll
           for (int i = 0; i < NS; ++i) S[m][i] *= dec;
       }
 #pragma unroll
-      for (int m = 0; m < 2; ++m) {
+      for (int m = M0; m < 2; ++m) {
         float T[EXACT ? NS : 1];
         float* acc = S[m];
         if constexpr (EXACT) {
@@ -820,7 +860,7 @@ __global__ void __launch_bounds__(128 * NWG, 1)
         wg_fence();
         times_vt(acc, ka, kl);
         wg_commit();
-        if (!STATE_ONLY && m == 0) {
+        if (!STATE_ONLY && m == M0) {
           wg_wait<1>();
           reg_fence<NS>(O);
           if constexpr (DEC == 2) {
@@ -876,6 +916,11 @@ __global__ void __launch_bounds__(128 * NWG, 1)
         bar_wg(1 + wg);
       }
       write_sS(S[0]);
+      if constexpr (EARLY) {  // (chunk c + 1's decay, for its first r-half's update)
+        const float decn = pwz[max(0, min(kC, seglen - (c + 1) * kC)) + 64];
+#pragma unroll
+        for (int i = 0; i < NS; ++i) S[0][i] *= decn;
+      }
       if constexpr (DEC) {
         // this warpgroup: S^T staged, every thread past its reads of chunk c's stage. Its
         // first thread counts the release; the second warpgroup to release issues chunk

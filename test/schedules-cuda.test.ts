@@ -169,11 +169,13 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
   // of its own beside the state pass, the others from its end state. Forced here with the
   // kernels it needs, at its own first-segment length (LEET_FUSED_LEAD=1) and at 128 and
   // 192 tokens; the second shape also with the state walks split in four (at 128 and 192),
-  // the third with a partial last segment and chunk.
+  // the third with a partial last segment and chunk. The second shape also at 128 tokens
+  // with the output kernels' earlier update order (LEET_FUSED_EARLY=0).
   it("fused float32 (tf32) with the lead plan: B=1 H=16 N=1000 d=256, B=2 H=2 N=1000 d=128, B=1 H=3 N=333 d=128, states in and out", async () => {
     const leads = ["1", "128", "192"].map((x) => ({ LEET_FUSED_OUT: "128", LEET_FUSED_V3DEC: "1", LEET_FUSED_STATE_DEEP: "1", LEET_FUSED_SEGMENT: "256", LEET_FUSED_LEAD: x }));
     await check("fused", "float32", 1, 16, 1000, 256, undefined, false, 128, leads);
-    await check("fused", "float32", 2, 2, 1000, 128, undefined, false, 128, [...leads, ...leads.slice(1).map((e) => ({ ...e, LEET_FUSED_KSUB: "4" }))]);
+    const split = leads.slice(1).map((e) => ({ ...e, LEET_FUSED_KSUB: "4" }));
+    await check("fused", "float32", 2, 2, 1000, 128, undefined, false, 128, [...leads, ...split, { ...leads[1], LEET_FUSED_EARLY: "0" }]);
     await check("fused", "float32", 1, 3, 333, 128, undefined, false, 128, [{ ...leads[0], LEET_FUSED_SEGMENT: "128", LEET_FUSED_LEAD: "64" }]);
   });
   // The same plan on version 2's 16-bit kernels (the default there only where the segment
@@ -205,11 +207,17 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
   // fused float32 (tf32) on Hopper, version 3's 128-column output kernel in its three forms:
   // its warpgroups decoupled, fed by TMA (LEET_FUSED_V3DEC=1; the default where every chunk
   // is whole or ends at N and the peak DRAM bandwidth is at least 4 TB/s), with O stored by
-  // TMA (the default) or from registers (LEET_FUSED_TMA=1), and in lockstep (0). Partial
-  // last chunks, the segment model's own cuts at four shapes, and forced segments of 192 at
-  // d = 256.
-  it("fused float32 (tf32): the decoupled (O by TMA and from registers) and the lockstep output kernels, B=2 H=3 N=333 d=128, B=1 H=8 N=1000 d=256, B=1 H=2 N=1000 d=128, B=1 H=2 N=700 d=256, states in and out", async () => {
-    const kinds: Record<string, string>[] = [{ LEET_FUSED_V3DEC: "1" }, { LEET_FUSED_V3DEC: "1", LEET_FUSED_TMA: "1" }, { LEET_FUSED_V3DEC: "0" }];
+  // TMA (the default) or from registers (LEET_FUSED_TMA=1), with the state's first r-half
+  // updated early (the default) or after P V (LEET_FUSED_EARLY=0), and in lockstep
+  // (LEET_FUSED_V3DEC=0). Partial last chunks, the segment model's own cuts at four shapes,
+  // and forced segments of 192 at d = 256.
+  it("fused float32 (tf32): the decoupled (O by TMA and from registers, both update orders) and the lockstep output kernels, B=2 H=3 N=333 d=128, B=1 H=8 N=1000 d=256, B=1 H=2 N=1000 d=128, B=1 H=2 N=700 d=256, states in and out", async () => {
+    const kinds: Record<string, string>[] = [
+      { LEET_FUSED_V3DEC: "1" },
+      { LEET_FUSED_V3DEC: "1", LEET_FUSED_TMA: "1" },
+      { LEET_FUSED_V3DEC: "1", LEET_FUSED_EARLY: "0" },
+      { LEET_FUSED_V3DEC: "0" },
+    ];
     const forms = kinds.map((e) => ({ LEET_FUSED_OUT: "128", LEET_FUSED_LEAD: "0", ...e }));
     await check("fused", "float32", 2, 3, 333, 128, undefined, false, 128, forms);
     await check("fused", "float32", 1, 8, 1000, 256, undefined, false, 128, forms);

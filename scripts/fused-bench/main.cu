@@ -188,6 +188,8 @@ struct Case {
 static const std::string g_tma_env = std::getenv("LEET_FUSED_TMA") ? std::getenv("LEET_FUSED_TMA") : "";
 // LEET_FUSED_V3DEC likewise (the decoupled TF32 output kernel)
 static const std::string g_dec_env = std::getenv("LEET_FUSED_V3DEC") ? std::getenv("LEET_FUSED_V3DEC") : "";
+// LEET_FUSED_EARLY likewise (its state update's order)
+static const std::string g_early_env = std::getenv("LEET_FUSED_EARLY") ? std::getenv("LEET_FUSED_EARLY") : "";
 
 // Clears the single-pass knobs, then sets each NAME=VALUE of the space-separated list.
 static void apply_env(const char* list) {
@@ -208,6 +210,8 @@ static void apply_env(const char* list) {
   else setenv("LEET_FUSED_TMA", g_tma_env.c_str(), 1);
   if (g_dec_env.empty()) unsetenv("LEET_FUSED_V3DEC");
   else setenv("LEET_FUSED_V3DEC", g_dec_env.c_str(), 1);
+  if (g_early_env.empty()) unsetenv("LEET_FUSED_EARLY");
+  else setenv("LEET_FUSED_EARLY", g_early_env.c_str(), 1);
   std::string all(list), item;
   size_t i = 0;
   while (i <= all.size()) {
@@ -461,6 +465,11 @@ static int check(const char* path) {
       {"v3e f32tf32 1x2x4100 r128 d128 seg1024 ksub4 pad256 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_PAD=256 LEET_FUSED_LEAD=0"},
       {"v3e f32tf32 2x2x1000 r128 d256 seg256 pad192 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_PAD=192 LEET_FUSED_LEAD=0"},
       {"v3e f32tf32 1x2x40000 r128 d128 seg16384 st", F32, TF, 1, 2, 40000, 128, 128, {}, true, true, 16384, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1"},
+      // the same kernel in its earlier order (LEET_FUSED_EARLY=0: the state's first r-half
+      // updated after P V), and the lead plan's output kernels so
+      {"v3e f32tf32 1x3x65 r128 d128 seg64 st early0", F32, TF, 1, 3, 65, 128, 128, {}, true, true, 64, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_EARLY=0"},
+      {"v3e f32tf32 2x2x1000 r128 d256 seg256 pad192 st early0", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_PAD=192 LEET_FUSED_LEAD=0 LEET_FUSED_EARLY=0"},
+      {"v3e f32tf32 1x2x4100 r128 d128 seg1024 ksub4 lead512 st early0", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_LEAD=512 LEET_FUSED_EARLY=0"},
       // the same kernel with its O stored from registers (LEET_FUSED_TMA=1) instead of by TMA
       {"v3f f32tf32 1x3x65 r128 d128 seg64 st", F32, TF, 1, 3, 65, 128, 128, {}, true, true, 64, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_TMA=1"},
       {"v3f f32tf32 1x1x63 r128 d128 fin", F32, TF, 1, 1, 63, 128, 128, {}, false, true, 0, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_TMA=1"},
