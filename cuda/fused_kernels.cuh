@@ -1232,8 +1232,8 @@ struct V3Family {
     return tma_store ? fused_v3_kernel<false, 2, 64, false, 2, 2> : fused_v3_kernel<false, 2, 64, false, 2, 1>;
   }
   // EARLY (fused_v3_kernel): the state's first r-half updated under Q S's second half, the
-  // default (paired A/B 0.993-0.998 on an H200, twenty-seventh and twenty-eighth sessions);
-  // LEET_FUSED_EARLY=0 gives the earlier order
+  // default (paired A/B 0.993-0.998 on H200s, within 0.2% either way on an H100; the
+  // twenty-seventh and twenty-eighth sessions); LEET_FUSED_EARLY=0 gives the earlier order
   static bool early() {
     const char* e = std::getenv("LEET_FUSED_EARLY");
     return !(e && e[0] == '0');

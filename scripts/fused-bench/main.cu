@@ -466,7 +466,7 @@ static int check(const char* path) {
       {"v3e f32tf32 2x2x1000 r128 d256 seg256 pad192 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_PAD=192 LEET_FUSED_LEAD=0"},
       {"v3e f32tf32 1x2x40000 r128 d128 seg16384 st", F32, TF, 1, 2, 40000, 128, 128, {}, true, true, 16384, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1"},
       // the same kernel in its earlier order (LEET_FUSED_EARLY=0: the state's first r-half
-      // updated after P V), and the lead plan's output kernels so
+      // updated after P V); the third case runs the lead plan's output kernels in it
       {"v3e f32tf32 1x3x65 r128 d128 seg64 st early0", F32, TF, 1, 3, 65, 128, 128, {}, true, true, 64, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_EARLY=0"},
       {"v3e f32tf32 2x2x1000 r128 d256 seg256 pad192 st early0", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_PAD=192 LEET_FUSED_LEAD=0 LEET_FUSED_EARLY=0"},
       {"v3e f32tf32 1x2x4100 r128 d128 seg1024 ksub4 lead512 st early0", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_LEAD=512 LEET_FUSED_EARLY=0"},
