@@ -621,6 +621,33 @@ __global__ void __launch_bounds__(128 * NWG, 1)
           wg_rs_tf32v<DVW>(D, a[ks], sw128_desc(tV + (ks >> 2) * VS + (ks & 3) * 32, 16, 1024));
       }
     };
+    // the state update's A fragments for r-half m: (K diag g^(Lc-1-j))^T, rows j0 (+1) and
+    // cols rr (+8) of the K tile; EXACT: (hi, lo) pairs into (ka, kl)
+    auto gather_kt = [&](uint32_t (&ka)[8][4], uint32_t (&kl)[8][4], int m) {
+#pragma unroll
+      for (int ks = 0; ks < 8; ++ks) {
+        const int j0 = 8 * ks + 2 * t;
+        const float f0 = pwz[Lc - 1 - j0 + 64], f1 = pwz[Lc - 2 - j0 + 64];
+        const uint32_t kb = 16384 * m + 1024 * ks;
+        // K: the tile (hi) plus, where split in place, its remainder (hi + lo == K)
+        auto kx = [&](uint32_t o) {
+          float x = lds_f32(tK + kb + o);
+          if constexpr (KSPLIT) x += lds_f32(tKlo + kb + o);
+          return x;
+        };
+        if constexpr (EXACT) {
+          tf32_hilo(kx(xo[0][0]) * f0, ka[ks][0], kl[ks][0]);
+          tf32_hilo(kx(xo[1][0]) * f0, ka[ks][1], kl[ks][1]);
+          tf32_hilo(kx(xo[0][1]) * f1, ka[ks][2], kl[ks][2]);
+          tf32_hilo(kx(xo[1][1]) * f1, ka[ks][3], kl[ks][3]);
+        } else {
+          ka[ks][0] = cvt_tf32(kx(xo[0][0]) * f0);
+          ka[ks][1] = cvt_tf32(kx(xo[1][0]) * f0);
+          ka[ks][2] = cvt_tf32(kx(xo[0][1]) * f1);
+          ka[ks][3] = cvt_tf32(kx(xo[1][1]) * f1);
+        }
+      }
+    };
     if constexpr (EXACT) {
       // this chunk's B operands in (hi, lo): K (output kernel) and V^T, in place
       if constexpr (KSPLIT) v3_split_tile<L::threads>(tK, tKlo, kV3Tile, tid);
@@ -731,16 +758,7 @@ __global__ void __launch_bounds__(128 * NWG, 1)
         // the state's first r-half, already staged for Q S, is updated under it (step 5's
         // products for m = 0)
         // (S[0] was decayed at the end of the step before, once staged: no wgmma in flight)
-#pragma unroll
-        for (int ks = 0; ks < 8; ++ks) {
-          const int j0 = 8 * ks + 2 * t;
-          const float f0 = pwz[Lc - 1 - j0 + 64], f1 = pwz[Lc - 2 - j0 + 64];
-          const uint32_t kb = 1024 * ks;
-          ka0[ks][0] = cvt_tf32(lds_f32(tK + kb + xo[0][0]) * f0);
-          ka0[ks][1] = cvt_tf32(lds_f32(tK + kb + xo[1][0]) * f0);
-          ka0[ks][2] = cvt_tf32(lds_f32(tK + kb + xo[0][1]) * f1);
-          ka0[ks][3] = cvt_tf32(lds_f32(tK + kb + xo[1][1]) * f1);
-        }
+        gather_kt(ka0, ka0, 0);
         // (a full wait: P, issued the step before, is read after it)
         wg_wait<0>();
         reg_fence<32>(P);
@@ -833,29 +851,7 @@ __global__ void __launch_bounds__(128 * NWG, 1)
           acc = T;
         }
         uint32_t ka[8][4], kl[8][4];
-#pragma unroll
-        for (int ks = 0; ks < 8; ++ks) {
-          const int j0 = 8 * ks + 2 * t;
-          const float f0 = pwz[Lc - 1 - j0 + 64], f1 = pwz[Lc - 2 - j0 + 64];
-          const uint32_t kb = 16384 * m + 1024 * ks;  // rows j0 (+1), cols rr (+8)
-          // K: the tile (hi) plus, where split in place, its remainder (hi + lo == K)
-          auto kx = [&](uint32_t o) {
-            float x = lds_f32(tK + kb + o);
-            if constexpr (KSPLIT) x += lds_f32(tKlo + kb + o);
-            return x;
-          };
-          if constexpr (EXACT) {
-            tf32_hilo(kx(xo[0][0]) * f0, ka[ks][0], kl[ks][0]);
-            tf32_hilo(kx(xo[1][0]) * f0, ka[ks][1], kl[ks][1]);
-            tf32_hilo(kx(xo[0][1]) * f1, ka[ks][2], kl[ks][2]);
-            tf32_hilo(kx(xo[1][1]) * f1, ka[ks][3], kl[ks][3]);
-          } else {
-            ka[ks][0] = cvt_tf32(kx(xo[0][0]) * f0);
-            ka[ks][1] = cvt_tf32(kx(xo[1][0]) * f0);
-            ka[ks][2] = cvt_tf32(kx(xo[0][1]) * f1);
-            ka[ks][3] = cvt_tf32(kx(xo[1][1]) * f1);
-          }
-        }
+        gather_kt(ka, kl, m);
         reg_fence<NS>(acc);
         wg_fence();
         times_vt(acc, ka, kl);
