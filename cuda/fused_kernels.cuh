@@ -107,6 +107,7 @@ struct Args {
   int64_t rb0 = 0;     // v4: the first of the (up to) 128 r this pass covers
   int accumulate = 0;  // v4: add this pass's output to o (r blocks after the first)
   int64_t pad = 0;     // fixed length: virtual tokens before row 0 (a short first segment, pad_plan)
+  int64_t small = 0;   // the lead plan's small pieces: the last tokens of each first segment (lead_plan)
 };
 // The arguments of a TMA-fed kernel: Args and the tensor maps of its inputs and output
 // (tma_maps).
@@ -944,10 +945,29 @@ inline PadPlan pad_plan(const AttnParams& p, int sms, int64_t L, int64_t k, int6
 // LEET_FUSED_KSUB=k forces k pieces, L0 = frac L' / k).
 // LEET_FUSED_LEAD=x forces L0 = x tokens where x >= kC, the default where 0 < x < kC; =0
 // turns the plan off. Taken where the m segments' output CTAs fit one wave, and so do the
-// first segments' CTAs with the busy state CTAs: {L', L0, k}, or L0 = 0.
+// first segments' CTAs with the busy state CTAs: {L', L0, k, small}, or L0 = 0.
+// Small pieces (version 3, small_ok; k = 1): the m segments' CTAs leave `spare` SMs idle,
+// 3% of the GPU at 1x65536 (128 of 132). So each first segment ends with a small piece of
+// `small` tokens after its L0, walked in the second output launch by a CTA of its own.
+// These CTAs come last and queue on the spare SMs (q = ceil(lw / spare) each, 2 <= q <=
+// kSmallMaxQ), and the m segments shorten to match: x = N / (m + frac + 1 / q), L0 =
+// frac x and small = kSmallFrac x / q, each to the nearest chunk. The state pass walks the
+// small pieces too, on the SMs it leaves idle. Default where the segment model's segments
+// are at least kSmallMinSeg tokens. Paired A/B against the pieces off, TF32, H200
+// (twenty-ninth session, bench/h200-2026-11-27-zc), at the card's top clock (10 pairs)
+// and under its power cap (40 pairs):
+// - 1x65536, by small: 1728 (x / q - 64) 1.004, 1.005 and 0.984; 1600 0.992, 0.995; 1344
+//   0.996, 0.997 and 0.988; 1024 0.997, 0.994 and 0.989; 704 1.000. So the small CTAs'
+//   starts and ends cost about a fifth of their walks (kSmallFrac);
+// - 1x131072: 2816 0.981, 2048 0.996, 3584 0.998 (6 pairs);
+// - 1x32768 (832) 1.024-1.039 and 1x16384 (384) 1.044-1.048: the small pieces' CTAs, eight
+//   on each of the 4 spare SMs, outlast the others there (kSmallMinSeg).
+// LEET_FUSED_SMALL=0 turns them off, =x (>= kC) forces x tokens (L0 then stays the plan's).
 struct LeadPlan {
-  int64_t L, L0, k;
+  int64_t L, L0, k, small;
 };
+constexpr int64_t kSmallMaxQ = 8, kSmallMinSeg = 16384;
+constexpr double kSmallFrac = 0.8;
 // Segments per sequence up to which the output kernel sums the raw states itself (run_wgmma)
 constexpr int64_t kInlineSegs = 8;
 constexpr double kLeadFrac = 0.34;
@@ -995,18 +1015,41 @@ inline bool lead_by_default16(const AttnParams& p, int sms, int64_t L, int64_t w
   const int64_t m = ceil_div(p.N, L), lw = p.B * walks;
   return fast && L >= kLeadMinSeg16 && m == 2 && lead_fits(sms, lw, m);
 }
-inline LeadPlan lead_plan(const AttnParams& p, int sms, int64_t L, int64_t walks, double frac) {
+inline LeadPlan lead_plan(const AttnParams& p, int sms, int64_t L, int64_t walks, double frac, bool small_ok) {
   int64_t L0 = 0, k = 1;
   if (const char* env = std::getenv("LEET_FUSED_LEAD")) L0 = std::atoll(env);
+  const bool L0_forced = L0 >= kC;
   const int64_t m = ceil_div(p.N, L), lw = p.B * walks;
-  if (m < 2 || lw * m > sms) return {L, 0, 1};
+  if (m < 2 || lw * m > sms) return {L, 0, 1, 0};
   if (const char* env = std::getenv("LEET_FUSED_KSUB")) k = std::max<int64_t>(1, std::atoll(env));
-  if (lw * (1 + (m - 1) * k) > sms) return {L, 0, 1};
+  if (lw * (1 + (m - 1) * k) > sms) return {L, 0, 1, 0};
   if (L0 < kC) L0 = (int64_t)(frac / (double)k * (double)p.N / ((double)m + frac / (double)k));
   L0 = L0 / kC * kC;
-  if (L0 < kC || L0 >= p.N) return {L, 0, 1};
+  if (L0 < kC || L0 >= p.N) return {L, 0, 1, 0};
   const int64_t Lp = ceil_div(ceil_div(p.N - L0, m), k * kC) * k * kC;
-  return L0 < Lp ? LeadPlan{Lp, L0, k} : LeadPlan{L, 0, 1};
+  if (L0 >= Lp) return {L, 0, 1, 0};
+  const LeadPlan base{Lp, L0, k, 0};
+  // the small pieces
+  int64_t small = -1;
+  if (const char* env = std::getenv("LEET_FUSED_SMALL")) small = std::atoll(env);
+  if (!small_ok || k != 1 || small == 0) return base;
+  int64_t L0s = L0;
+  if (small < 0) {
+    const int64_t spare = sms - lw * m;
+    if (L < kSmallMinSeg || spare <= 0) return base;
+    const int64_t q = ceil_div(lw, spare);
+    if (q < 2 || q > kSmallMaxQ) return base;
+    const double x = (double)p.N / ((double)m + frac + 1.0 / (double)q);
+    // (to the nearest chunk)
+    if (!L0_forced) L0s = (int64_t)(frac * x / kC + 0.5) * kC;
+    small = (int64_t)(kSmallFrac * x / (double)q / kC + 0.5) * kC;
+  }
+  small = small / kC * kC;
+  if (small < kC || L0s < kC || L0s + small >= p.N) return base;
+  const int64_t Ls = ceil_div(ceil_div(p.N - L0s - small, m), kC) * kC;
+  // (the first segment, L0 + small tokens, stays the short one, and there are m others)
+  if (L0s + small >= Ls || ceil_div(p.N - L0s - small, Ls) != m) return base;
+  return {Ls, L0s, 1, small};
 }
 
 // Segment length: a multiple of the chunk, from a small cost model (docs/fused-design.md):
@@ -1176,6 +1219,7 @@ template <bool BF16> struct V2Family {
   static auto lead_state_kernel() { return fused_v2_kernel<BF16, true, 2, 1, kV2Stages, 1>; }
   static constexpr int lead_out_smem = V2Layout<false>::bytes, lead_state_smem = V2Layout<true>::bytes;
   static constexpr double lead_frac = kLeadFrac16;
+  static constexpr bool lead_small = false;  // (lead_plan's small pieces: version 3's kernels only)
   static bool lead_default(const AttnParams& p, int sms, int64_t L, int64_t walks, bool fast) {
     return lead_by_default16(p, sms, L, walks, fast);
   }
@@ -1247,6 +1291,7 @@ struct V3Family {
   static auto lead_state_kernel() { return fused_v3_kernel<true, 2, 64, false, kV3DeepStages, 1, 1>; }
   static constexpr int lead_out_smem = dec_smem, lead_state_smem = tma_deep_state_smem;
   static constexpr double lead_frac = kLeadFrac;
+  static constexpr bool lead_small = true;
   static bool lead_default(const AttnParams& p, int sms, int64_t L, int64_t walks, bool fast) {
     return lead_by_default(p, sms, L, walks, fast);
   }
@@ -1791,13 +1836,14 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   [[maybe_unused]] bool lead = false;
   if constexpr (kLead<Family>) {
     if (a.prefix_inline && lead_wanted<Family>(p, sms, L, ctx.mem_tbs)) {
-      const LeadPlan lp = lead_plan(p, sms, L, p.H * a.ndvb, Family::lead_frac);
-      const int64_t nseg = lp.L0 > 0 ? 1 + ceil_div(p.N - lp.L0, lp.L) : 0;
+      const LeadPlan lp = lead_plan(p, sms, L, p.H * a.ndvb, Family::lead_frac, Family::lead_small);
+      const int64_t nseg = lp.L0 > 0 ? 1 + ceil_div(p.N - lp.L0 - lp.small, lp.L) : 0;
       if (nseg >= 3 && nseg <= kInlineSegs && have_maps()) {
         lead = true;
         a.ksub = lp.k;
         a.Lseg = lp.L;
-        a.pad = lp.L - lp.L0;
+        a.small = lp.small;
+        a.pad = lp.L - lp.L0 - lp.small;
         a.nseg_fixed = nseg;
         total_segs = p.B * nseg;
       }
@@ -1815,7 +1861,8 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
       }
     }
   }
-  a.states = scratch(staged ? (size_t)total_segs * a.ksub * p.H * a.ndvb * kTile * 4 : 0);
+  // (the lead plan's small pieces: a slot each, a sequence's right after its first segment's)
+  a.states = scratch(staged ? (size_t)(total_segs * a.ksub + (a.small ? p.B : 0)) * p.H * a.ndvb * kTile * 4 : 0);
   // Version 3's TMA-fed kernels: TMA gives zeros only past N, so they run where every chunk
   // of their walks (pieces of `piece` tokens after the short first segment) is whole or
   // ends at N
@@ -1853,8 +1900,9 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
                 tma_args(ao), false, " lead output kernel launch");
       launch_ex(Family::lead_state_kernel(), total_segs * a.ksub * p.H * a.ndvb, Family::threads,
                 Family::lead_state_smem, tma_args(a), true, " lead state kernel launch");
-      launch_ex(Family::template lead_out_kernel<1>(), p.B * (a.nseg_fixed - 1) * walks, Family::out_threads,
-                Family::lead_out_smem, tma_args(ao), true, " output kernel launch");
+      // (the small pieces' CTAs last: they queue on the SMs that the other segments leave)
+      launch_ex(Family::template lead_out_kernel<1>(), p.B * (a.nseg_fixed - 1 + (a.small ? 1 : 0)) * walks,
+                Family::out_threads, Family::lead_out_smem, tma_args(ao), true, " output kernel launch");
       return;
     }
   }

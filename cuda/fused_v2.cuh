@@ -226,7 +226,10 @@ __device__ __forceinline__ void v2_load_tile(uint32_t dst, const uint16_t* g, in
 // LEAD (the lead plan of versions 2 and 3, lead_plan in fused_kernels.cuh; with PAD): the
 // first segment is walked by a launch of its own, 2: that launch's output CTAs (first segments only),
 // 1: the state pass (whose pieces of the first segment are idle) and the other segments'
-// output CTAs.
+// output CTAs. With small pieces (a.small, version 3, ksub = 1) the first segment's last
+// a.small tokens are not the first launch's: the state pass walks them (its first segment's
+// CTAs, into a slot of their own right after the first segment's) and so do the output
+// launch's last CTAs (seg 0), which start from the first launch's end state.
 template <bool STATE_ONLY, bool VARLEN = false, bool PAD = false, int LEAD = 0>
 struct WgPlace {
   int dvb, seglen, nch;
@@ -261,13 +264,22 @@ struct WgPlace {
         seq = rest % a.num_seqs;
         seg = LEAD == 2 ? 0 : per_seq - 1 - rest / a.num_seqs;
         gs = seq * per_seq + seg;
-        const int64_t vstart = seg * seg_len, end = imin64(vstart + seg_len - a.pad, a.N);
+        const int64_t vstart = seg * seg_len;
+        int64_t end = imin64(vstart + seg_len - a.pad, a.N);
         start = vstart > a.pad ? vstart - a.pad : 0;
-        idle = STATE_ONLY && (seg >= (nseg - 1) * a.ksub || end <= 0 || (LEAD != 0 && seg < a.ksub));
+        const bool small = LEAD != 0 && a.small && seg == 0;  // (the first segment's small piece)
+        if (small) {
+          if (LEAD == 2) end -= a.small;
+          else start = end - a.small;
+        }
+        idle = STATE_ONLY && (seg >= (nseg - 1) * a.ksub || end <= 0 || (LEAD != 0 && seg < a.ksub && !small));
         seglen = end > start ? (int)(end - start) : 0;
         nch = (seglen + kC - 1) / kC;
         row0 = (seq * a.H + h) * a.N + start;
-        slot = (gs * a.H + h) * a.ndvb + dvb;
+        // (small pieces: each sequence's slots are its first segment's, the small piece's,
+        // then the other segments')
+        const int64_t shift = LEAD != 0 && a.small ? 1 : 0;
+        slot = ((seq * (per_seq + shift) + seg + (small || seg >= a.ksub ? shift : 0)) * a.H + h) * a.ndvb + dvb;
         return;
       }
     }

@@ -302,7 +302,10 @@ __device__ __forceinline__ void v3_transpose_v_wg(uint32_t t, int w4, int lane, 
 // launch of the first segments only, which starts with the initial state and leaves its
 // end state in the first segment's last state slot; 1, the state kernel (whose CTAs return
 // only once that launch is done, griddepcontrol.wait) and the output launch of the other
-// segments, which sum the states from that slot on.
+// segments, which sum the states from that slot on. With the plan's small pieces (a.small,
+// WgPlace) the state kernel's first-segment CTAs walk each first segment's last a.small
+// tokens into a slot of their own, without waiting for the first launch, and the last
+// CTAs of the other segments' launch (seg 0) walk them from the first launch's end state.
 // EARLY (the two-warpgroup TF32 output kernel, the default in its DEC forms): the state's
 // first r-half, staged for Q S and decayed right after, takes its update (K^T fragments
 // gathered while Q S's first half runs) ahead of Q S's second half instead of after P V.
@@ -444,7 +447,7 @@ __global__ void __launch_bounds__(128 * NWG, 1)
           S[m][4 * nb + 2 * hh + 1] = x.y;
         }
   };
-  if (STATE_ONLY || seg == 0) {
+  if (STATE_ONLY || (seg == 0 && LEAD != 1)) {
     init_load();
   } else {
     asm volatile("griddepcontrol.wait;\n" ::: "memory");
@@ -461,7 +464,7 @@ __global__ void __launch_bounds__(128 * NWG, 1)
       // (a short first segment: the sum starts at piece s0, whose decay dec0 covers only
       // its tokens from row 0; LEAD: at the first segment's last piece)
       const float decL = expf(-rate * (float)(a.Lseg / a.ksub));
-      const int64_t base_slot = seq * nseg * a.ksub;
+      const int64_t base_slot = seq * (nseg * a.ksub + (LEAD != 0 && a.small ? 1 : 0));
       int64_t s0 = 0;
       float dec0 = decL;
       if constexpr (LEAD == 1) {
@@ -473,9 +476,8 @@ __global__ void __launch_bounds__(128 * NWG, 1)
           dec0 = expf(-rate * (float)pf.len0);
         }
       }
-      for (int64_t sp = s0; sp < seg * a.ksub; ++sp) {
-        const float* src = wg_slot(a, base_slot + sp, h, dvb);
-        const float dec = sp == s0 ? dec0 : decL;
+      // S = dec S + the slot's state, for each term of the sum
+      auto add_slot = [&](const float* src, float dec) {
 #pragma unroll
         for (int m = 0; m < 2; ++m)
 #pragma unroll
@@ -484,6 +486,19 @@ __global__ void __launch_bounds__(128 * NWG, 1)
             const int dv = DVW * wg + 8 * (i >> 2) + 2 * t + (i & 1);
             S[m][i] = fmaf(dec, S[m][i], __ldcg(src + dv * 128 + rr));
           }
+      };
+      if constexpr (LEAD == 1) {
+        // the first segment's end state in any case (the small piece, seg 0, starts from
+        // it); then, with small pieces, the small piece's state, a.small tokens (the slot
+        // after it: WgPlace); then the pieces of segments 1 to seg - 1
+        const int64_t extra = seg > 0 && a.small ? 1 : 0;
+        const int64_t nterms = (seg * a.ksub <= s0 ? 1 : seg * a.ksub - s0) + extra;
+        const float decS = expf(-rate * (float)a.small);
+        for (int64_t j = 0; j < nterms; ++j)
+          add_slot(wg_slot(a, base_slot + s0 + j, h, dvb), j == 0 ? dec0 : extra && j == 1 ? decS : decL);
+      } else {
+        for (int64_t sp = s0; sp < seg * a.ksub; ++sp)
+          add_slot(wg_slot(a, base_slot + sp, h, dvb), sp == s0 ? dec0 : decL);
       }
     } else {
       const float* src = wg_slot(a, gs - 1, h, dvb);
@@ -958,7 +973,7 @@ __global__ void __launch_bounds__(128 * NWG, 1)
   if constexpr (STATE_ONLY || LEAD == 2) {
     // the state to its slot (LEAD = 2: the first segment's last piece's)
     float* dst = STATE_ONLY ? a.states + (kPad ? pl.slot : (int64_t)blockIdx.x) * kTile
-                            : const_cast<float*>(wg_slot(a, seq * nseg * a.ksub + a.ksub - 1, h, dvb));
+                            : const_cast<float*>(wg_slot(a, seq * (nseg * a.ksub + (a.small ? 1 : 0)) + a.ksub - 1, h, dvb));
 #pragma unroll
     for (int m = 0; m < 2; ++m)
 #pragma unroll
@@ -968,8 +983,11 @@ __global__ void __launch_bounds__(128 * NWG, 1)
         __stcg(dst + dv * 128 + rr, S[m][i]);
       }
     // (LEAD: the state grid ends only after the first segments' launch, whose states the
-    // next launch reads)
-    if constexpr (STATE_ONLY && LEAD != 0) asm volatile("griddepcontrol.wait;\n" ::: "memory");
+    // next launch reads; the other segments' CTAs wait for it, not the small pieces', which
+    // queue on a few SMs, each after the one before)
+    if constexpr (STATE_ONLY && LEAD != 0) {
+      if (seg != 0) asm volatile("griddepcontrol.wait;\n" ::: "memory");
+    }
     if constexpr (LEAD == 2) __threadfence();
   } else if (seg == nseg - 1 && a.fin) {
 #pragma unroll

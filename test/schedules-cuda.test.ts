@@ -170,12 +170,16 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
   // kernels it needs, at its own first-segment length (LEET_FUSED_LEAD=1) and at 128 and
   // 192 tokens; the second shape also with the state walks split in four (at 128 and 192),
   // the third with a partial last segment and chunk. The second shape also at 128 tokens
-  // with the output kernels' earlier update order (LEET_FUSED_EARLY=0).
+  // with the output kernels' earlier update order (LEET_FUSED_EARLY=0). The first two shapes
+  // also with the plan's small pieces (LEET_FUSED_SMALL: the first segment's last tokens
+  // walked by CTAs of their own; by default only where the other segments leave a few SMs
+  // idle, as at 1x65536 with 32 heads).
   it("fused float32 (tf32) with the lead plan: B=1 H=16 N=1000 d=256, B=2 H=2 N=1000 d=128, B=1 H=3 N=333 d=128, states in and out", async () => {
     const leads = ["1", "128", "192"].map((x) => ({ LEET_FUSED_OUT: "128", LEET_FUSED_V3DEC: "1", LEET_FUSED_STATE_DEEP: "1", LEET_FUSED_SEGMENT: "256", LEET_FUSED_LEAD: x }));
-    await check("fused", "float32", 1, 16, 1000, 256, undefined, false, 128, leads);
+    await check("fused", "float32", 1, 16, 1000, 256, undefined, false, 128, [...leads, { ...leads[0], LEET_FUSED_SMALL: "128" }]);
     const split = leads.slice(1).map((e) => ({ ...e, LEET_FUSED_KSUB: "4" }));
-    await check("fused", "float32", 2, 2, 1000, 128, undefined, false, 128, [...leads, ...split, { ...leads[1], LEET_FUSED_EARLY: "0" }]);
+    const small = { ...leads[1], LEET_FUSED_SMALL: "64" };
+    await check("fused", "float32", 2, 2, 1000, 128, undefined, false, 128, [...leads, ...split, { ...leads[1], LEET_FUSED_EARLY: "0" }, small, { ...small, LEET_FUSED_EARLY: "0" }]);
     await check("fused", "float32", 1, 3, 333, 128, undefined, false, 128, [{ ...leads[0], LEET_FUSED_SEGMENT: "128", LEET_FUSED_LEAD: "64" }]);
   });
   // The same plan on version 2's 16-bit kernels (the default there only where the segment

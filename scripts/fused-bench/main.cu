@@ -206,6 +206,7 @@ static void apply_env(const char* list) {
   unsetenv("LEET_FUSED_PAD");
   unsetenv("LEET_FUSED_STATE_DEEP");
   unsetenv("LEET_FUSED_LEAD");
+  unsetenv("LEET_FUSED_SMALL");
   if (g_tma_env.empty()) unsetenv("LEET_FUSED_TMA");
   else setenv("LEET_FUSED_TMA", g_tma_env.c_str(), 1);
   if (g_dec_env.empty()) unsetenv("LEET_FUSED_V3DEC");
@@ -443,6 +444,15 @@ static int check(const char* path) {
       {"v3l f32tf32 1x3x300 r128 d128 seg128 lead64 st", F32, TF, 1, 3, 300, 128, 128, {}, true, true, 128, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_LEAD=64"},
       {"v3l f32tf32 1x2x3000 r128 d128 seg512 lead384", F32, TF, 1, 2, 3000, 128, 128, {}, false, false, 512, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_LEAD=384"},
       {"v3l f32tf32 1x2x40000 r128 d128 seg8192 st", F32, TF, 1, 2, 40000, 128, 128, {}, true, true, 8192, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_LEAD=1"},
+      // the lead plan's small pieces (version 3): by default at 1x32x65536 (the lead plan
+      // forced for cards below 4 TB/s, whose rule takes it there too), forced at 1x32x16384
+      // and at the shapes above
+      {"v3m f32tf32 1x32x65536 r128 d128 heur st", F32, TF, 1, 32, 65536, 128, 128, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_LEAD=1"},
+      {"v3m f32tf32 1x32x16384 r128 d128 heur small384 st", F32, TF, 1, 32, 16384, 128, 128, {}, true, true, 0, 2e-3, false, 0, "LEET_FUSED_LEAD=1 LEET_FUSED_SMALL=384"},
+      {"v3m f32tf32 1x2x4100 r128 d128 seg1024 lead256 small128 st", F32, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_LEAD=256 LEET_FUSED_SMALL=128"},
+      {"v3m f32tf32 2x2x1000 r128 d256 seg256 lead128 small64 st", F32, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_LEAD=128 LEET_FUSED_SMALL=64"},
+      {"v3m f32tf32 1x2x40000 r128 d128 seg8192 small1024 st", F32, TF, 1, 2, 40000, 128, 128, {}, true, true, 8192, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_LEAD=1 LEET_FUSED_SMALL=1024"},
+      {"v3m f32tf32 1x2x3000 r128 d128 seg512 lead256 small128", F32, TF, 1, 2, 3000, 128, 128, {}, false, false, 512, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_V3DEC=1 LEET_FUSED_STATE_DEEP=1 LEET_FUSED_LEAD=256 LEET_FUSED_SMALL=128"},
       // the lead plan in 16 bits (version 2's LEAD kernels): the same shapes
       {"v2l f16 1x2x4100 r128 d128 seg1024 st", F16, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_LEAD=1"},
       {"v2l bf16 1x2x4100 r128 d128 seg1024 ksub4 lead512 st", BF, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 1e-2, false, 4, "LEET_FUSED_OUT=128 LEET_FUSED_LEAD=512"},
