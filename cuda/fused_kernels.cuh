@@ -1052,6 +1052,51 @@ inline LeadPlan lead_plan(const AttnParams& p, int sms, int64_t L, int64_t walks
   return {Ls, L0s, 1, small};
 }
 
+#ifdef LEET_FUSED_LEAD_STAMPS
+// The lead plan's stamps (developer timing, fused_bench built with LEET_FUSED_LEAD_STAMPS,
+// LEET_FUSED_PROF=1), summarised on stderr in microseconds from the first CTA's start: per
+// launch, when its CTAs start, begin their walks and end them, and on how many SMs; the
+// state launch's small pieces (its last small_states CTAs) and the other segments' launch's
+// (after its first `big` CTAs) apart.
+inline void lead_stamps(unsigned long long* buf, int64_t g1, int64_t g2, int64_t g3, int64_t big, int64_t small,
+                        int64_t small_states) {
+  std::vector<unsigned long long> t((size_t)(g1 + g2 + g3) * 4);
+  check(cudaDeviceSynchronize(), "stamps");
+  check(cudaMemcpy(t.data(), buf, t.size() * 8, cudaMemcpyDeviceToHost), "stamp copy");
+  cudaFree(buf);
+  unsigned long long t0 = ~0ull;
+  for (size_t i = 0; i < t.size(); i += 4)
+    if (t[i]) t0 = std::min(t0, t[i]);
+  auto span = [&](const char* what, int64_t from, int64_t to) {
+    std::vector<double> s0, s1, s2;
+    std::vector<int> sms;
+    for (int64_t i = from; i < to; ++i) {
+      const unsigned long long* x = &t[(size_t)i * 4];
+      if (!x[0]) continue;  // (an idle CTA)
+      s0.push_back((x[0] - t0) / 1e3);
+      s1.push_back((x[1] - t0) / 1e3);
+      s2.push_back((x[2] - t0) / 1e3);
+      sms.push_back((int)x[3]);
+    }
+    if (s0.empty()) return;
+    std::sort(s0.begin(), s0.end());
+    std::sort(s1.begin(), s1.end());
+    std::sort(s2.begin(), s2.end());
+    std::sort(sms.begin(), sms.end());
+    const int nsm = (int)(std::unique(sms.begin(), sms.end()) - sms.begin());
+    const size_t n = s0.size();
+    fprintf(stderr, "  %-14s %4zu CTAs on %3d SMs: start %7.1f-%7.1f  walk from %7.1f (median %7.1f, last %7.1f)  end %7.1f / %7.1f / %7.1f (first / median / last)\n",
+            what, n, nsm, s0[0], s0[n - 1], s1[0], s1[n / 2], s1[n - 1], s2[0], s2[n / 2], s2[n - 1]);
+  };
+  fprintf(stderr, "lead plan stamps (small %lld):\n", (long long)small);
+  span("first segments", 0, g1);
+  span("state pass", g1, g1 + g2 - small_states);
+  span("small states", g1 + g2 - small_states, g1 + g2);
+  span("other segments", g1 + g2, g1 + g2 + big);
+  span("small pieces", g1 + g2 + big, g1 + g2 + g3);
+}
+#endif
+
 // Segment length: a multiple of the chunk, from a small cost model (docs/fused-design.md):
 // the output pass costs ~ waves * segment length, the state pass ~state_factor of that,
 // plus each staged segment's state traffic and the two extra launches. Ties go to longer
@@ -1896,13 +1941,29 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
       ao.ndvb = a.ndvb * Family::out_split;
       ao.dv_split = Family::out_split;
       const int64_t walks = p.H * ao.ndvb;
-      launch_ex(Family::template lead_out_kernel<2>(), p.B * walks, Family::out_threads, Family::lead_out_smem,
+      const int64_t g1 = p.B * walks, g2 = total_segs * a.ksub * p.H * a.ndvb,
+                    g3 = p.B * (a.nseg_fixed - 1 + (a.small ? 1 : 0)) * walks;
+      Args as = a, ao2 = ao;
+#ifdef LEET_FUSED_LEAD_STAMPS
+      // (developer timing, fused_bench only: four stamps per CTA of the three launches)
+      const bool stamps = env_is("LEET_FUSED_PROF", '1');
+      if (stamps) {
+        check(cudaMalloc(&ao.prof, (size_t)(g1 + g2 + g3) * 4 * 8), "stamp buffer");
+        check(cudaMemsetAsync(ao.prof, 0, (size_t)(g1 + g2 + g3) * 4 * 8, st), "stamp buffer");
+        as.prof = ao.prof + 4 * g1;
+        ao2.prof = as.prof + 4 * g2;
+      }
+#endif
+      launch_ex(Family::template lead_out_kernel<2>(), g1, Family::out_threads, Family::lead_out_smem,
                 tma_args(ao), false, " lead output kernel launch");
-      launch_ex(Family::lead_state_kernel(), total_segs * a.ksub * p.H * a.ndvb, Family::threads,
-                Family::lead_state_smem, tma_args(a), true, " lead state kernel launch");
+      launch_ex(Family::lead_state_kernel(), g2, Family::threads, Family::lead_state_smem, tma_args(as), true,
+                " lead state kernel launch");
       // (the small pieces' CTAs last: they queue on the SMs that the other segments leave)
-      launch_ex(Family::template lead_out_kernel<1>(), p.B * (a.nseg_fixed - 1 + (a.small ? 1 : 0)) * walks,
-                Family::out_threads, Family::lead_out_smem, tma_args(ao), true, " output kernel launch");
+      launch_ex(Family::template lead_out_kernel<1>(), g3, Family::out_threads, Family::lead_out_smem,
+                tma_args(ao2), true, " output kernel launch");
+#ifdef LEET_FUSED_LEAD_STAMPS
+      if (stamps) lead_stamps(ao.prof, g1, g2, g3, p.B * (a.nseg_fixed - 1) * walks, a.small, a.small ? p.B * p.H * a.ndvb : 0);
+#endif
       return;
     }
   }

@@ -355,6 +355,18 @@ __global__ void __launch_bounds__(128 * NWG, 1)
   if constexpr (LEAD == 2) asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
   const WgPlace<STATE_ONLY, false, kPad, LEAD> pl(a);
   if (pl.idle) return;
+#ifdef LEET_FUSED_LEAD_STAMPS
+  // developer timing of the lead plan's launches (only where fused_bench is built with the
+  // macro, LEET_FUSED_PROF=1): %globaltimer at the CTA's start, at its walk's start and
+  // end, and its SM
+  unsigned long long* const stamp = LEAD != 0 && a.prof ? a.prof + 4 * (int64_t)blockIdx.x : nullptr;
+  if (stamp && threadIdx.x == 0) {
+    unsigned smid;
+    asm volatile("mov.u32 %0, %%smid;" : "=r"(smid));
+    stamp[0] = global_ns();
+    stamp[3] = smid;
+  }
+#endif
   const int dvb = pl.dvb, seglen = pl.seglen, nch = pl.nch;
   const int64_t h = pl.h, nseg = pl.nseg, gs = pl.gs, seq = pl.seq, seg = pl.seg, start = pl.start;
   const float rate = a.rate[h];
@@ -513,6 +525,9 @@ __global__ void __launch_bounds__(128 * NWG, 1)
     }
   }
 
+#ifdef LEET_FUSED_LEAD_STAMPS
+  if (stamp && tid == 0) stamp[1] = global_ns();
+#endif
   const uint32_t sS = base + L::s_off + wg * 16384;  // this warpgroup's S^T half [DVW dv][64 r]
   // Byte offsets, inside a [rows][32]-float swizzled tile set, of element (row = 8u + 2t + o,
   // col = 16 w4 + g + 8 hi) minus 1024 u (+ 8192 per 32 columns): the K^T gathers (row =
@@ -969,6 +984,9 @@ __global__ void __launch_bounds__(128 * NWG, 1)
   if constexpr (DEC == 2) {
     if ((tid & 127) == 0) bulk_wait<0>();
   }
+#ifdef LEET_FUSED_LEAD_STAMPS
+  if (stamp && tid == 0) stamp[2] = global_ns();
+#endif
 
   if constexpr (STATE_ONLY || LEAD == 2) {
     // the state to its slot (LEAD = 2: the first segment's last piece's)

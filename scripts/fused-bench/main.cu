@@ -2,6 +2,8 @@
 // Built and run on the GPU machine by scripts/fused-bench/run.sh.
 //   ./fused_bench check          correctness suite (float64 CPU reference)
 //   ./fused_bench bench OUT.json target table + segment-length sweeps
+// Built with -DLEET_FUSED_LEAD_STAMPS, LEET_FUSED_PROF=1 prints the TF32 lead plan's per-CTA
+// timeline after each of its launches (e.g. `profile32l`: TF32 1x65536).
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
