@@ -957,8 +957,9 @@ inline PadPlan pad_plan(const AttnParams& p, int sms, int64_t L, int64_t k, int6
 // (twenty-ninth session, bench/h200-2026-11-27-zc), at the card's top clock (10 pairs)
 // and under its power cap (40 pairs):
 // - 1x65536, by small: 1728 (x / q - 64) 1.004, 1.005 and 0.984; 1600 0.992, 0.995; 1344
-//   0.996, 0.997 and 0.988; 1024 0.997, 0.994 and 0.989; 704 1.000. So the small CTAs'
-//   starts and ends cost about a fifth of their walks (kSmallFrac);
+//   0.996, 0.997 and 0.988; 1024 0.997, 0.994 and 0.989; 704 1.000. So kSmallFrac: each
+//   piece's CTA costs ~12 us beyond its walk (call 7's timeline), and at 1728 their queue
+//   ends last;
 // - 1x131072: 2816 0.981, 2048 0.996, 3584 0.998 (6 pairs);
 // - 1x32768 (832) 1.024-1.039 and 1x16384 (384) 1.044-1.048: the small pieces' CTAs, eight
 //   on each of the 4 spare SMs, outlast the others there (kSmallMinSeg).
