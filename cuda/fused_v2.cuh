@@ -230,6 +230,13 @@ __device__ __forceinline__ void v2_load_tile(uint32_t dst, const uint16_t* g, in
 // a.small tokens are not the first launch's: the state pass walks them (its first segment's
 // CTAs, into a slot of their own right after the first segment's) and so do the output
 // launch's last CTAs (seg 0), which start from the first launch's end state.
+// Fixed length (PAD's order): the first state slot of sequence seq, whose segments take
+// `pieces` (nseg ksub) slots. With the lead plan's small pieces (LEAD, a.small) each
+// sequence has one slot more, the small piece's, right after its first segment's.
+template <int LEAD>
+__device__ __forceinline__ int64_t wg_seq_slot(const Args& a, int64_t seq, int64_t pieces) {
+  return seq * (pieces + (LEAD != 0 && a.small ? 1 : 0));
+}
 template <bool STATE_ONLY, bool VARLEN = false, bool PAD = false, int LEAD = 0>
 struct WgPlace {
   int dvb, seglen, nch;
@@ -276,10 +283,8 @@ struct WgPlace {
         seglen = end > start ? (int)(end - start) : 0;
         nch = (seglen + kC - 1) / kC;
         row0 = (seq * a.H + h) * a.N + start;
-        // (small pieces: each sequence's slots are its first segment's, the small piece's,
-        // then the other segments')
-        const int64_t shift = LEAD != 0 && a.small ? 1 : 0;
-        slot = ((seq * (per_seq + shift) + seg + (small || seg >= a.ksub ? shift : 0)) * a.H + h) * a.ndvb + dvb;
+        const int64_t shift = LEAD != 0 && a.small ? 1 : 0;  // (the small piece's slot)
+        slot = ((wg_seq_slot<LEAD>(a, seq, per_seq) + seg + (small || seg >= a.ksub ? shift : 0)) * a.H + h) * a.ndvb + dvb;
         return;
       }
     }

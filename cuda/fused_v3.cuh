@@ -476,7 +476,7 @@ __global__ void __launch_bounds__(128 * NWG, 1)
       // (a short first segment: the sum starts at piece s0, whose decay dec0 covers only
       // its tokens from row 0; LEAD: at the first segment's last piece)
       const float decL = expf(-rate * (float)(a.Lseg / a.ksub));
-      const int64_t base_slot = seq * (nseg * a.ksub + (LEAD != 0 && a.small ? 1 : 0));
+      const int64_t base_slot = wg_seq_slot<LEAD>(a, seq, nseg * a.ksub);
       int64_t s0 = 0;
       float dec0 = decL;
       if constexpr (LEAD == 1) {
@@ -991,7 +991,7 @@ __global__ void __launch_bounds__(128 * NWG, 1)
   if constexpr (STATE_ONLY || LEAD == 2) {
     // the state to its slot (LEAD = 2: the first segment's last piece's)
     float* dst = STATE_ONLY ? a.states + (kPad ? pl.slot : (int64_t)blockIdx.x) * kTile
-                            : const_cast<float*>(wg_slot(a, seq * (nseg * a.ksub + (a.small ? 1 : 0)) + a.ksub - 1, h, dvb));
+                            : const_cast<float*>(wg_slot(a, wg_seq_slot<LEAD>(a, seq, nseg * a.ksub) + a.ksub - 1, h, dvb));
 #pragma unroll
     for (int m = 0; m < 2; ++m)
 #pragma unroll
