@@ -40,12 +40,15 @@ if [ "$what" = bench ] || [ "$what" = all ]; then
   bash .gpu/run node dist/cli.js bench-gpu --out "$OUT/tf32" --dtypes float32 --precision tf32 \
     --methods vanilla,blocked,recursive,lightning,fused 2>&1 | tee "$OUT/bench-tf32.log"
 fi
-# (its own step: the two grids take ~4.5 minutes on an H100, bench ~3)
+# (its own step: the main and check grids take ~4.5 minutes on an H100, bench ~3)
 if [ "$what" = auto ] || [ "$what" = all ]; then
   # is method "auto" the fastest? every method over a grid of dtypes, r and d, B×N and
-  # packed sequences (main: the grid src/auto.ts's Hopper rules came from; check: others)
+  # packed sequences (main: the grid src/auto.ts's Hopper rules came from; check: others,
+  # some of which later rules came from; holdout: cases no rule was fitted to)
   timeout 400 bash .gpu/run node dist/cli.js bench-auto --out "$OUT/auto" 2>&1 | tee "$OUT/auto.log" | grep -E "^auto within"
   timeout 400 bash .gpu/run node dist/cli.js bench-auto --grid check --out "$OUT/auto-check" 2>&1 | tee "$OUT/auto-check.log" | grep -E "^auto within"
+  # both sides of the bounds the check and varlen grids led to (~1.5 minutes)
+  timeout 200 bash .gpu/run node dist/cli.js bench-auto --grid holdout --out "$OUT/auto-holdout" 2>&1 | tee "$OUT/auto-holdout.log" | grep -E "^auto within"
 fi
 # (its own step too, ~4 minutes: auto's picks for many packed sequences)
 if [ "$what" = varlen ] || [ "$what" = all ]; then

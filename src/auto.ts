@@ -43,7 +43,7 @@ export interface AutoContext {
 //   r, d <= 64 on long sequences with few walks.
 // - recurrent: a call of a few tokens (a decoding step) has no chunk to fill.
 
-function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "tf32", packed: boolean, sms: number, sequences: number, states: boolean): AutoChoice {
+function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "tf32", packed: boolean, sms: number, sequences: number, states: boolean, longest: number): AutoChoice {
   const { r, d, N } = shape;
   const walks = shape.B * shape.H;
   const at = `r = ${r}, d = ${d}, ${packed ? `${sequences} packed sequences (${Math.round(N / sequences)} tokens on average), H = ${shape.H}` : `B·H = ${walks}`}, N = ${N} on a Hopper GPU`;
@@ -61,6 +61,22 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
   // 1024 of 16 tokens, fp16, r = d = 64: recurrent 0.57 ms, lightning 1.10).
   const mean = N / sequences;
   if (packed && states && mean <= 16) return pick("recurrent", "packed sequences of a few tokens each and a state: the token recurrence has no chunk to fill");
+  // float32 at r, d <= 64 on many packed sequences of at most 256 tokens: the token
+  // recurrence, whose state stays in registers, beats the chunked walks (200 sequences of
+  // 1 to 256 tokens, H = 32, r = d = 64, TF32 and exact: recurrent 0.77-0.78 ms against
+  // lightning's 0.88-0.92, 1.13-1.19x, in every varlen run on the H100 and the H200; in 16
+  // bits lightning's tensor-core walk wins, 0.49 against 0.83)
+  if (packed && dtype === "float32" && r <= 64 && d <= 64 && longest <= 256 && sequences * shape.H >= 8 * sms) {
+    return pick("recurrent", "float32 with a small state on many short packed sequences: the token recurrence keeps the state in registers and has no chunk to fill");
+  }
+  // Packed sequences one of which is at least three times their mean length (one 9000 of
+  // 13000 tokens in bench-auto's check grid): lightning and fused walk each sequence, so
+  // the longest one bounds them, while blocked computes every chunk in parallel. Measured:
+  // exact r = d = 128 and 96, blocked 1.26 ms against lightning's 1.35; bf16 r = d = 96,
+  // blocked 0.60 against fused's 0.67-0.71 (H100 and H200). At a ratio of 2.1 (the main
+  // grid's 7000 of 16400) lightning stays ahead in exact (1.21 against 1.48), and fused's
+  // warpgroup-MMA kernels at r = 128 in every dtype.
+  const lopsided = packed && mean >= 2048 && longest >= 3 * mean;
   if (packed && mean < 2048 && !(dtype !== "float32" && r <= 32 && d <= 32)) {
     const wide = r > 64 || d > 64;
     if (precision === "tf32" && dtype === "float32" && wide && mean >= 64) return pick("fused", "fused on TF32 tensor cores is fastest");
@@ -71,11 +87,20 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
     if (wgmmaShape) return pick("fused", "fused's warpgroup-MMA kernels read every input once");
     if (small) return pick("blocked", "blocked's chunk-parallel schedule is fastest for a small state");
     if (r >= 256) return pick("lightning", "lightning is fastest (fused loops over blocks of 128 key columns)");
+    if (lopsided) return pick("blocked", "one packed sequence is over three times their mean length: blocked's chunk-parallel schedule does not wait for its walk");
     if (d > 64 && N > 1024) return pick("fused", "fused is fastest");
     if (N <= 1024 || narrowFills) return pick("lightning", "lightning's walks fill the GPU or the sequence is short: lightning is fastest");
     return pick("blocked", "with fewer walks than SMs, blocked's chunk-parallel schedule is fastest");
   }
+  // float32 at a small state with many walks of 1025 to 2048 tokens: the token recurrence
+  // (16x2048, H = 32, r = 32, d = 64: recurrent 0.69-0.73 ms against lightning's 0.79-0.81
+  // in TF32 and fused's 0.76 in exact; at r = 64 in TF32 0.88-0.93 against 0.93-0.96, while
+  // exact fused's float64 kernels win there, 0.75; H100 and H200)
+  const recurrentWalks = !packed && walks >= 3.5 * sms && N > 1024 && N <= 2048 && d <= 64;
   if (precision === "tf32") {
+    if (recurrentWalks && r <= 64) {
+      return pick("recurrent", "many walks of a few thousand tokens at a small state: the token recurrence keeps the state in registers");
+    }
     if (r <= 64 && d <= 64) {
       if (!fewWalks) {
         return N >= 8192 && !small
@@ -101,9 +126,14 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
   if ((r <= 32 && d <= 64 && N >= 8192 && fewWalks) || (small && N >= 4096)) {
     return pick("fleet", "fleet (float32 FMA, as accurate as the recurrence) is fastest at a small r on a long sequence");
   }
+  if (recurrentWalks && r <= 32) {
+    return pick("recurrent", "many walks of a few thousand tokens at a small state: the token recurrence keeps the state in registers");
+  }
   if (packed) {
-    return d <= 64
-      ? pick("blocked", "blocked on the float64 tensor cores is fastest")
+    return d <= 64 || lopsided
+      ? pick("blocked", lopsided
+        ? "one packed sequence is over three times their mean length: blocked on the float64 tensor cores does not wait for its walk"
+        : "blocked on the float64 tensor cores is fastest")
       : pick("lightning", "lightning on the float64 tensor cores is fastest");
   }
   if (d <= 64 && N <= 1024 && fewWalks) return pick("blocked", "on a short sequence with few walks, blocked on the float64 tensor cores is fastest");
@@ -144,7 +174,8 @@ export function chooseMethod(
       };
     }
     if ((context.computeCapability ?? "").startsWith("9.")) {
-      return hopperChoice(shape, dtype, exactFloat32 ? "exact" : "tf32", context.packed ?? false, context.multiprocessors ?? 132, seqs, context.states ?? false);
+      return hopperChoice(shape, dtype, exactFloat32 ? "exact" : "tf32", context.packed ?? false, context.multiprocessors ?? 132, seqs, context.states ?? false,
+        context.longestSequence ?? shape.N);
     }
     if (exactFloat32) {
       return { method: "recurrent", reason: "on CUDA with exact float32 on a GPU other than Hopper, the FMA recurrence is more accurate than fused's 3xTF32 path" };

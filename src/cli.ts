@@ -28,11 +28,12 @@ commands:
   bench-gpu [--methods a,b] [--dtypes x,y] [--out DIR] [--precision exact|tf32]
                                                     GPU: every method at H=32 r=d=128, ms, ×floor, GB/s
   bench-decode [--out DIR]                          GPU: one decode step (B=1, 64) and prefill with state
-  bench-auto [--backend cpu|cuda] [--grid main|check|varlen] [--out DIR]
+  bench-auto [--backend cpu|cuda] [--grid main|check|varlen|holdout] [--out DIR]
                                                     is method "auto" the fastest? every method over a grid of
                                                     dtypes, shapes and packed sequences (check: other shapes
                                                     than auto's rules came from; varlen: many packed
-                                                    sequences); writes DIR/auto.json
+                                                    sequences; holdout: both sides of the bounds the check and
+                                                    varlen grids led to); writes DIR/auto.json
 ${KERNEL_USAGE}
 `;
 
@@ -91,7 +92,9 @@ async function main(argv: string[]): Promise<number> {
       const backend = f.get("backend") ?? "cuda";
       if (backend !== "cpu" && backend !== "cuda") throw new UsageError(`--backend expects cpu or cuda, got "${backend}"`);
       const grid = f.get("grid") ?? "main";
-      if (grid !== "main" && grid !== "check" && grid !== "varlen") throw new UsageError(`--grid expects main, check or varlen, got "${grid}"`);
+      if (grid !== "main" && grid !== "check" && grid !== "varlen" && grid !== "holdout") {
+        throw new UsageError(`--grid expects main, check, varlen or holdout, got "${grid}"`);
+      }
       if (grid !== "main" && backend !== "cuda") throw new UsageError(`--grid ${grid} is a CUDA grid: use it with --backend cuda`);
       await runAutoBench({ backend, out: f.get("out"), cases: grid === "main" ? undefined : grid });
       return 0;

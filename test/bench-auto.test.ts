@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { chooseMethod, info, methods } from "../src";
-import { cudaAutoVarlenCases, runAutoBench, type AutoCase } from "../src/bench/auto";
+import { cudaAutoHoldoutCases, cudaAutoVarlenCases, runAutoBench, type AutoCase } from "../src/bench/auto";
 import { runDecodeBench } from "../src/bench/decode";
 import { runGpuBench } from "../src/bench/gpu";
 
@@ -81,6 +81,36 @@ describe("the varlen grid", () => {
   });
 });
 
+describe("the holdout grid", () => {
+  it("puts cases on both sides of every bound the newer Hopper rules draw", () => {
+    const cases = cudaAutoHoldoutCases();
+    expect(cases.length).toBe(21);
+    expect(cudaAutoHoldoutCases()).toEqual(cases);
+    const hopper = { computeCapability: "9.0", multiprocessors: 132 };
+    const picks = cases.map((c) => chooseMethod({ B: c.B, H: c.H, N: c.N, r: c.r, d: c.d }, c.dtype, "cuda", c.precision, {
+      ...hopper,
+      packed: !!c.packed,
+      sequences: c.packed ? c.packed.length : c.B,
+      longestSequence: c.packed ? Math.max(...c.packed) : c.N,
+    }));
+    for (const c of cases) {
+      if (c.packed) expect(c.packed.reduce((a, b) => a + b, 0)).toBe(c.N);
+    }
+    const reasons = picks.map((p) => p.reason);
+    // each rule is taken by some cases and left by others
+    const recurrentShort = reasons.filter((x) => /many short packed sequences/.test(x)).length;
+    const recurrentWalks = reasons.filter((x) => /many walks of a few thousand tokens/.test(x)).length;
+    const lopsided = reasons.filter((x) => /over three times their mean length/.test(x)).length;
+    expect([recurrentShort, recurrentWalks, lopsided]).toEqual([2, 3, 6]);
+    expect(picks.map((p) => p.method)).toEqual([
+      "recurrent", "recurrent", "lightning", "lightning", "lightning",
+      "recurrent", "recurrent", "recurrent", "lightning", "lightning", "lightning",
+      "lightning", "fused", "blocked", "blocked", "lightning", "fused", "blocked", "blocked",
+      "blocked", "blocked",
+    ]);
+  });
+});
+
 describe.skipIf(info().backends.cuda.available)("the GPU benchmarks without a usable GPU", () => {
   it("reject with the library's message, before touching device memory", async () => {
     const msg = /^Expected a usable backend for backend but received "cuda": CUDA is not available \(.+\)$/;
@@ -98,7 +128,7 @@ describe.skipIf(!distFresh)("leet-decoding bench-auto", () => {
   const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 120_000 });
   it("rejects a bad grid or backend with the usage", () => {
     const bad: Array<[string[], RegExp]> = [
-      [["bench-auto", "--grid", "nope"], /--grid expects main, check or varlen, got "nope"/],
+      [["bench-auto", "--grid", "nope"], /--grid expects main, check, varlen or holdout, got "nope"/],
       [["bench-auto", "--backend", "cpu", "--grid", "varlen"], /--grid varlen is a CUDA grid/],
       [["bench-auto", "--backend", "cpu", "--grid", "check"], /--grid check is a CUDA grid/],
       [["bench-auto", "--backend", "tpu"], /--backend expects cpu or cuda, got "tpu"/],

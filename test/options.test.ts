@@ -101,7 +101,24 @@ describe("auto", () => {
     expect(chooseMethod({ B: 1, H: 32, N: 27000, r: 128, d: 128 }, "float16", "cuda", "exact", pack(40, 1000)).method).toBe("fused");
     expect(chooseMethod({ B: 1, H: 32, N: 26400, r: 128, d: 128 }, "float32", "cuda", "tf32", pack(200, 256)).method).toBe("fused");
     expect(chooseMethod({ B: 1, H: 32, N: 24600, r: 128, d: 128 }, "float32", "cuda", "tf32", pack(504, 4096)).method).toBe("lightning");
-    expect(chooseMethod({ B: 1, H: 32, N: 26400, r: 64, d: 64 }, "float32", "cuda", "exact", pack(200, 256)).method).toBe("lightning");
+    // float32 at a small state on many packed sequences of at most 256 tokens: the token
+    // recurrence (bench-auto --grid varlen, every run on the H100 and the H200 since run zzq)
+    const shortF32 = chooseMethod({ B: 1, H: 32, N: 26400, r: 64, d: 64 }, "float32", "cuda", "exact", pack(200, 256));
+    expect(shortF32.method).toBe("recurrent");
+    expect(shortF32.reason).toMatch(/many short packed sequences/);
+    expect(chooseMethod({ B: 1, H: 32, N: 26400, r: 64, d: 64 }, "float32", "cuda", "tf32", pack(200, 256)).method).toBe("recurrent");
+    expect(chooseMethod({ B: 1, H: 32, N: 26400, r: 64, d: 64 }, "float32", "cuda", "exact", pack(200, 257)).method).toBe("lightning");
+    expect(chooseMethod({ B: 1, H: 32, N: 26400, r: 64, d: 128 }, "float32", "cuda", "exact", pack(200, 256)).method).toBe("lightning");
+    expect(chooseMethod({ B: 1, H: 32, N: 3300, r: 64, d: 64 }, "float32", "cuda", "exact", pack(25, 256)).method).toBe("lightning");
+    // one packed sequence over three times their mean length: blocked in exact float32 and
+    // in 16 bits off the warpgroup-MMA shape (bench-auto --grid check, 9000 of 13000 tokens)
+    const lop = chooseMethod({ B: 1, H: 32, N: 13000, r: 128, d: 128 }, "float32", "cuda", "exact", pack(5, 9000));
+    expect(lop.method).toBe("blocked");
+    expect(lop.reason).toMatch(/over three times their mean length/);
+    expect(chooseMethod({ B: 1, H: 32, N: 13000, r: 96, d: 96 }, "bfloat16", "cuda", "exact", pack(5, 9000)).method).toBe("blocked");
+    expect(chooseMethod({ B: 1, H: 32, N: 13000, r: 128, d: 128 }, "bfloat16", "cuda", "exact", pack(5, 9000)).method).toBe("fused");
+    expect(chooseMethod({ B: 1, H: 32, N: 13000, r: 128, d: 128 }, "float32", "cuda", "tf32", pack(5, 9000)).method).toBe("fused");
+    expect(chooseMethod({ B: 1, H: 32, N: 16400, r: 128, d: 128 }, "float32", "cuda", "exact", pack(5, 7000)).method).toBe("lightning");
     // a few long packed sequences keep the rules of one long sequence
     expect(chooseMethod({ B: 1, H: 32, N: 16400, r: 64, d: 64 }, "float32", "cuda", "exact", pack(5, 7000)).method).toBe("blocked");
     // the SM count decides whether lightning's 32-column walks (48 heads × 2) fill the GPU
@@ -109,6 +126,18 @@ describe("auto", () => {
     expect(chooseMethod(h48, "float16", "cuda", "exact", hopper).method).toBe("blocked");
     expect(chooseMethod(h48, "float16", "cuda", "exact", { ...hopper, multiprocessors: 100 }).method).toBe("lightning");
     expect(chooseMethod({ B: 4, H: 16, N: 2048, r: 64, d: 64 }, "float32", "cuda", "tf32", hopper).method).toBe("lightning");
+    // many walks (at least 3.5 per SM) of 1025 to 2048 tokens at a small state: the token
+    // recurrence, in TF32 at r <= 64 and in exact at r <= 32 (bench-auto --grid check, 16×2048 H32)
+    const walks = chooseMethod({ B: 16, H: 32, N: 2048, r: 32, d: 64 }, "float32", "cuda", "tf32", hopper);
+    expect(walks.method).toBe("recurrent");
+    expect(walks.reason).toMatch(/many walks of a few thousand tokens/);
+    expect(chooseMethod({ B: 16, H: 32, N: 2048, r: 64, d: 64 }, "float32", "cuda", "tf32", hopper).method).toBe("recurrent");
+    expect(chooseMethod({ B: 16, H: 32, N: 2048, r: 32, d: 64 }, "float32", "cuda", "exact", hopper).method).toBe("recurrent");
+    expect(chooseMethod({ B: 16, H: 32, N: 2048, r: 64, d: 64 }, "float32", "cuda", "exact", hopper).method).toBe("fused");
+    expect(chooseMethod({ B: 16, H: 32, N: 2048, r: 32, d: 64 }, "bfloat16", "cuda", "exact", hopper).method).toBe("lightning");
+    expect(chooseMethod({ B: 16, H: 32, N: 2048, r: 32, d: 64 }, "float32", "cuda", "tf32", { ...hopper, multiprocessors: 200 }).method).toBe("lightning");
+    expect(chooseMethod({ B: 16, H: 32, N: 4096, r: 32, d: 64 }, "float32", "cuda", "tf32", hopper).method).toBe("lightning");
+    expect(chooseMethod({ B: 16, H: 32, N: 1024, r: 32, d: 64 }, "float32", "cuda", "tf32", hopper).method).toBe("lightning");
     // a decoding step: the token recurrence, whatever the dtype
     for (const [dtype, precision] of [["bfloat16", "exact"], ["float32", "tf32"], ["float32", "exact"]] as const) {
       const step = chooseMethod({ B: 64, H: 32, N: 1, r: 128, d: 128 }, dtype, "cuda", precision, hopper);

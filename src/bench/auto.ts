@@ -51,8 +51,8 @@ export interface AutoRow extends AutoCase {
 
 export interface AutoBenchOptions {
   backend?: Backend;
-  /** Default: cudaAutoCases or cpuAutoCases; "check" and "varlen": cudaAutoCheckCases and cudaAutoVarlenCases (CUDA only). */
-  cases?: AutoCase[] | "check" | "varlen";
+  /** Default: cudaAutoCases or cpuAutoCases; "check", "varlen" and "holdout": cudaAutoCheckCases, cudaAutoVarlenCases and cudaAutoHoldoutCases (CUDA only). */
+  cases?: AutoCase[] | "check" | "varlen" | "holdout";
   /** A method is timed only when one untimed call took at most this, ms. Default 400. */
   slowMs?: number;
   reps?: number;
@@ -137,6 +137,44 @@ export function cudaAutoVarlenCases(): AutoCase[] {
   return cases;
 }
 
+/**
+ * Cases near the edges of the rules that the check and varlen grids led to (src/auto.ts:
+ * the token recurrence for float32 at a small state on many short packed sequences and on
+ * many walks of 1025 to 2048 tokens; blocked where one packed sequence is over three times
+ * their mean length), none of them timed before those rules were written: each rule's
+ * side of every bound it draws, to see whether the bounds hold.
+ */
+export function cudaAutoHoldoutCases(): AutoCase[] {
+  const cases: AutoCase[] = [];
+  const add = (dtype: DType, precision: "exact" | "tf32", B: number, H: number, N: number, r: number, d: number) =>
+    cases.push({ dtype, precision, B, H, N, r, d });
+  const addPacked = (dtype: DType, precision: "exact" | "tf32", packed: number[], r: number, d: number) =>
+    cases.push({ dtype, precision, B: 1, H: 32, N: packed.reduce((a, b) => a + b, 0), r, d, packed });
+  // many short packed sequences, float32 at a small state (inside: longest <= 256)
+  const short = lengths(300, 65, 256, 19);
+  addPacked("float32", "tf32", short, 64, 64);
+  addPacked("float32", "exact", short, 32, 32);
+  addPacked("float16", "exact", short, 64, 64);
+  addPacked("float32", "tf32", lengths(100, 128, 512, 23), 64, 64);
+  addPacked("float32", "exact", lengths(150, 1, 256, 29), 64, 128);
+  // many walks of a few thousand tokens (inside: 3.5 SMs' walks or more, 1024 < N <= 2048)
+  add("float32", "tf32", 32, 32, 2048, 32, 64);
+  add("float32", "tf32", 24, 32, 1536, 64, 32);
+  add("float32", "exact", 32, 16, 2048, 32, 32);
+  add("float32", "tf32", 8, 32, 2048, 32, 64);
+  add("float32", "tf32", 16, 32, 4096, 32, 64);
+  add("float32", "tf32", 16, 32, 1024, 32, 64);
+  // lopsided packs: the longest over the mean 2.6, 3.6, 2.4 and 3.3 times
+  const packs = [[8192, 2048, 1024, 1536, 3000], [14000, 1200, 2000, 800, 1500], [24000, 3000, 3000], [30000, 2000, 2000, 2000]];
+  for (const p of packs) {
+    addPacked("float32", "exact", p, 128, 128);
+    addPacked("bfloat16", "exact", p, 96, 96);
+  }
+  addPacked("float16", "exact", packs[3], 64, 128);
+  addPacked("float32", "exact", packs[1], 96, 128);
+  return cases;
+}
+
 /** A small CPU grid (seconds on two cores). */
 export function cpuAutoCases(): AutoCase[] {
   return [
@@ -168,7 +206,9 @@ export async function runAutoBench(options: AutoBenchOptions = {}): Promise<Auto
     ? cudaAutoCheckCases()
     : options.cases === "varlen"
       ? cudaAutoVarlenCases()
-      : options.cases ?? (backend === "cuda" ? cudaAutoCases() : cpuAutoCases());
+      : options.cases === "holdout"
+        ? cudaAutoHoldoutCases()
+        : options.cases ?? (backend === "cuda" ? cudaAutoCases() : cpuAutoCases());
   const slowMs = options.slowMs ?? 400;
   if (backend === "cuda") requireCuda();
   const log = options.quiet ? () => {} : (s: string) => console.log(s);
