@@ -70,13 +70,17 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
     return pick("recurrent", "float32 with a small state on many short packed sequences: the token recurrence keeps the state in registers and has no chunk to fill");
   }
   // Packed sequences one of which is at least three times their mean length (one 9000 of
-  // 13000 tokens in bench-auto's check grid): lightning and fused walk each sequence, so
-  // the longest one bounds them, while blocked computes every chunk in parallel. Measured:
-  // exact r = d = 128 and 96, blocked 1.26 ms against lightning's 1.35; bf16 r = d = 96,
-  // blocked 0.60 against fused's 0.67-0.71 (H100 and H200). At a ratio of 2.1 (the main
-  // grid's 7000 of 16400) lightning stays ahead in exact (1.21 against 1.48), and fused's
-  // warpgroup-MMA kernels at r = 128 in every dtype.
+  // 13000 tokens in bench-auto's check grid): lightning walks each sequence, so the longest
+  // one bounds it, while blocked computes every chunk in parallel. Exact r = d = 128 and 96:
+  // blocked 1.26 ms against lightning's 1.35 (H100 and H200); holdout grid (H100, run zd):
+  // blocked ahead or within 2% at ratios 2.4 to 3.6, lightning 1.28x ahead at 2.6 and at
+  // the main grid's 2.1. fused's warpgroup-MMA kernels (r = 128) stay ahead in every dtype.
   const lopsided = packed && mean >= 2048 && longest >= 3 * mean;
+  // In 16 bits off the warpgroup-MMA shape, blocked on long packed sequences whatever their
+  // spread: fused's mma.sync kernels walk each sequence (bf16 r = d = 96, blocked 0.60-1.47
+  // ms against fused's 0.67-2.31 in four packs of the check and holdout grids, 1.93x at
+  // 24000 of 30000 tokens; fused 8% ahead in one, 14000 of 19500)
+  const longPacked16 = packed && mean >= 2048;
   if (packed && mean < 2048 && !(dtype !== "float32" && r <= 32 && d <= 32)) {
     const wide = r > 64 || d > 64;
     if (precision === "tf32" && dtype === "float32" && wide && mean >= 64) return pick("fused", "fused on TF32 tensor cores is fastest");
@@ -87,16 +91,20 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
     if (wgmmaShape) return pick("fused", "fused's warpgroup-MMA kernels read every input once");
     if (small) return pick("blocked", "blocked's chunk-parallel schedule is fastest for a small state");
     if (r >= 256) return pick("lightning", "lightning is fastest (fused loops over blocks of 128 key columns)");
-    if (lopsided) return pick("blocked", "one packed sequence is over three times their mean length: blocked's chunk-parallel schedule does not wait for its walk");
+    if (longPacked16) return pick("blocked", "long packed sequences off the warpgroup-MMA shape: blocked's chunk-parallel schedule does not wait for the longest walk");
     if (d > 64 && N > 1024) return pick("fused", "fused is fastest");
     if (N <= 1024 || narrowFills) return pick("lightning", "lightning's walks fill the GPU or the sequence is short: lightning is fastest");
     return pick("blocked", "with fewer walks than SMs, blocked's chunk-parallel schedule is fastest");
   }
-  // float32 at a small state with many walks of 1025 to 2048 tokens: the token recurrence
-  // (16x2048, H = 32, r = 32, d = 64: recurrent 0.69-0.73 ms against lightning's 0.79-0.81
-  // in TF32 and fused's 0.76 in exact; at r = 64 in TF32 0.88-0.93 against 0.93-0.96, while
-  // exact fused's float64 kernels win there, 0.75; H100 and H200)
-  const recurrentWalks = !packed && walks >= 3.5 * sms && N > 1024 && N <= 2048 && d <= 64;
+  // float32 at a small state with many walks (256 or more on 132 SMs) of 1024 to 4096
+  // tokens: the token recurrence. Check grid, 16x2048, H = 32, r = 32, d = 64: recurrent
+  // 0.69-0.73 ms against lightning's 0.79-0.81 in TF32 and fused's 0.76 in exact; at r = 64
+  // in TF32 0.88-0.93 against 0.93-0.96, while exact fused's float64 kernels win there, 0.75
+  // (H100 and H200). Holdout grid (H100, run zd): TF32 r = 32, d = 64 at 8x2048, 16x1024
+  // and 16x4096, recurrent 1.07-1.23x ahead of lightning; 32x2048 1.5x; exact r = d = 32 at
+  // 32x2048 H = 16 0.42 against blocked's 0.71. Not taken: 64 walks (4x2048 H = 16,
+  // lightning 2.5x ahead), 8x8192 (lightning 1.3x ahead at r = d = 32), N = 100.
+  const recurrentWalks = !packed && walks >= 1.9 * sms && N >= 1024 && N <= 4096 && d <= 64;
   if (precision === "tf32") {
     if (recurrentWalks && r <= 64) {
       return pick("recurrent", "many walks of a few thousand tokens at a small state: the token recurrence keeps the state in registers");

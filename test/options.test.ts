@@ -116,6 +116,11 @@ describe("auto", () => {
     expect(lop.method).toBe("blocked");
     expect(lop.reason).toMatch(/over three times their mean length/);
     expect(chooseMethod({ B: 1, H: 32, N: 13000, r: 96, d: 96 }, "bfloat16", "cuda", "exact", pack(5, 9000)).method).toBe("blocked");
+    // (in 16 bits off the warpgroup-MMA shape, blocked on long packed sequences whatever their spread)
+    const even16 = chooseMethod({ B: 1, H: 32, N: 15000, r: 96, d: 96 }, "bfloat16", "cuda", "exact", pack(5, 3000));
+    expect(even16.method).toBe("blocked");
+    expect(even16.reason).toMatch(/long packed sequences off the warpgroup-MMA shape/);
+    expect(chooseMethod({ B: 1, H: 32, N: 15000, r: 128, d: 128 }, "float32", "cuda", "exact", pack(5, 3000)).method).toBe("lightning");
     expect(chooseMethod({ B: 1, H: 32, N: 13000, r: 128, d: 128 }, "bfloat16", "cuda", "exact", pack(5, 9000)).method).toBe("fused");
     expect(chooseMethod({ B: 1, H: 32, N: 13000, r: 128, d: 128 }, "float32", "cuda", "tf32", pack(5, 9000)).method).toBe("fused");
     expect(chooseMethod({ B: 1, H: 32, N: 16400, r: 128, d: 128 }, "float32", "cuda", "exact", pack(5, 7000)).method).toBe("lightning");
@@ -126,8 +131,8 @@ describe("auto", () => {
     expect(chooseMethod(h48, "float16", "cuda", "exact", hopper).method).toBe("blocked");
     expect(chooseMethod(h48, "float16", "cuda", "exact", { ...hopper, multiprocessors: 100 }).method).toBe("lightning");
     expect(chooseMethod({ B: 4, H: 16, N: 2048, r: 64, d: 64 }, "float32", "cuda", "tf32", hopper).method).toBe("lightning");
-    // many walks (at least 3.5 per SM) of 1025 to 2048 tokens at a small state: the token
-    // recurrence, in TF32 at r <= 64 and in exact at r <= 32 (bench-auto --grid check, 16×2048 H32)
+    // many walks (at least 1.9 per SM) of 1024 to 4096 tokens at a small state: the token
+    // recurrence, in TF32 at r <= 64 and in exact at r <= 32 (bench-auto's check and holdout grids)
     const walks = chooseMethod({ B: 16, H: 32, N: 2048, r: 32, d: 64 }, "float32", "cuda", "tf32", hopper);
     expect(walks.method).toBe("recurrent");
     expect(walks.reason).toMatch(/many walks of a few thousand tokens/);
@@ -135,9 +140,12 @@ describe("auto", () => {
     expect(chooseMethod({ B: 16, H: 32, N: 2048, r: 32, d: 64 }, "float32", "cuda", "exact", hopper).method).toBe("recurrent");
     expect(chooseMethod({ B: 16, H: 32, N: 2048, r: 64, d: 64 }, "float32", "cuda", "exact", hopper).method).toBe("fused");
     expect(chooseMethod({ B: 16, H: 32, N: 2048, r: 32, d: 64 }, "bfloat16", "cuda", "exact", hopper).method).toBe("lightning");
-    expect(chooseMethod({ B: 16, H: 32, N: 2048, r: 32, d: 64 }, "float32", "cuda", "tf32", { ...hopper, multiprocessors: 200 }).method).toBe("lightning");
-    expect(chooseMethod({ B: 16, H: 32, N: 4096, r: 32, d: 64 }, "float32", "cuda", "tf32", hopper).method).toBe("lightning");
-    expect(chooseMethod({ B: 16, H: 32, N: 1024, r: 32, d: 64 }, "float32", "cuda", "tf32", hopper).method).toBe("lightning");
+    expect(chooseMethod({ B: 16, H: 32, N: 2048, r: 32, d: 64 }, "float32", "cuda", "tf32", { ...hopper, multiprocessors: 300 }).method).toBe("lightning");
+    expect(chooseMethod({ B: 8, H: 32, N: 4096, r: 32, d: 64 }, "float32", "cuda", "tf32", hopper).method).toBe("recurrent");
+    expect(chooseMethod({ B: 4, H: 32, N: 4096, r: 32, d: 64 }, "float32", "cuda", "tf32", hopper).method).toBe("lightning");
+    expect(chooseMethod({ B: 16, H: 32, N: 4097, r: 32, d: 64 }, "float32", "cuda", "tf32", hopper).method).toBe("lightning");
+    expect(chooseMethod({ B: 16, H: 32, N: 1023, r: 32, d: 64 }, "float32", "cuda", "tf32", hopper).method).toBe("lightning");
+    expect(chooseMethod({ B: 16, H: 32, N: 2048, r: 32, d: 128 }, "float32", "cuda", "tf32", hopper).method).not.toBe("recurrent");
     // a decoding step: the token recurrence, whatever the dtype
     for (const [dtype, precision] of [["bfloat16", "exact"], ["float32", "tf32"], ["float32", "exact"]] as const) {
       const step = chooseMethod({ B: 64, H: 32, N: 1, r: 128, d: 128 }, dtype, "cuda", precision, hopper);

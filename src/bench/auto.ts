@@ -140,9 +140,10 @@ export function cudaAutoVarlenCases(): AutoCase[] {
 /**
  * Cases near the edges of the rules that the check and varlen grids led to (src/auto.ts:
  * the token recurrence for float32 at a small state on many short packed sequences and on
- * many walks of 1025 to 2048 tokens; blocked where one packed sequence is over three times
- * their mean length), none of them timed before those rules were written: each rule's
- * side of every bound it draws, to see whether the bounds hold.
+ * many walks of a few thousand tokens; blocked on long packed sequences, in exact float32
+ * where one is over three times their mean length): each rule's side of every bound it
+ * draws, to see whether the bounds hold. The first 21 were timed (run zd) before the
+ * bounds were last moved, the four after them only after.
  */
 export function cudaAutoHoldoutCases(): AutoCase[] {
   const cases: AutoCase[] = [];
@@ -164,6 +165,10 @@ export function cudaAutoHoldoutCases(): AutoCase[] {
   add("float32", "tf32", 8, 32, 2048, 32, 64);
   add("float32", "tf32", 16, 32, 4096, 32, 64);
   add("float32", "tf32", 16, 32, 1024, 32, 64);
+  // (added after run zd had widened the bounds above)
+  add("float32", "tf32", 16, 32, 8192, 32, 64);
+  add("float32", "tf32", 4, 32, 4096, 32, 64);
+  add("float32", "exact", 16, 32, 4096, 32, 64);
   // lopsided packs: the longest over the mean 2.6, 3.6, 2.4 and 3.3 times
   const packs = [[8192, 2048, 1024, 1536, 3000], [14000, 1200, 2000, 800, 1500], [24000, 3000, 3000], [30000, 2000, 2000, 2000]];
   for (const p of packs) {
@@ -172,6 +177,7 @@ export function cudaAutoHoldoutCases(): AutoCase[] {
   }
   addPacked("float16", "exact", packs[3], 64, 128);
   addPacked("float32", "exact", packs[1], 96, 128);
+  addPacked("bfloat16", "exact", Array(5).fill(3000), 96, 96);
   return cases;
 }
 
