@@ -76,11 +76,13 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
   // blocked ahead or within 2% at ratios 2.4 to 3.6, lightning 1.28x ahead at 2.6 and at
   // the main grid's 2.1. fused's warpgroup-MMA kernels (r = 128) stay ahead in every dtype.
   const lopsided = packed && mean >= 2048 && longest >= 3 * mean;
-  // In 16 bits off the warpgroup-MMA shape, blocked on long packed sequences whatever their
-  // spread: fused's mma.sync kernels walk each sequence (bf16 r = d = 96, blocked 0.60-1.47
-  // ms against fused's 0.67-2.31 in four packs of the check and holdout grids, 1.93x at
-  // 24000 of 30000 tokens; fused 8% ahead in one, 14000 of 19500)
-  const longPacked16 = packed && mean >= 2048;
+  // In 16 bits off the warpgroup-MMA shape, blocked where the longest packed sequence is at
+  // least twice their mean: fused's mma.sync kernels are bound by the longest walk (bf16
+  // r = d = 96, blocked 0.60-1.47 ms against fused's 0.67-2.31 at ratios 2.4 to 3.5 in the
+  // check and holdout grids, 1.93x at 24000 of 30000 tokens; fused 8% ahead at 3.6, 14000
+  // of 19500). Five equal sequences (ratio 1): fused 0.57 against blocked's 0.64 (run zd
+  // call 2). The bound, 2, sits in the unmeasured gap between 1 and 2.4.
+  const longPacked16 = packed && mean >= 2048 && longest >= 2 * mean;
   if (packed && mean < 2048 && !(dtype !== "float32" && r <= 32 && d <= 32)) {
     const wide = r > 64 || d > 64;
     if (precision === "tf32" && dtype === "float32" && wide && mean >= 64) return pick("fused", "fused on TF32 tensor cores is fastest");
@@ -91,7 +93,7 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
     if (wgmmaShape) return pick("fused", "fused's warpgroup-MMA kernels read every input once");
     if (small) return pick("blocked", "blocked's chunk-parallel schedule is fastest for a small state");
     if (r >= 256) return pick("lightning", "lightning is fastest (fused loops over blocks of 128 key columns)");
-    if (longPacked16) return pick("blocked", "long packed sequences off the warpgroup-MMA shape: blocked's chunk-parallel schedule does not wait for the longest walk");
+    if (longPacked16) return pick("blocked", "long packed sequences off the warpgroup-MMA shape, the longest over twice their mean: blocked's chunk-parallel schedule does not wait for its walk");
     if (d > 64 && N > 1024) return pick("fused", "fused is fastest");
     if (N <= 1024 || narrowFills) return pick("lightning", "lightning's walks fill the GPU or the sequence is short: lightning is fastest");
     return pick("blocked", "with fewer walks than SMs, blocked's chunk-parallel schedule is fastest");
@@ -104,7 +106,11 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
   // and 16x4096, recurrent 1.07-1.23x ahead of lightning; 32x2048 1.5x; exact r = d = 32 at
   // 32x2048 H = 16 0.42 against blocked's 0.71. Not taken: 64 walks (4x2048 H = 16,
   // lightning 2.5x ahead), 8x8192 (lightning 1.3x ahead at r = d = 32), N = 100.
-  const recurrentWalks = !packed && walks >= 1.9 * sms && N >= 1024 && N <= 4096 && d <= 64;
+  // At 3.5 walks per SM or more it holds on longer sequences too, in TF32 at r <= 32
+  // (16x8192 H = 32, r = 32, d = 64: recurrent 2.89 ms, fleet 3.00, lightning 3.13, fused
+  // 4.24; run zd call 2).
+  const recurrentWalks = !packed && N >= 1024 && d <= 64 &&
+    ((walks >= 1.9 * sms && N <= 4096) || (precision === "tf32" && r <= 32 && walks >= 3.5 * sms && N <= 8192));
   if (precision === "tf32") {
     if (recurrentWalks && r <= 64) {
       return pick("recurrent", "many walks of a few thousand tokens at a small state: the token recurrence keeps the state in registers");
