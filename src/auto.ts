@@ -77,12 +77,13 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
   // the main grid's 2.1. fused's warpgroup-MMA kernels (r = 128) stay ahead in every dtype.
   const lopsided = packed && mean >= 2048 && longest >= 3 * mean;
   // In 16 bits off the warpgroup-MMA shape, blocked where the longest packed sequence is at
-  // least twice their mean: fused's mma.sync kernels are bound by the longest walk (bf16
-  // r = d = 96, blocked 0.60-1.47 ms against fused's 0.67-2.31 at ratios 2.4 to 3.5 in the
+  // least 1.5 times their mean: fused's mma.sync kernels are bound by the longest walk (bf16
+  // r = d = 96, blocked 0.60-1.47 ms against fused's 0.67-2.31 at ratios 1.9 to 3.5 in the
   // check and holdout grids, 1.93x at 24000 of 30000 tokens; fused 8% ahead at 3.6, 14000
-  // of 19500). Five equal sequences (ratio 1): fused 0.57 against blocked's 0.64 (run zd
-  // call 2). The bound, 2, sits in the unmeasured gap between 1 and 2.4.
-  const longPacked16 = packed && mean >= 2048 && longest >= 2 * mean;
+  // of 19500). Five equal sequences (ratio 1) and 4000 of 15000 (1.25): fused 0.57-0.58 ms
+  // against blocked's 0.64 (run zd calls 2 and 3). The bound sits in the unmeasured gap
+  // between 1.25 and 1.9.
+  const longPacked16 = packed && mean >= 2048 && longest >= 1.5 * mean;
   if (packed && mean < 2048 && !(dtype !== "float32" && r <= 32 && d <= 32)) {
     const wide = r > 64 || d > 64;
     if (precision === "tf32" && dtype === "float32" && wide && mean >= 64) return pick("fused", "fused on TF32 tensor cores is fastest");
@@ -93,7 +94,7 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
     if (wgmmaShape) return pick("fused", "fused's warpgroup-MMA kernels read every input once");
     if (small) return pick("blocked", "blocked's chunk-parallel schedule is fastest for a small state");
     if (r >= 256) return pick("lightning", "lightning is fastest (fused loops over blocks of 128 key columns)");
-    if (longPacked16) return pick("blocked", "long packed sequences off the warpgroup-MMA shape, the longest over twice their mean: blocked's chunk-parallel schedule does not wait for its walk");
+    if (longPacked16) return pick("blocked", "long packed sequences off the warpgroup-MMA shape, the longest over 1.5 times their mean: blocked's chunk-parallel schedule does not wait for its walk");
     if (d > 64 && N > 1024) return pick("fused", "fused is fastest");
     if (N <= 1024 || narrowFills) return pick("lightning", "lightning's walks fill the GPU or the sequence is short: lightning is fastest");
     return pick("blocked", "with fewer walks than SMs, blocked's chunk-parallel schedule is fastest");
@@ -107,10 +108,11 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
   // 32x2048 H = 16 0.42 against blocked's 0.71. Not taken: 64 walks (4x2048 H = 16,
   // lightning 2.5x ahead), 8x8192 (lightning 1.3x ahead at r = d = 32), N = 100.
   // At 3.5 walks per SM or more it holds on longer sequences too, in TF32 at r <= 32
-  // (16x8192 H = 32, r = 32, d = 64: recurrent 2.89 ms, fleet 3.00, lightning 3.13, fused
-  // 4.24; run zd call 2).
+  // (H = 32, r = 32, d = 64: 16x8192 recurrent 2.89 ms, fleet 2.98-3.00, lightning 3.10,
+  // fused 4.20-4.24; 16x16384 5.76, 5.88, 6.43, 8.37; r = d = 32, 32x8192 3.48 against
+  // fleet's 3.92; run zd calls 2 and 3).
   const recurrentWalks = !packed && N >= 1024 && d <= 64 &&
-    ((walks >= 1.9 * sms && N <= 4096) || (precision === "tf32" && r <= 32 && walks >= 3.5 * sms && N <= 8192));
+    ((walks >= 1.9 * sms && N <= 4096) || (precision === "tf32" && r <= 32 && walks >= 3.5 * sms));
   if (precision === "tf32") {
     if (recurrentWalks && r <= 64) {
       return pick("recurrent", "many walks of a few thousand tokens at a small state: the token recurrence keeps the state in registers");

@@ -142,9 +142,11 @@ export function cudaAutoVarlenCases(): AutoCase[] {
  * the token recurrence for float32 at a small state on many short packed sequences and on
  * many walks of a few thousand tokens; blocked on long packed sequences, in exact float32
  * where one is over three times their mean length): each rule's side of every bound it
- * draws, to see whether the bounds hold. The bounds were moved twice after timing them
- * (run zd calls 1 and 2): the first 21 cases were timed before both moves, the next four
- * before the second, the last five only after.
+ * draws, to see whether the bounds hold. The bounds were moved three times after timing
+ * them (run zd calls 1 to 3): the first 21 cases were timed before all three moves, the
+ * next four before the second, the last five before the third. No case was timed after
+ * the third, which decided the last bounds (16 bits: 1.5 times the mean; TF32 at r <= 32:
+ * no upper bound on N).
  */
 export function cudaAutoHoldoutCases(): AutoCase[] {
   const cases: AutoCase[] = [];
