@@ -144,9 +144,9 @@ export function cudaAutoVarlenCases(): AutoCase[] {
  * where one is over three times their mean length): each rule's side of every bound it
  * draws, to see whether the bounds hold. The bounds were moved three times after timing
  * them (run zd calls 1 to 3): the first 21 cases were timed before all three moves, the
- * next four before the second, the last five before the third. No case was timed after
- * the third, which decided the last bounds (16 bits: 1.5 times the mean; TF32 at r <= 32:
- * no upper bound on N).
+ * next four before the second, the next five before the third, which decided the last
+ * bounds (16 bits: 1.5 times the mean; TF32 at r <= 32: no upper bound on N). The last
+ * eleven were added with the final rules, before any run timed them.
  */
 export function cudaAutoHoldoutCases(): AutoCase[] {
   const cases: AutoCase[] = [];
@@ -187,6 +187,18 @@ export function cudaAutoHoldoutCases(): AutoCase[] {
   add("float32", "tf32", 32, 32, 8192, 32, 32);
   add("float32", "tf32", 16, 32, 16384, 32, 64);
   add("float32", "tf32", 12, 32, 3072, 64, 64);
+  // (added with the final rules, before any run timed them)
+  addPacked("bfloat16", "exact", [5000, 2500, 2500, 2500, 2500], 96, 96);
+  addPacked("bfloat16", "exact", [4400, 3000, 3000, 3000, 3000], 96, 96);
+  addPacked("float16", "exact", Array(5).fill(3000), 64, 128);
+  add("float32", "tf32", 8, 64, 16384, 32, 64);
+  add("float32", "tf32", 24, 32, 2048, 32, 32);
+  add("float32", "exact", 12, 32, 4096, 32, 64);
+  add("float32", "exact", 16, 32, 2048, 64, 64);
+  addPacked("float32", "tf32", lengths(400, 1, 256, 31), 32, 64);
+  addPacked("float32", "exact", lengths(100, 200, 300, 37), 64, 64);
+  addPacked("float32", "exact", [20000, 2000, 2000, 2000, 2000], 128, 128);
+  addPacked("float32", "exact", [9000, 3000, 3000, 3000], 128, 128);
   return cases;
 }
 
