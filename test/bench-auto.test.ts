@@ -84,7 +84,7 @@ describe("the varlen grid", () => {
 describe("the holdout grid", () => {
   it("puts cases on both sides of every bound the newer Hopper rules draw", () => {
     const cases = cudaAutoHoldoutCases();
-    expect(cases.length).toBe(41);
+    expect(cases.length).toBe(48);
     expect(cudaAutoHoldoutCases()).toEqual(cases);
     const hopper = { computeCapability: "9.0", multiprocessors: 132 };
     const picks = cases.map((c) => chooseMethod({ B: c.B, H: c.H, N: c.N, r: c.r, d: c.d }, c.dtype, "cuda", c.precision, {
@@ -99,15 +99,16 @@ describe("the holdout grid", () => {
     // each rule is taken by some cases and left by others
     const count = (re: RegExp) => picks.filter((p) => re.test(p.reason)).length;
     expect(count(/many short packed sequences/)).toBe(3);
-    expect(count(/many walks of a few thousand tokens/)).toBe(14);
-    expect(count(/over three times their mean length/)).toBe(4);
-    expect(count(/longest over 1.5 times their mean/)).toBe(7);
+    expect(count(/many walks of a few thousand tokens/)).toBe(15);
+    expect(count(/8500 tokens or more/)).toBe(8);
+    expect(count(/longest over 1.75 times their mean/)).toBe(7);
     expect(picks.map((p) => p.method)).toEqual([
       "recurrent", "recurrent", "lightning", "lightning", "lightning",
       "recurrent", "recurrent", "recurrent", "recurrent", "recurrent", "recurrent", "recurrent", "lightning", "recurrent",
-      "lightning", "blocked", "blocked", "blocked", "lightning", "blocked", "blocked", "blocked",
+      "lightning", "blocked", "blocked", "blocked", "blocked", "blocked", "blocked", "blocked",
       "blocked", "blocked", "fused", "blocked", "fused", "recurrent", "recurrent", "recurrent",
-      "blocked", "fused", "fused", "recurrent", "recurrent", "recurrent", "fused", "recurrent", "lightning", "blocked", "lightning",
+      "fused", "fused", "fused", "recurrent", "recurrent", "fused", "fused", "recurrent", "lightning", "blocked", "blocked",
+      "blocked", "fused", "lightning", "blocked", "blocked", "recurrent", "recurrent",
     ]);
   });
 });
