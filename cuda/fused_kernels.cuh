@@ -1108,7 +1108,11 @@ struct SegPlan {
   int64_t L;
   double cost;
 };
-SegPlan segment_plan(const AttnParams& p, int sms, int ndvb, int nrb, const SegModel& m) {
+// Packed sequences (segment_plan_packed below) are costed from their own lengths.
+inline bool env_is(const char* name, char c);
+SegPlan segment_plan_packed(const AttnParams& p, int sms, int ndvb, int nrb, const SegModel& m, int64_t skip);
+SegPlan segment_plan(const AttnParams& p, int sms, int ndvb, int nrb, const SegModel& m, int64_t skip = 0) {
+  if (p.cu_seqlens && !env_is("LEET_FUSED_PACKED_MODEL", '0')) return segment_plan_packed(p, sms, ndvb, nrb, m, skip);
   const int64_t seqs = num_sequences(p);
   const int64_t avg = std::max<int64_t>(1, p.B * p.N / std::max<int64_t>(1, seqs));
   double best = 1e300;
@@ -1132,12 +1136,59 @@ SegPlan segment_plan(const AttnParams& p, int sms, int ndvb, int nrb, const SegM
   }
   return {bestL, best};
 }
-int64_t choose_segment(const AttnParams& p, int sms, int ndvb, int nrb, const SegModel& m = SegModel{}) {
+// The model above takes every sequence at the mean length, which packs of uneven lengths
+// defeat: with one sequence of 24000 tokens beside two of 3000 it saw one 10000-token
+// segment per sequence and no state pass at L = 16384, where the long sequence needs two
+// segments and its 16384-token walk bounds the launch (bf16 r = d = 96: fused 2.31 ms
+// against blocked's 1.20; docs/fused-design.md, thirtieth session). Here each sequence
+// counts its own segments (none for those of at most `skip` tokens, which the
+// short-sequence kernel takes), the output pass costs its waves of CTAs at the mean
+// segment's length but at least the longest walk, and the state pass its waves of whole
+// segments. LEET_FUSED_PACKED_MODEL=0 restores the mean-length model.
+SegPlan segment_plan_packed(const AttnParams& p, int sms, int ndvb, int nrb, const SegModel& m, int64_t skip) {
+  const int64_t seqs = num_sequences(p);
+  int64_t longest = 1, tokens = 0, walked = 0;
+  for (int64_t q = 0; q < seqs; ++q) {
+    const int64_t len = p.cu_seqlens[q + 1] - p.cu_seqlens[q];
+    if (len <= skip) continue;
+    longest = std::max(longest, len);
+    tokens += len;
+    ++walked;
+  }
+  const int64_t state_ctas = ceil_div((int64_t)ndvb * nrb, m.state_div);  // per (segment, head)
+  double best = 1e300;
+  int64_t bestL = kC;
+  for (int64_t L = kC;; L *= 2) {
+    int64_t segs = 0, nseg_max = 0;
+    for (int64_t q = 0; q < seqs; ++q) {
+      const int64_t len = p.cu_seqlens[q + 1] - p.cu_seqlens[q];
+      if (len <= skip) continue;
+      segs += ceil_div(len, L);
+      nseg_max = std::max(nseg_max, ceil_div(len, L));
+    }
+    const int64_t tilesB = segs * p.H * ndvb;
+    const int64_t tilesA = (segs - walked) * p.H * state_ctas;
+    const int64_t k = m.ksub && nseg_max <= 8 && tilesA ? auto_ksub(tilesA, L, sms) : 1;
+    const double wavesB = (double)ceil_div(tilesB, sms);
+    const double wavesA = (double)ceil_div(tilesA * k, sms) / (double)k;
+    const double walkB = std::max(wavesB * (double)tokens / (double)std::max<int64_t>(1, segs), (double)std::min(L, longest));
+    const double cost = (walkB * nrb + m.state_factor * wavesA * (double)L) / kC * m.chunk_us +
+                        (double)tilesA * k * m.state_us * 4 / sms + (tilesA ? 6.0 : 0.0) +
+                        m.wave_us * (wavesB * nrb + (double)ceil_div(tilesA * k, sms));
+    if (cost <= best * 1.0001) {
+      best = std::min(best, cost);
+      bestL = L;
+    }
+    if (L >= longest) break;
+  }
+  return {bestL, best};
+}
+int64_t choose_segment(const AttnParams& p, int sms, int ndvb, int nrb, const SegModel& m = SegModel{}, int64_t skip = 0) {
   if (const char* env = std::getenv("LEET_FUSED_SEGMENT")) {
     const int64_t v = std::atoll(env);
     if (v > 0) return ceil_div(v, kC) * kC;
   }
-  return segment_plan(p, sms, ndvb, nrb, m).L;
+  return segment_plan(p, sms, ndvb, nrb, m, skip).L;
 }
 
 // Segments of length L: in all, and the most in one sequence (packed sequences: each
@@ -1174,7 +1225,7 @@ void run(const AttnParams& p, const LaunchContext& ctx) {
   a.nrb = (int)ceil_div(p.r, kR);
   a.ndvb = (int)ceil_div(p.d, kDV);
   const int sms = sm_count(ctx);
-  const int64_t L = choose_segment(p, sms, a.ndvb, a.nrb);
+  const int64_t L = choose_segment(p, sms, a.ndvb, a.nrb, SegModel{}, ctx.skip_upto);
   a.Lseg = L;
   const int64_t seqs = num_sequences(p);
   a.num_seqs = seqs;
@@ -1784,7 +1835,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
     }
   }
   const int64_t L = L_forced > 0 ? ceil_div(L_forced, kC) * kC
-                                 : choose_segment(p, sms, (int)ceil_div(p.d, kDV / Family::out_split), 1, Family::seg_model());
+                                 : choose_segment(p, sms, (int)ceil_div(p.d, kDV / Family::out_split), 1, Family::seg_model(), ctx.skip_upto);
   a.Lseg = L;
   a.nseg_fixed = ceil_div(p.N, L);
   const SegCount segs = count_segments(p, L, ctx.skip_upto);  // packed: the device table comes with the scratch below
