@@ -69,22 +69,16 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
   if (packed && dtype === "float32" && r <= 64 && d <= 64 && longest <= 256 && sequences * shape.H >= 8 * sms) {
     return pick("recurrent", "float32 with a small state on many short packed sequences: the token recurrence keeps the state in registers and has no chunk to fill");
   }
-  // Exact float32, packed sequences of which the longest has at least 8500 tokens:
-  // lightning walks each sequence, so the longest one bounds it, while blocked computes
-  // every chunk in parallel. H = 32, r = d = 128 (96 alike), bench-auto's check and holdout
-  // grids (run zd, H100 and H200): blocked ahead or within 2% wherever the longest has
-  // 9000 to 30000 tokens (1.26 ms against lightning's 1.35 at 9000 of 13000, 1.69 against
-  // 1.80 at 9000 of 18000, 2.58 against 2.83 at 20000 of 28000); lightning ahead at 7000 of
-  // 16400 (1.21 against 1.48) and 8192 of 15800 (1.16 against 1.48). The spread (longest
-  // over mean) does not separate them: 2.0 went to blocked, 2.6 to lightning.
-  const lopsided = packed && mean >= 2048 && longest >= 8500;
-  // In 16 bits off the warpgroup-MMA shape, blocked where the longest packed sequence is at
-  // least 1.75 times their mean: fused's mma.sync kernels are bound by the longest walk
-  // (bf16 r = d = 96, check and holdout grids, run zd: blocked 0.60-1.47 ms against fused's
-  // 0.70-2.32 at ratios 1.9 to 3.5, 1.93x at 24000 of 30000 tokens; fused 0.57-0.58 against
-  // 0.64 at ratios 1, 1.25 and 1.67). Two packs go the other way: 4400 of 16400 (1.34,
-  // blocked 5% ahead) and 14000 of 19500 (3.6, fused 8% ahead).
-  const longPacked16 = packed && mean >= 2048 && longest >= 1.75 * mean;
+  // Exact float32, packed sequences of which the longest has at least 8500 tokens: fused,
+  // whose segment model counts each sequence's own segments (cuda/fused_kernels.cuh,
+  // segment_plan_packed), rather than lightning, which walks each sequence whole. H = 32,
+  // r = d = 128 (96 alike), bench-auto's check and holdout grids with that model (run zd
+  // call 9, H100): fused 1.17 ms against blocked's 1.26 and lightning's 1.35 at 9000 of
+  // 13000 tokens, 1.29 against 1.68 at 9000 of 18000, 1.69 against 2.25 at 2 x 12000, within
+  // 2% of blocked at 20000 to 30000; blocked ahead at 14000 of 19500 (1.83 against 2.18)
+  // and 10000 of 20000 (1.81 against 2.38). Lightning ahead at 7000 of 16400 and 8192 of
+  // 15800 (1.16-1.21 against fused's 1.65-1.71).
+  const longPackedExact = packed && mean >= 2048 && longest >= 8500;
   if (packed && mean < 2048 && !(dtype !== "float32" && r <= 32 && d <= 32)) {
     const wide = r > 64 || d > 64;
     if (precision === "tf32" && dtype === "float32" && wide && mean >= 64) return pick("fused", "fused on TF32 tensor cores is fastest");
@@ -95,7 +89,6 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
     if (wgmmaShape) return pick("fused", "fused's warpgroup-MMA kernels read every input once");
     if (small) return pick("blocked", "blocked's chunk-parallel schedule is fastest for a small state");
     if (r >= 256) return pick("lightning", "lightning is fastest (fused loops over blocks of 128 key columns)");
-    if (longPacked16) return pick("blocked", "long packed sequences off the warpgroup-MMA shape, the longest over 1.75 times their mean: blocked's chunk-parallel schedule does not wait for its walk");
     if (d > 64 && N > 1024) return pick("fused", "fused is fastest");
     if (N <= 1024 || narrowFills) return pick("lightning", "lightning's walks fill the GPU or the sequence is short: lightning is fastest");
     return pick("blocked", "with fewer walks than SMs, blocked's chunk-parallel schedule is fastest");
@@ -149,11 +142,12 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
   if (recurrentWalks && r <= 32) {
     return pick("recurrent", "many walks of a few thousand tokens at a small state: the token recurrence keeps the state in registers");
   }
+  if (packed && longPackedExact) {
+    return pick("fused", "a packed sequence of 8500 tokens or more: fused splits it into segments on the float64 tensor cores, where lightning walks it whole");
+  }
   if (packed) {
-    return d <= 64 || lopsided
-      ? pick("blocked", lopsided
-        ? "a packed sequence of 8500 tokens or more: blocked on the float64 tensor cores does not wait for its walk"
-        : "blocked on the float64 tensor cores is fastest")
+    return d <= 64
+      ? pick("blocked", "blocked on the float64 tensor cores is fastest")
       : pick("lightning", "lightning on the float64 tensor cores is fastest");
   }
   if (d <= 64 && N <= 1024 && fewWalks) return pick("blocked", "on a short sequence with few walks, blocked on the float64 tensor cores is fastest");

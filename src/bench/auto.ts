@@ -140,12 +140,12 @@ export function cudaAutoVarlenCases(): AutoCase[] {
 /**
  * Cases near the edges of the rules that the check and varlen grids led to (src/auto.ts:
  * the token recurrence for float32 at a small state on many short packed sequences and on
- * many walks of a few thousand tokens; blocked on long packed sequences, in exact float32
- * where one is over three times their mean length): each rule's side of every bound it
- * draws, to see whether the bounds hold. The bounds were moved four times after timing
- * them (run zd calls 1 to 4; docs/benchmarks.md, thirtieth session): each block of cases
- * below was added after one move and first timed before the next; the last block was
- * added with the final rules.
+ * many walks of a few thousand tokens; the method for long packed sequences of uneven
+ * lengths): each rule's side of every bound it draws, to see whether the bounds hold. The
+ * bounds were moved after timing them (run zd; docs/benchmarks.md, thirtieth session):
+ * each block of cases below was added after one move and first timed before the next.
+ * The last rules (fused for exact float32 with a packed sequence of 8500 tokens or more,
+ * after fused's packed segment model changed) were fitted to call 9's timings.
  */
 export function cudaAutoHoldoutCases(): AutoCase[] {
   const cases: AutoCase[] = [];
