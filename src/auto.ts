@@ -13,7 +13,7 @@ export interface AutoContext {
   computeCapability?: string;
   /** Packed sequences (cuSeqlens). */
   packed?: boolean;
-  /** With packed sequences: how many, and the longest's length. */
+  /** With packed sequences: how many (default B), and the longest's length (default N, as if one sequence held every token). */
   sequences?: number;
   longestSequence?: number;
   /** A state goes in (initialState) or comes out (returnState). */
@@ -41,7 +41,9 @@ export interface AutoContext {
 //   and on short sequences.
 // - fleet keeps float32 states on CUDA cores, as accurate as the recurrence: fastest at
 //   r, d <= 64 on long sequences with few walks.
-// - recurrent: a call of a few tokens (a decoding step) has no chunk to fill.
+// - recurrent: a call of a few tokens (a decoding step) has no chunk to fill; and float32
+//   at r, d <= 64 with many walks or many short packed sequences keeps its state in
+//   registers (thirtieth session: rules from the check, varlen and holdout grids, runs zd).
 
 function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "tf32", packed: boolean, sms: number, sequences: number, states: boolean, longest: number): AutoChoice {
   const { r, d, N } = shape;
