@@ -13,17 +13,12 @@
 const fs = require("node:fs");
 const path = require("node:path");
 const { chooseMethod, methods } = require(path.join(__dirname, "..", "dist"));
+const { caseLabel: label } = require(path.join(__dirname, "..", "dist", "bench", "auto"));
 
 const files = process.argv.slice(2);
 if (files.length === 0) {
   console.error("usage: node scripts/auto-replay.js AUTO_JSON [AUTO_JSON ...]");
   process.exit(2);
-}
-
-function label(c) {
-  const kind = c.dtype === "float32" ? `float32 ${c.precision}` : c.dtype;
-  const bn = c.packed ? `packed ${c.packed.length}×~${Math.round(c.N / c.packed.length)}` : `${c.B}×${c.N}`;
-  return `${kind} ${bn} H${c.H} r${c.r} d${c.d}`;
 }
 
 let failed = false;

@@ -41,21 +41,21 @@ async function main() {
       const v = bigRandom([1, H, N, cfg.d], cfg.dtype, 3, 1).t;
       const opts = { method: "fused", backend: "cuda", precision: cfg.precision, cuSeqlens: cu,
         decayRate: Array.from({ length: H }, (_, h) => 2 ** (-0.25 * (h + 1))) };
-      const run = async (old) => {
+      // the segment model the next calls take: the mean-length one (A) or the new one (B)
+      const useModel = (old) => {
         if (old) process.env.LEET_FUSED_PACKED_MODEL = "0";
         else delete process.env.LEET_FUSED_PACKED_MODEL;
-        return opts;
       };
       const times = { A: [], B: [] };
       for (let rep = 0; rep < 3; ++rep) {
         for (const which of rep % 2 ? ["B", "A"] : ["A", "B"]) {
-          const o = await run(which === "A");
-          times[which].push((await timeAttention(q, k, v, { ...o, warmup: 2, reps: 10 })).median);
+          useModel(which === "A");
+          times[which].push((await timeAttention(q, k, v, { ...opts, warmup: 2, reps: 10 })).median);
         }
       }
-      await run(true);
+      useModel(true);
       const oa = await decayAttention(q, k, v, opts);
-      await run(false);
+      useModel(false);
       const ob = await decayAttention(q, k, v, opts);
       const a = (await oa.toHost()).toArray(), b = (await ob.toHost()).toArray();
       let diff = 0, scale = 0;

@@ -220,7 +220,8 @@ export function cpuAutoCases(): AutoCase[] {
   ];
 }
 
-function caseLabel(c: AutoCase): string {
+/** A case as bench-auto's log names it, e.g. "float32 tf32 16×2048 H32 r32 d64". */
+export function caseLabel(c: AutoCase): string {
   const kind = c.dtype === "float32" ? `float32 ${c.precision}` : c.dtype;
   const bn = c.packed ? `packed ${c.packed.length}×~${Math.round(c.N / c.packed.length)}` : `${c.B}×${c.N}`;
   return `${kind} ${bn} H${c.H} r${c.r} d${c.d}`;
