@@ -108,6 +108,9 @@ struct Args {
   int accumulate = 0;  // v4: add this pass's output to o (r blocks after the first)
   int64_t pad = 0;     // fixed length: virtual tokens before row 0 (a short first segment, pad_plan)
   int64_t small = 0;   // the lead plan's small pieces: the last tokens of each first segment (lead_plan)
+  // packed sequences: those of more than one segment, in order (fused_seg_base_kernel), one
+  // scan chain per (sequence, head, block); null: every sequence's
+  const int64_t* scan_seqs = nullptr;
 };
 // The arguments of a TMA-fed kernel: Args and the tensor maps of its inputs and output
 // (tma_maps).
@@ -781,15 +784,18 @@ __global__ void __launch_bounds__(kThreads, 1) fused_state_kernel(const Args a) 
 }
 
 // ---- kernel 2: scan over segment states --------------------------------------------------
-// blockIdx.y = chain (seq, h, rb, dvb); one float4 of the fragment-ordered block per thread.
+// blockIdx.x = chain (seq, h, rb, dvb), seq the sequence itself or, with packed sequences,
+// the seq-th of a.scan_seqs (those of more than one segment: a pack of a thousand short
+// sequences and two long ones scans only the long ones' chains); blockIdx.y and the thread:
+// one float4 of the block's state. (launch_scan)
 __global__ void __launch_bounds__(256) fused_scan_kernel(const Args a) {
-  const int e4 = blockIdx.x * blockDim.x + threadIdx.x;  // < kTile / 4
-  int64_t ch = blockIdx.y;
+  const int e4 = blockIdx.y * blockDim.x + threadIdx.x;  // < kTile / 4
+  int64_t ch = blockIdx.x;
   const int dvb = (int)(ch % a.ndvb);
   ch /= a.ndvb;
   const int rb = (int)(ch % a.nrb);
   ch /= a.nrb;
-  const int64_t h = ch % a.H, seq = ch / a.H;
+  const int64_t h = ch % a.H, seq = a.scan_seqs ? a.scan_seqs[ch / a.H] : ch / a.H;
   int64_t gs0, nseg;
   if (a.cu) {
     gs0 = a.seg_base[seq];
@@ -833,15 +839,51 @@ __global__ void __launch_bounds__(256) fused_scan_kernel(const Args a) {
   }
 }
 
-// Sequences of at most skip tokens (LaunchContext::skip_upto) get no segment.
-__global__ void fused_seg_base_kernel(const int64_t* cu, int64_t n, int64_t L, int64_t skip, int64_t* base) {
-  if (threadIdx.x == 0 && blockIdx.x == 0) {
-    int64_t acc = 0;
-    base[0] = 0;
-    for (int64_t q = 0; q < n; ++q) {
+// The segment table of packed sequences: base[q] = the segments of sequences 0..q-1, each
+// ceil(len / L) (none for those of at most skip tokens, LaunchContext::skip_upto), and, where
+// `multi` is given, the sequences of more than one segment in order (the scan's chains,
+// Args::scan_seqs). One CTA scans the sequences kSegBaseThreads at a time.
+constexpr int kSegBaseThreads = 256;
+// The exclusive prefix of x over the CTA's threads, plus `carry`; `total` gets carry plus
+// every thread's x. (All threads call it; `sum` holds a value per warp.)
+__device__ __forceinline__ int64_t seg_base_scan(int64_t x, int64_t carry, int64_t& total, int64_t* sum) {
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  int64_t incl = x;
+#pragma unroll
+  for (int o = 1; o < 32; o *= 2) {
+    const int64_t up = __shfl_up_sync(0xffffffffu, incl, o);
+    if (lane >= o) incl += up;
+  }
+  if (lane == 31) sum[warp] = incl;
+  __syncthreads();
+  int64_t before = carry;
+  total = carry;
+#pragma unroll
+  for (int w = 0; w < kSegBaseThreads / 32; ++w) {
+    before += w < warp ? sum[w] : 0;
+    total += sum[w];
+  }
+  __syncthreads();  // (sum is rewritten by the next call)
+  return before + incl - x;
+}
+__global__ void __launch_bounds__(kSegBaseThreads) fused_seg_base_kernel(const int64_t* __restrict__ cu, int64_t n, int64_t L,
+                                                                          int64_t skip, int64_t* __restrict__ base,
+                                                                          int64_t* __restrict__ multi) {
+  __shared__ int64_t sum[kSegBaseThreads / 32];
+  int64_t segs = 0, multis = 0;
+  if (threadIdx.x == 0) base[0] = 0;
+  for (int64_t q0 = 0; q0 < n; q0 += kSegBaseThreads) {
+    const int64_t q = q0 + threadIdx.x;
+    int64_t v = 0;
+    if (q < n) {
       const int64_t len = cu[q + 1] - cu[q];
-      acc += len <= skip ? 0 : (len + L - 1) / L;
-      base[q + 1] = acc;
+      v = len <= skip ? 0 : (len + L - 1) / L;
+    }
+    const int64_t at = seg_base_scan(v, segs, segs, sum);
+    if (q < n) base[q + 1] = at + v;
+    if (multi) {
+      const int64_t m = seg_base_scan(v > 1 ? 1 : 0, multis, multis, sum);
+      if (v > 1) multi[m] = q;
     }
   }
 }
@@ -1196,20 +1238,30 @@ int64_t choose_segment(const AttnParams& p, int sms, int ndvb, int nrb, const Se
 // B · ceil(N / L)).
 struct SegCount {
   int64_t total, max;
+  int64_t multi;  // sequences of more than one segment (each a scan chain per head and block)
 };
 inline SegCount count_segments(const AttnParams& p, int64_t L, int64_t skip) {
   if (!p.cu_seqlens) {
     const int64_t n = ceil_div(p.N, L);
-    return {p.B * n, n};
+    return {p.B * n, n, n > 1 ? p.B : 0};
   }
-  SegCount c{0, 0};
+  SegCount c{0, 0, 0};
   for (int64_t q = 0; q < num_sequences(p); ++q) {
     const int64_t len = p.cu_seqlens[q + 1] - p.cu_seqlens[q];
     const int64_t n = len <= skip ? 0 : ceil_div(len, L);
     c.total += n;
     c.max = std::max(c.max, n);
+    c.multi += n > 1;
   }
   return c;
+}
+// The scan over segment states (fused_scan_kernel): a chain per (sequence of more than one
+// segment, head, block), each in kTile / 4 / 256 CTAs.
+inline void launch_scan(const Args& a, int64_t multi, cudaStream_t st) {
+  const int64_t chains = multi * a.H * a.nrb * a.ndvb;
+  if (chains == 0) return;
+  fused_scan_kernel<<<dim3((unsigned)chains, kTile / 4 / 256), 256, 0, st>>>(a);
+  check(cudaGetLastError(), "scan kernel launch");
 }
 
 template <class P>
@@ -1236,7 +1288,7 @@ void run(const AttnParams& p, const LaunchContext& ctx) {
   else a.nseg_fixed = segs.max;
   const bool staged = segs.max > 1;
   auto al = [](size_t x) { return (x + 255) & ~(size_t)255; };
-  const size_t b_base = p.cu_seqlens ? al((size_t)(seqs + 1) * 8) : 0;
+  const size_t b_base = p.cu_seqlens ? al((size_t)(2 * seqs + 1) * 8) : 0;  // seg_base, scan_seqs
   const size_t b_states = staged ? al((size_t)total_segs * p.H * a.nrb * a.ndvb * kTile * 4) : 0;
   const size_t b_opart = a.nrb > 1 ? al((size_t)p.B * p.H * p.N * p.d * 4) : 0;
   const size_t total = b_base + b_states + b_opart;
@@ -1252,7 +1304,9 @@ void run(const AttnParams& p, const LaunchContext& ctx) {
 
   cudaStream_t st = ctx.stream;
   if (p.cu_seqlens) {
-    fused_seg_base_kernel<<<1, 32, 0, st>>>(a.cu, seqs, L, ctx.skip_upto, a.seg_base);
+    int64_t* multi = staged ? a.seg_base + seqs + 1 : nullptr;
+    a.scan_seqs = multi;
+    fused_seg_base_kernel<<<1, kSegBaseThreads, 0, st>>>(a.cu, seqs, L, ctx.skip_upto, a.seg_base, multi);
     check(cudaGetLastError(), "segment table launch");
   }
   if (staged) {
@@ -1266,9 +1320,7 @@ void run(const AttnParams& p, const LaunchContext& ctx) {
     const int64_t gA = total_segs * p.H * a.nrb * a.ndvb;
     fused_state_kernel<P><<<(unsigned)gA, kThreads, Layout<P>::state_bytes, st>>>(a);
     check(cudaGetLastError(), "state kernel launch");
-    const int64_t chains = seqs * p.H * a.nrb * a.ndvb;
-    fused_scan_kernel<<<dim3(kTile / 4 / 256, (unsigned)chains), 256, 0, st>>>(a);
-    check(cudaGetLastError(), "scan kernel launch");
+    launch_scan(a, segs.multi, st);
   }
   static bool attrB = false;
   if (!attrB) {
@@ -1861,13 +1913,15 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
     return at;
   };
   // scratch: the segment table (packed sequences), then the staged states
-  const size_t b_base = p.cu_seqlens ? ((size_t)(seqs + 1) * 8 + 255) & ~(size_t)255 : 0;
+  const size_t b_base = p.cu_seqlens ? ((size_t)(2 * seqs + 1) * 8 + 255) & ~(size_t)255 : 0;  // seg_base, scan_seqs
   auto scratch = [&](size_t state_bytes) {
     char* sc = b_base + state_bytes ? static_cast<char*>(ctx.scratch(b_base + state_bytes)) : nullptr;
     if (b_base + state_bytes && !sc) throw CudaError("fused: no scratch memory");
     if (p.cu_seqlens) {
       a.seg_base = reinterpret_cast<int64_t*>(sc);
-      fused_seg_base_kernel<<<1, 32, 0, ctx.stream>>>(a.cu, seqs, L, ctx.skip_upto, a.seg_base);
+      int64_t* multi = staged ? a.seg_base + seqs + 1 : nullptr;
+      a.scan_seqs = multi;
+      fused_seg_base_kernel<<<1, kSegBaseThreads, 0, ctx.stream>>>(a.cu, seqs, L, ctx.skip_upto, a.seg_base, multi);
       check(cudaGetLastError(), "segment table launch");
     }
     return state_bytes ? reinterpret_cast<float*>(sc + b_base) : nullptr;
@@ -2071,9 +2125,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
     }
     check(cudaGetLastError(), (name + " state kernel launch").c_str());
     if (!a.prefix_inline) {
-      const int64_t chains = seqs * p.H * a.ndvb;
-      fused_scan_kernel<<<dim3(kTile / 4 / 256, (unsigned)chains), 256, 0, st>>>(a);
-      check(cudaGetLastError(), "scan kernel launch");
+      launch_scan(a, segs.multi, st);
     }
   }
   // The output launch: Family::out_split CTAs per 128-column state block (v3x: 4)

@@ -255,16 +255,17 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
     await check("lightning", "float16", 1, 40, 100, 128);
   });
   // Many packed sequences, mostly shorter than a chunk (a server's prefill batch): each
-  // sequence's chunks, segments and state are its own, and one long sequence sits among them.
+  // sequence's chunks, segments and state are its own, and two long sequences sit among them
+  // (the second past the 256 sequences that fused's segment table scans at a time).
   const lens: number[] = [];
   for (let i = 0, x = 5; i < 300; i++) {
     x = (x * 1103515245 + 12345) % 2147483648;
-    lens.push(i === 150 ? 700 : 1 + (x % 40));
+    lens.push(i === 150 ? 700 : i === 280 ? 333 : 1 + (x % 40));
   }
   const cu = packedOffsets(lens);
   for (const method of ["recurrent", "fleet", "blocked", "lightning", "fused"] as const) {
     for (const [r, d] of [[128, 128], [64, 64]]) {
-      it(`${method}: 300 packed sequences of 1 to 40 tokens and one of 700 (N=${cu[300]}), r=${r} d=${d}, float16, float32 tf32 and exact, states in and out, and without states`, async () => {
+      it(`${method}: 300 packed sequences of 1 to 40 tokens, one of 700 and one of 333 (N=${cu[300]}), r=${r} d=${d}, float16, float32 tf32 and exact, states in and out, and without states`, async () => {
         const [H, N] = [2, cu[300]];
         const s0 = Tensor.randn([lens.length, H, r, d], { seed: 74 });
         for (const [dtype, precision] of [["float16", undefined], ["float32", "tf32"], ["float32", "exact"]] as const) {
@@ -285,7 +286,7 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
             expect(out, `output error ${out} against the float32 recurrence's ${recOut}`).toBeLessThanOrEqual(2 * recOut);
             expect(state, `state error ${state} against the float32 recurrence's ${recState}`).toBeLessThanOrEqual(2 * recState);
           }
-          // No state: lightning and fused compute the 299 short sequences several to a CTA
+          // No state: lightning and fused compute the 298 short sequences several to a CTA
           // (cuda/short_seqs.cu) and walk only the long one
           const plain = { decay: opts.decay, scale: opts.scale, cuSeqlens: cu, backend: "cuda" as const, method, precision };
           const refPlain = referenceAttention(q, k, v, plain).output;
@@ -303,6 +304,39 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
       });
     }
   }
+  // More packed sequences than a launch grid's y dimension takes per head (2100 at H = 32:
+  // 67200 (sequence, head) pairs against 65535), with states, so that no sequence goes to
+  // the short-sequence kernel: fused's segment table and its scan over segment states, which
+  // now runs over the long sequence's chains only (it had a launch row per pair, past
+  // CUDA's limit of 65535 here). LEET_FUSED_SEGMENT=256 splits the long sequence into
+  // segments.
+  const many: number[] = [];
+  for (let i = 0, x = 3; i < 2100; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    many.push(i === 2050 ? 1500 : 1 + (x % 6));
+  }
+  const manyCu = packedOffsets(many);
+  it(`fused: 2100 packed sequences of 1 to 6 tokens and one of 1500 (N=${manyCu[2100]}), H=32, r=d=16, float16 and float32 exact, states in and out, split into segments`, async () => {
+    const [H, N, r, d] = [32, manyCu[2100], 16, 16];
+    const s0 = Tensor.randn([many.length, H, r, d], { seed: 84 });
+    process.env.LEET_FUSED_SEGMENT = "256";
+    try {
+      for (const [dtype, precision] of [["float16", undefined], ["float32", "exact"]] as const) {
+        const q = Tensor.randn([1, H, N, r], { dtype, seed: 81 });
+        const k = Tensor.randn([1, H, N, r], { dtype, seed: 82, std: 1 / Math.sqrt(r) });
+        const v = Tensor.randn([1, H, N, d], { dtype, seed: 83 });
+        const decay = Array.from({ length: H }, (_, h) => [0.97, 0.3, 0.9995, 1e-3][h % 4]);
+        const opts = { decay, initialState: s0, scale: 0.5, cuSeqlens: manyCu, returnState: true as const, backend: "cuda" as const };
+        const ref = referenceAttention(q, k, v, opts);
+        const [out, state] = await stateErrors(await decayAttention(q, k, v, { ...opts, method: "fused", precision }), ref);
+        const bound = BOUND[precision === "exact" ? "float32 exact" : dtype];
+        expect(out, `${dtype} output error ${out}`).toBeLessThanOrEqual(bound.out);
+        expect(state, `${dtype} state error ${state}`).toBeLessThanOrEqual(bound.state);
+      }
+    } finally {
+      delete process.env.LEET_FUSED_SEGMENT;
+    }
+  });
   // Packed sequences of at most 64 tokens (about 25 on average) and no state in or out: each
   // is one chunk of blocked, lightning and fused, computed several to a CTA
   // (cuda/short_seqs.cu), including sequences of exactly 64 tokens, of 1, r and d not
