@@ -39,6 +39,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -910,13 +911,15 @@ inline bool aligned16(const void* ptr) { return (reinterpret_cast<uintptr_t>(ptr
 // one state (written, summed or scanned, read back); ksub: split each segment's state walk
 // into sub-segments when that fills the GPU better (auto_ksub); split_from: without ksub,
 // split (auto_ksub) only segments of at least this many tokens (0: never); wave_us: the fixed
-// cost of each wave of CTAs, of either pass (their start, first loads and state, drain).
+// cost of each wave of CTAs, of either pass (their start, first loads and state, drain);
+// sim: packed sequences are costed by dispatching the CTAs (segment_plan_packed).
 struct SegModel {
   double chunk_us = 2.5, state_factor = 0.4, state_us = 0.1;
   int state_div = 1;
   bool ksub = false;
   int64_t split_from = 0;
   double wave_us = 0;
+  bool sim = false;
 };
 
 // Sub-segments per segment for a state pass of `ctas` CTAs (one per segment and block):
@@ -1184,9 +1187,39 @@ SegPlan segment_plan(const AttnParams& p, int sms, int ndvb, int nrb, const SegM
 // segments and its 16384-token walk bounds the launch (bf16 r = d = 96: fused 2.31 ms
 // against blocked's 1.20; docs/fused-design.md, thirtieth session). Here each sequence
 // counts its own segments (none for those of at most `skip` tokens, which the
-// short-sequence kernel takes), the output pass costs its waves of CTAs at the mean
-// segment's length but at least the longest walk, and the state pass its waves of whole
-// segments. LEET_FUSED_PACKED_MODEL=0 restores the mean-length model.
+// short-sequence kernel takes).
+// The output pass costs its waves of CTAs at the mean segment's length, but at least the
+// longest walk, and the state pass its waves of whole segments. Or, for the families whose
+// model says so (m.sim: version 4, float32 "exact"), where a pass has at most kSimWaves
+// waves of CTAs: the time at which its CTAs end if each goes, in launch order (sequence by
+// sequence, segment by segment, head by head), to the first SM free, one CTA per SM
+// (packed_makespan). There the last wave's walks and which SMs are free by then decide
+// the time. Exact float32, r = d = 128, H = 32, H200 (thirty-first session, run ze): packs
+// of 10000, 5000 and 5000 tokens, the waves chose L = 8192 (2.37 ms), dispatching 16384
+// (1.43); 8192, 3000, 2048, 1536 and 1024 tokens: 4096 (1.65 ms) and 8192 (1.16).
+// LEET_FUSED_PACKED_MODEL=1 keeps the waves for every family; =0 restores the mean-length
+// model above.
+constexpr int64_t kSimWaves = 8;
+// The time (in the durations' unit) at which `sms` SMs, one CTA each, finish CTAs
+// dispatched in order to the first SM free: groups of (CTAs, each one's duration). The SMs
+// are kept as (free from, how many), so a group takes a few steps, not one per CTA.
+inline double packed_makespan(const std::vector<std::pair<int64_t, double>>& groups, int sms) {
+  std::map<double, int64_t> free{{0.0, (int64_t)sms}};
+  double end = 0;
+  for (auto [n, dur] : groups) {
+    while (n > 0) {
+      const auto it = free.begin();
+      const double t = it->first;
+      const int64_t m = std::min(n, it->second);
+      if (it->second == m) free.erase(it);
+      else it->second -= m;
+      free[t + dur] += m;
+      end = std::max(end, t + dur);
+      n -= m;
+    }
+  }
+  return end;
+}
 SegPlan segment_plan_packed(const AttnParams& p, int sms, int ndvb, int nrb, const SegModel& m, int64_t skip) {
   const int64_t seqs = num_sequences(p);
   int64_t longest = 1, tokens = 0, walked = 0;
@@ -1198,6 +1231,8 @@ SegPlan segment_plan_packed(const AttnParams& p, int sms, int ndvb, int nrb, con
     ++walked;
   }
   const int64_t state_ctas = ceil_div((int64_t)ndvb * nrb, m.state_div);  // per (segment, head)
+  const bool sim = m.sim && !env_is("LEET_FUSED_PACKED_MODEL", '1');
+  std::vector<std::pair<int64_t, double>> out_groups, state_groups;
   double best = 1e300;
   int64_t bestL = kC;
   for (int64_t L = kC;; L *= 2) {
@@ -1210,13 +1245,31 @@ SegPlan segment_plan_packed(const AttnParams& p, int sms, int ndvb, int nrb, con
     }
     const int64_t tilesB = segs * p.H * ndvb;
     const int64_t tilesA = (segs - walked) * p.H * state_ctas;
-    const int64_t k = m.ksub && nseg_max <= 8 && tilesA ? auto_ksub(tilesA, L, sms) : 1;
-    const double wavesB = (double)ceil_div(tilesB, sms);
-    const double wavesA = (double)ceil_div(tilesA * k, sms) / (double)k;
-    const double walkB = std::max(wavesB * (double)tokens / (double)std::max<int64_t>(1, segs), (double)std::min(L, longest));
-    const double cost = (walkB * nrb + m.state_factor * wavesA * (double)L) / kC * m.chunk_us +
-                        (double)tilesA * k * m.state_us * 4 / sms + (tilesA ? 6.0 : 0.0) +
-                        m.wave_us * (wavesB * nrb + (double)ceil_div(tilesA * k, sms));
+    double cost;
+    if (sim && tilesB <= kSimWaves * sms && tilesA <= kSimWaves * sms) {
+      // (the packed kernels walk each state segment whole: no sub-segments)
+      out_groups.clear();
+      state_groups.clear();
+      for (int64_t q = 0; q < seqs; ++q) {
+        const int64_t len = p.cu_seqlens[q + 1] - p.cu_seqlens[q];
+        if (len <= skip) continue;
+        for (int64_t t0 = 0; t0 < len; t0 += L) {
+          const double steps = (double)std::min(L, len - t0) / kC;
+          out_groups.push_back({p.H * ndvb, (steps * m.chunk_us + m.wave_us) * nrb});
+          if (t0 + L < len) state_groups.push_back({p.H * state_ctas, m.state_factor * (double)L / kC * m.chunk_us + m.wave_us});
+        }
+      }
+      cost = packed_makespan(state_groups, sms) + packed_makespan(out_groups, sms) +
+             (double)tilesA * m.state_us * 4 / sms + (tilesA ? 6.0 : 0.0);
+    } else {
+      const int64_t k = m.ksub && nseg_max <= 8 && tilesA ? auto_ksub(tilesA, L, sms) : 1;
+      const double wavesB = (double)ceil_div(tilesB, sms);
+      const double wavesA = (double)ceil_div(tilesA * k, sms) / (double)k;
+      const double walkB = std::max(wavesB * (double)tokens / (double)std::max<int64_t>(1, segs), (double)std::min(L, longest));
+      cost = (walkB * nrb + m.state_factor * wavesA * (double)L) / kC * m.chunk_us +
+             (double)tilesA * k * m.state_us * 4 / sms + (tilesA ? 6.0 : 0.0) +
+             m.wave_us * (wavesB * nrb + (double)ceil_div(tilesA * k, sms));
+    }
     if (cost <= best * 1.0001) {
       best = std::min(best, cost);
       bestL = L;
@@ -1513,7 +1566,8 @@ struct V4FamilyT {
   // The producer-warpgroup kernels (sixth session) take 8.7 us per 64-token step; the
   // choices this model makes were measured again with them and are still the fastest
   // (1x65536: 5.15 ms against 5.17 with eight sub-segments and 5.53 with four segments).
-  static SegModel seg_model() { return {10.6, 0.64, 4.0, 2, true}; }
+  // Packed sequences (GEN) are costed by dispatching the CTAs (sim: segment_plan_packed).
+  static SegModel seg_model() { return {10.6, 0.64, 4.0, 2, true, 0, 0.0, true}; }
   template <bool STATE> static auto kernel() { return fused_v4_kernel<STATE, 64, GEN, R>; }
   template <bool STATE> static constexpr int smem() { return V4Layout<STATE, 64, R>::bytes; }
   static constexpr bool has_single = false;

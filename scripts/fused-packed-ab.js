@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// GPU, developer use: fused on packed sequences, the segment model for packed sequences
-// (cuda/fused_kernels.cuh, segment_plan_packed) against the mean-length model it replaced
-// (LEET_FUSED_PACKED_MODEL=0), alternating in one process: the packs of bench-auto's grids
-// with at least one sequence longer than 64 tokens, in bf16 at r = d = 96 and fp16 at
+// GPU, developer use: fused on packed sequences, its segment model for packed sequences
+// (cuda/fused_kernels.cuh, segment_plan_packed) against an earlier model, alternating in
+// one process: LEET_FUSED_PACKED_MODEL=1, the thirtieth session's per-sequence waves (the
+// default baseline), or =0, the mean-length model before it. The packs of bench-auto's
+// grids with at least one sequence longer than 64 tokens, in bf16 at r = d = 96 and fp16 at
 // r = d = 128 (version 1's mma.sync kernels) and float32 exact at r = d = 128 (version 4's
 // GEN kernels). Prints B/A per case (CUDA-event medians) and the largest difference between
 // the two outputs, and writes fused-packed-ab.json to the folder given (default out/).
-//   node scripts/fused-packed-ab.js [OUT_DIR]
+//   node scripts/fused-packed-ab.js [OUT_DIR] [--baseline 0|1] [--only DTYPE]
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -15,7 +16,13 @@ const { decayAttention, timeAttention } = require(root);
 const { bigRandom } = require(path.join(root, "bench", "gpu"));
 const { cudaAutoCases, cudaAutoCheckCases, cudaAutoVarlenCases, cudaAutoHoldoutCases } = require(path.join(root, "bench", "auto"));
 
-const outDir = process.argv[2] ?? "out";
+const args = process.argv.slice(2);
+const at = args.indexOf("--baseline");
+const baseline = at >= 0 ? args.splice(at, 2)[1] : "1";
+if (baseline !== "0" && baseline !== "1") throw new Error(`--baseline expects 0 or 1, got ${JSON.stringify(baseline)}`);
+const atOnly = args.indexOf("--only");
+const only = atOnly >= 0 ? args.splice(atOnly, 2)[1] : undefined;
+const outDir = args[0] ?? "out";
 const packs = [];
 for (const c of [...cudaAutoCases(), ...cudaAutoCheckCases(), ...cudaAutoVarlenCases(), ...cudaAutoHoldoutCases()]) {
   if (!c.packed || Math.max(...c.packed) <= 64) continue;
@@ -31,7 +38,7 @@ const configs = [
 async function main() {
   const H = 32;
   const rows = [];
-  for (const cfg of configs) {
+  for (const cfg of configs.filter((c) => only === undefined || c.dtype === only)) {
     for (const pack of packs) {
       const N = pack.reduce((a, b) => a + b, 0);
       const cu = [0];
@@ -41,9 +48,9 @@ async function main() {
       const v = bigRandom([1, H, N, cfg.d], cfg.dtype, 3, 1).t;
       const opts = { method: "fused", backend: "cuda", precision: cfg.precision, cuSeqlens: cu,
         decayRate: Array.from({ length: H }, (_, h) => 2 ** (-0.25 * (h + 1))) };
-      // the segment model the next calls take: the mean-length one (A) or the new one (B)
+      // the segment model the next calls take: the baseline (A) or the default (B)
       const useModel = (old) => {
-        if (old) process.env.LEET_FUSED_PACKED_MODEL = "0";
+        if (old) process.env.LEET_FUSED_PACKED_MODEL = baseline;
         else delete process.env.LEET_FUSED_PACKED_MODEL;
       };
       const times = { A: [], B: [] };
@@ -68,8 +75,8 @@ async function main() {
       const row = { ...cfg, pack: `${pack.length}×~${Math.round(N / pack.length)} (longest ${Math.max(...pack)})`,
         oldMs: med(times.A), newMs: med(times.B), ratio: med(times.B) / med(times.A), maxDiff: diff / scale };
       rows.push(row);
-      console.log(`${cfg.dtype} ${cfg.precision} r${cfg.r} d${cfg.d} ${row.pack}: mean-length model ${row.oldMs.toFixed(3)} ms, ` +
-        `per-sequence model ${row.newMs.toFixed(3)} ms, B/A ${row.ratio.toFixed(3)}, max |diff| ${row.maxDiff.toExponential(1)} of max |o|`);
+      console.log(`${cfg.dtype} ${cfg.precision} r${cfg.r} d${cfg.d} ${row.pack}: model ${baseline} ${row.oldMs.toFixed(3)} ms, ` +
+        `default ${row.newMs.toFixed(3)} ms, B/A ${row.ratio.toFixed(3)}, max |diff| ${row.maxDiff.toExponential(1)} of max |o|`);
     }
   }
   const changed = rows.filter((r) => Math.abs(r.ratio - 1) > 0.02);
@@ -77,7 +84,7 @@ async function main() {
   console.log(`${rows.length} cases: geometric mean B/A ${g.toFixed(3)}; ${changed.filter((r) => r.ratio < 1).length} faster and ` +
     `${changed.filter((r) => r.ratio > 1).length} slower by more than 2%; worst ${Math.max(...rows.map((r) => r.ratio)).toFixed(3)}, best ${Math.min(...rows.map((r) => r.ratio)).toFixed(3)}`);
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, "fused-packed-ab.json"), JSON.stringify({ date: new Date().toISOString(), rows }, null, 1));
+  fs.writeFileSync(path.join(outDir, "fused-packed-ab.json"), JSON.stringify({ date: new Date().toISOString(), baseline, rows }, null, 1));
 }
 main().catch((e) => {
   console.error(e);

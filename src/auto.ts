@@ -83,6 +83,17 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
   const longPackedExact = packed && mean >= 2048 && longest >= 8500;
   if (packed && mean < 2048 && !(dtype !== "float32" && r <= 32 && d <= 32)) {
     const wide = r > 64 || d > 64;
+    // A sequence of 2048 tokens or more among short ones: lightning walks it whole, fused
+    // splits it into segments. Varlen grid, H = 32, 500 sequences of 1 to 32 tokens and four
+    // of 4096 / 1000 of 1 to 12 and two of 4096 (run ze, H200, after fused's scan went over
+    // the long sequences only): fused 0.66 / 0.48 ms against lightning's 0.84 / 0.62 in fp16
+    // at r = d = 128, 0.96 / 0.73 against 2.16 / 1.14 in TF32, 1.42 / 0.76 alike in exact;
+    // at r = d = 64, exact 0.54 / 0.44 against 0.54 / 0.48, while in 16 bits and TF32
+    // lightning keeps the pack with two (0.29 against 0.39 and 0.44 against 0.60 ms).
+    const exactF32 = dtype === "float32" && precision === "exact";
+    if (longest >= 2048 && (exactF32 || (dtype === "float32" ? wide : wgmmaShape))) {
+      return pick("fused", `a sequence of ${longest} tokens among short ones: fused splits it into segments, where lightning walks it whole`);
+    }
     if (precision === "tf32" && dtype === "float32" && wide && mean >= 64) return pick("fused", "fused on TF32 tensor cores is fastest");
     if (dtype !== "float32" && wgmmaShape && mean >= 512) return pick("fused", "fused's warpgroup-MMA kernels read every input once");
     return pick("lightning", "lightning walks each packed sequence once, and the many walks fill the GPU");

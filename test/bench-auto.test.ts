@@ -84,7 +84,7 @@ describe("the varlen grid", () => {
 describe("the holdout grid", () => {
   it("puts cases on both sides of every bound the newer Hopper rules draw", () => {
     const cases = cudaAutoHoldoutCases();
-    expect(cases.length).toBe(48);
+    expect(cases.length).toBe(55);
     expect(cudaAutoHoldoutCases()).toEqual(cases);
     const hopper = { computeCapability: "9.0", multiprocessors: 132 };
     const picks = cases.map((c) => chooseMethod({ B: c.B, H: c.H, N: c.N, r: c.r, d: c.d }, c.dtype, "cuda", c.precision, {
@@ -101,6 +101,7 @@ describe("the holdout grid", () => {
     expect(count(/many short packed sequences/)).toBe(3);
     expect(count(/many walks of a few thousand tokens/)).toBe(15);
     expect(count(/8500 tokens or more/)).toBe(8);
+    expect(count(/among short ones/)).toBe(5);
     expect(picks.map((p) => p.method)).toEqual([
       "recurrent", "recurrent", "lightning", "lightning", "lightning",
       "recurrent", "recurrent", "recurrent", "recurrent", "recurrent", "recurrent", "recurrent", "lightning", "recurrent",
@@ -108,6 +109,7 @@ describe("the holdout grid", () => {
       "fused", "fused", "fused", "fused", "fused", "recurrent", "recurrent", "recurrent",
       "fused", "fused", "fused", "recurrent", "recurrent", "fused", "fused", "recurrent", "lightning", "fused", "fused",
       "fused", "fused", "lightning", "fused", "fused", "recurrent", "recurrent",
+      "fused", "lightning", "fused", "fused", "fused", "lightning", "fused",
     ]);
   });
 });

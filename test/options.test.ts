@@ -100,7 +100,16 @@ describe("auto", () => {
     expect(chooseMethod({ B: 1, H: 32, N: 26400, r: 64, d: 64 }, "float16", "cuda", "exact", pack(200, 256)).method).toBe("lightning");
     expect(chooseMethod({ B: 1, H: 32, N: 27000, r: 128, d: 128 }, "float16", "cuda", "exact", pack(40, 1000)).method).toBe("fused");
     expect(chooseMethod({ B: 1, H: 32, N: 26400, r: 128, d: 128 }, "float32", "cuda", "tf32", pack(200, 256)).method).toBe("fused");
-    expect(chooseMethod({ B: 1, H: 32, N: 24600, r: 128, d: 128 }, "float32", "cuda", "tf32", pack(504, 4096)).method).toBe("lightning");
+    // a sequence of 2048 tokens or more among short ones: fused, except in 16 bits and TF32
+    // at r, d <= 64 (bench-auto --grid varlen, run ze)
+    const among = chooseMethod({ B: 1, H: 32, N: 24600, r: 128, d: 128 }, "float32", "cuda", "tf32", pack(504, 4096));
+    expect(among.method).toBe("fused");
+    expect(among.reason).toMatch(/a sequence of 4096 tokens among short ones/);
+    expect(chooseMethod({ B: 1, H: 32, N: 15000, r: 128, d: 128 }, "float16", "cuda", "exact", pack(1002, 4096)).method).toBe("fused");
+    expect(chooseMethod({ B: 1, H: 32, N: 15000, r: 64, d: 64 }, "float32", "cuda", "exact", pack(1002, 4096)).method).toBe("fused");
+    expect(chooseMethod({ B: 1, H: 32, N: 15000, r: 64, d: 64 }, "float32", "cuda", "tf32", pack(1002, 4096)).method).toBe("lightning");
+    expect(chooseMethod({ B: 1, H: 32, N: 15000, r: 64, d: 64 }, "float16", "cuda", "exact", pack(1002, 4096)).method).toBe("lightning");
+    expect(chooseMethod({ B: 1, H: 32, N: 15000, r: 128, d: 128 }, "float16", "cuda", "exact", pack(1002, 2047)).method).toBe("lightning");
     // float32 at a small state on many packed sequences of at most 256 tokens: the token
     // recurrence (bench-auto --grid varlen, every run on the H100 and the H200 since run zzq)
     const shortF32 = chooseMethod({ B: 1, H: 32, N: 26400, r: 64, d: 64 }, "float32", "cuda", "exact", pack(200, 256));

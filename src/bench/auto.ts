@@ -144,8 +144,9 @@ export function cudaAutoVarlenCases(): AutoCase[] {
  * lengths): each rule's side of every bound it draws, to see whether the bounds hold. The
  * bounds were moved after timing them (run zd; docs/benchmarks.md, thirtieth session):
  * each block of cases below was added after one move and first timed before the next.
- * The last rules (fused for exact float32 with a packed sequence of 8500 tokens or more,
- * after fused's packed segment model changed) were fitted to call 9's timings.
+ * The rules for exact float32 with a packed sequence of 8500 tokens or more (after fused's
+ * packed segment model changed) were fitted to call 9's timings, and the rule for a
+ * sequence of 2048 tokens or more among short ones to run ze's varlen grid.
  */
 export function cudaAutoHoldoutCases(): AutoCase[] {
   const cases: AutoCase[] = [];
@@ -206,6 +207,15 @@ export function cudaAutoHoldoutCases(): AutoCase[] {
   addPacked("float32", "exact", [12000, 12000], 128, 128);
   add("float32", "exact", 20, 24, 2048, 32, 64);
   add("float32", "tf32", 12, 32, 4096, 64, 64);
+  // (added with the rule for a sequence of 2048 tokens or more among short ones, run ze,
+  // before any run timed them)
+  addPacked("float16", "exact", [...lengths(150, 1, 40, 41), 2048, ...lengths(150, 1, 40, 43)], 128, 128);
+  addPacked("bfloat16", "exact", [1500, ...lengths(300, 1, 40, 47)], 128, 128);
+  addPacked("float32", "tf32", [...lengths(400, 1, 64, 53), 3000, 3000, 3000], 128, 128);
+  addPacked("float32", "exact", [16384, ...lengths(1000, 1, 16, 59)], 128, 128);
+  addPacked("float32", "exact", [6000, ...lengths(600, 1, 32, 61), 6000], 64, 64);
+  addPacked("float32", "tf32", [...Array(4).fill(4096), ...lengths(500, 1, 32, 67)], 64, 64);
+  addPacked("float16", "exact", [8192, ...lengths(200, 1, 100, 71)], 128, 256);
   return cases;
 }
 
