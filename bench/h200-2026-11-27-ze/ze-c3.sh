@@ -1,0 +1,9 @@
+set -u
+OUT=$OUT bash scripts/gpu-check.sh setup > /dev/null 2>&1
+R=$OUT/c3; mkdir -p $R
+nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.sm,power.limit --format=csv > $R/nvidia-smi.txt
+timeout 570 bash .gpu/run ./node_modules/.bin/vitest run test/schedules-cuda.test.ts \
+  --reporter=dot --reporter=json --outputFile.json=$R/tests-schedules.json > $R/tests-schedules.log 2>&1
+bash .gpu/run node scripts/test-summary.js $R/tests-schedules.json
+grep -hE "FAIL|AssertionError" $R/tests-*.log | head -20
+cd $OUT && tar czf c3.tgz c3 && rm -rf c3
