@@ -1196,7 +1196,7 @@ SegPlan segment_plan(const AttnParams& p, int sms, int ndvb, int nrb, const SegM
 // (packed_makespan). There the last wave's walks and which SMs are free by then decide
 // the time. Exact float32, r = d = 128, H = 32, H200 (thirty-first session, run ze): packs
 // of 10000, 5000 and 5000 tokens, the waves chose L = 8192 (2.37 ms), dispatching 16384
-// (1.43); 8192, 3000, 2048, 1536 and 1024 tokens: 4096 (1.65 ms) and 8192 (1.16).
+// (1.43); 8192, 2048, 1024, 1536 and 3000 tokens: 4096 (1.65 ms) and 8192 (1.16).
 // LEET_FUSED_PACKED_MODEL=1 keeps the waves for every family; =0 restores the mean-length
 // model above.
 constexpr int64_t kSimWaves = 8;
