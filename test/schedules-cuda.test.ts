@@ -287,7 +287,7 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
             expect(state, `state error ${state} against the float32 recurrence's ${recState}`).toBeLessThanOrEqual(2 * recState);
           }
           // No state: lightning and fused compute the 298 short sequences several to a CTA
-          // (cuda/short_seqs.cu) and walk only the long one
+          // (cuda/short_seqs.cu) and walk only the two long ones
           const plain = { decay: opts.decay, scale: opts.scale, cuSeqlens: cu, backend: "cuda" as const, method, precision };
           const refPlain = referenceAttention(q, k, v, plain).output;
           const res = await decayAttention(q, k, v, plain);
