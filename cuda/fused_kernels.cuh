@@ -1316,6 +1316,17 @@ inline void launch_scan(const Args& a, int64_t multi, cudaStream_t st) {
   fused_scan_kernel<<<dim3((unsigned)chains, kTile / 4 / 256), 256, 0, st>>>(a);
   check(cudaGetLastError(), "scan kernel launch");
 }
+// Packed sequences: the segment table's scratch, seg_base [seqs + 1] then scan_seqs [seqs]
+// (256-byte aligned), and its launch (fused_seg_base_kernel) into `table`, which sets
+// a.seg_base and, where segments are staged (a scan follows), a.scan_seqs.
+inline size_t seg_table_bytes(int64_t seqs) { return ((size_t)(2 * seqs + 1) * 8 + 255) & ~(size_t)255; }
+inline void launch_seg_table(Args& a, int64_t* table, int64_t seqs, int64_t L, int64_t skip, bool staged, cudaStream_t st) {
+  int64_t* const multi = staged ? table + seqs + 1 : nullptr;
+  a.seg_base = table;
+  a.scan_seqs = multi;
+  fused_seg_base_kernel<<<1, kSegBaseThreads, 0, st>>>(a.cu, seqs, L, skip, table, multi);
+  check(cudaGetLastError(), "segment table launch");
+}
 
 template <class P>
 void run(const AttnParams& p, const LaunchContext& ctx) {
@@ -1341,13 +1352,12 @@ void run(const AttnParams& p, const LaunchContext& ctx) {
   else a.nseg_fixed = segs.max;
   const bool staged = segs.max > 1;
   auto al = [](size_t x) { return (x + 255) & ~(size_t)255; };
-  const size_t b_base = p.cu_seqlens ? al((size_t)(2 * seqs + 1) * 8) : 0;  // seg_base, scan_seqs
+  const size_t b_base = p.cu_seqlens ? seg_table_bytes(seqs) : 0;
   const size_t b_states = staged ? al((size_t)total_segs * p.H * a.nrb * a.ndvb * kTile * 4) : 0;
   const size_t b_opart = a.nrb > 1 ? al((size_t)p.B * p.H * p.N * p.d * 4) : 0;
   const size_t total = b_base + b_states + b_opart;
   char* scratch = total ? static_cast<char*>(ctx.scratch(total)) : nullptr;
   if (total && !scratch) throw CudaError("fused: no scratch memory");
-  if (p.cu_seqlens) a.seg_base = reinterpret_cast<int64_t*>(scratch);
   a.states = staged ? reinterpret_cast<float*>(scratch + b_base) : nullptr;
   a.opart = a.nrb > 1 ? reinterpret_cast<float*>(scratch + b_base + b_states) : nullptr;
 
@@ -1356,12 +1366,7 @@ void run(const AttnParams& p, const LaunchContext& ctx) {
   a.even_d = (p.d % 2 == 0) && ((reinterpret_cast<uintptr_t>(p.o) & (2 * sizeof(T) - 1)) == 0);
 
   cudaStream_t st = ctx.stream;
-  if (p.cu_seqlens) {
-    int64_t* multi = staged ? a.seg_base + seqs + 1 : nullptr;
-    a.scan_seqs = multi;
-    fused_seg_base_kernel<<<1, kSegBaseThreads, 0, st>>>(a.cu, seqs, L, ctx.skip_upto, a.seg_base, multi);
-    check(cudaGetLastError(), "segment table launch");
-  }
+  if (p.cu_seqlens) launch_seg_table(a, reinterpret_cast<int64_t*>(scratch), seqs, L, ctx.skip_upto, staged, st);
   if (staged) {
     static bool attrA = false;
     if (!attrA) {
@@ -1967,17 +1972,11 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
     return at;
   };
   // scratch: the segment table (packed sequences), then the staged states
-  const size_t b_base = p.cu_seqlens ? ((size_t)(2 * seqs + 1) * 8 + 255) & ~(size_t)255 : 0;  // seg_base, scan_seqs
+  const size_t b_base = p.cu_seqlens ? seg_table_bytes(seqs) : 0;
   auto scratch = [&](size_t state_bytes) {
     char* sc = b_base + state_bytes ? static_cast<char*>(ctx.scratch(b_base + state_bytes)) : nullptr;
     if (b_base + state_bytes && !sc) throw CudaError("fused: no scratch memory");
-    if (p.cu_seqlens) {
-      a.seg_base = reinterpret_cast<int64_t*>(sc);
-      int64_t* multi = staged ? a.seg_base + seqs + 1 : nullptr;
-      a.scan_seqs = multi;
-      fused_seg_base_kernel<<<1, kSegBaseThreads, 0, ctx.stream>>>(a.cu, seqs, L, ctx.skip_upto, a.seg_base, multi);
-      check(cudaGetLastError(), "segment table launch");
-    }
+    if (p.cu_seqlens) launch_seg_table(a, reinterpret_cast<int64_t*>(sc), seqs, L, ctx.skip_upto, staged, ctx.stream);
     return state_bytes ? reinterpret_cast<float*>(sc + b_base) : nullptr;
   };
   // One walk per sequence (lightning's schedule) with fewer (sequence, head, 128-column)
