@@ -15,10 +15,11 @@ namespace leet::cuda {
 namespace {
 
 constexpr int VT = 256;
+constexpr int64_t kMaxGridZ = 65535;
 
 template <class T> struct VK {
   const T* q; const T* k; const T* v; T* o; float* of; T* P;
-  const float* decay; int64_t H, N, Npad, PR; int64_t it0; int r, d; float scale;
+  const float* decay; int64_t H, N, Npad, PR; int64_t it0, bh0; int r, d; float scale;
 };
 
 template <class T, int SPLIT>
@@ -26,7 +27,7 @@ __global__ void __launch_bounds__(VT) vanilla_scores(const VK<T> kp) {
   constexpr int C = chunk_rows<T>(), PAD = smem_pad<T>();
   constexpr int MTS = C / 16, NPS = 8 / MTS, NTS = (C / 8) / NPS;
   extern __shared__ __align__(16) unsigned char smem[];
-  const int64_t jt = blockIdx.x, it = kp.it0 + blockIdx.y, bh = blockIdx.z;
+  const int64_t jt = blockIdx.x, it = kp.it0 + blockIdx.y, bh = kp.bh0 + blockIdx.z;
   if (jt > it) return;
   const int r = kp.r, RP = (int)round_up(r, 16), LDQ = RP + PAD;
   T* Qs = reinterpret_cast<T*>(smem);
@@ -68,7 +69,7 @@ __global__ void __launch_bounds__(VT) vanilla_pv(const VK<T> kp) {
   const int LDP = C + PAD, LDV = DT + PAD;
   T* Ps = reinterpret_cast<T*>(smem);
   T* Vs = Ps + C * LDP;
-  const int64_t itl = blockIdx.x, it = kp.it0 + itl, bh = blockIdx.z;
+  const int64_t itl = blockIdx.x, it = kp.it0 + itl, bh = kp.bh0 + blockIdx.z;
   const int col0 = blockIdx.y * DT, d = kp.d;
   const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31, g = lane >> 2, t = lane & 3;
   const int mt = warp % MTO, np = warp / MTO, n0 = np * NTO * 8;
@@ -162,10 +163,15 @@ void run_vanilla(const AttnParams& p, const LaunchContext& ctx) {
   for (int64_t it0 = 0; it0 < ntiles; it0 += prt) {
     const int64_t nt = std::min(prt, ntiles - it0);
     kp.it0 = it0;
-    vanilla_scores<T, SPLIT><<<dim3((unsigned)(it0 + nt), (unsigned)nt, (unsigned)BH), VT, smem1, ctx.stream>>>(kp);
-    dim3 g2((unsigned)nt, (unsigned)ceil_div(p.d, 64), (unsigned)BH);
-    if (f32) vanilla_pv<T, true, SPLIT><<<g2, VT, smem2, ctx.stream>>>(kp);
-    else vanilla_pv<T, false, SPLIT><<<g2, VT, smem2, ctx.stream>>>(kp);
+    // (batch, head) pairs on the grid's z dimension, at most 65535 per launch
+    for (int64_t bh0 = 0; bh0 < BH; bh0 += kMaxGridZ) {
+      const unsigned nbh = (unsigned)std::min<int64_t>(kMaxGridZ, BH - bh0);
+      kp.bh0 = bh0;
+      vanilla_scores<T, SPLIT><<<dim3((unsigned)(it0 + nt), (unsigned)nt, nbh), VT, smem1, ctx.stream>>>(kp);
+      const dim3 g2((unsigned)nt, (unsigned)ceil_div(p.d, 64), nbh);
+      if (f32) vanilla_pv<T, true, SPLIT><<<g2, VT, smem2, ctx.stream>>>(kp);
+      else vanilla_pv<T, false, SPLIT><<<g2, VT, smem2, ctx.stream>>>(kp);
+    }
   }
   WalkArgs a;
   a.segs = analytic_segments(p, p.N, p.N, 0, 1);

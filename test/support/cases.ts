@@ -23,6 +23,8 @@ export const CASES: Case[] = [
   { B: 1, H: 4, N: 130, r: 64, d: 64, decay: [0.999, 0.5, 1e-3, 1e-20], scale: 0.125, note: "r = d = 64, mixed" },
   // r = 128, d a multiple of 128: the shapes the Hopper-specific fused kernels take.
   { B: 1, H: 2, N: 333, r: 128, d: 256, decay: [0.9, 0.999], scale: 0.5, note: "r = 128, d = 256 (fused wgmma paths)" },
+  // More (batch, head) pairs than one launch grid's y or z dimension takes (65535).
+  { B: 2049, H: 32, N: 3, r: 8, d: 8, decay: 0.9, scale: 0.5, note: "65568 (batch, head) pairs" },
 ];
 
 export function caseId(c: Case): string {
