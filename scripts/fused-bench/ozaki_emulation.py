@@ -13,7 +13,12 @@ head, scale 1) with every product A @ B computed as a GPU kernel would from int8
 The state is re-sliced every chunk (Q S), the masked, decayed P = Q K^T too (P V).
 Prints the relative error (L2, against the float64 chunked form) of this, of the float64
 chunked form rounded to float32 (version 4's arithmetic) and of a float32 recurrence.
-  python3 scripts/fused-bench/ozaki_emulation.py [N]        (N = 1024 takes ~1 minute)
+Then the variants a kernel would take (the thirty-second session's prototype state pass,
+scripts/fused-bench/ozaki_state.cu): 8-bit balanced digits of a value truncated to 30 bits
+(the prototype's slicing), and the operands that are float64 in the exact arithmetic (the
+decayed K, the masked and decayed P, the state) rounded to float32 before they are sliced,
+which would let a kernel slice them in float32 and integer arithmetic.
+  python3 scripts/fused-bench/ozaki_emulation.py [N]        (N = 1024 takes seconds)
 """
 import sys
 
@@ -34,6 +39,32 @@ def slices(A, axis, nsl):
     return out, e
 
 
+def slices8(A, axis):
+    """The prototype's slicing: X = trunc(|a| 2^(30 - e)) with its sign, four balanced 8-bit digits."""
+    m = np.max(np.abs(A), axis=axis, keepdims=True)
+    e = np.where(m > 0, np.floor(np.log2(np.where(m > 0, m, 1))) + 1, 0)  # |a| < 2^e
+    X = (np.sign(A) * np.floor(np.abs(A) * np.exp2(30 - e))).astype(np.int64)
+    Y = X + 128 * (2**16 + 2**8 + 1)
+    out = [Y >> 24] + [((Y >> (16 - 8 * i)) & 255) - 128 for i in range(3)]
+    assert all(np.max(np.abs(d)) <= 128 for d in out)
+    return out, e - 6  # sum_s out[s] 2^(-8 s) 2^(e - 6) = a up to the truncation
+
+
+def sliced_mm8(A, B):
+    """A @ B from the prototype's 8-bit digits: pairs s + t <= 3, int32 sums (asserted)."""
+    As, ea = slices8(A, 1)
+    Bs, eb = slices8(B, 0)
+    res = np.zeros((A.shape[0], B.shape[1]))
+    for level in range(3, -1, -1):
+        acc = np.zeros(res.shape, dtype=np.int64)
+        for s in range(4):
+            if 0 <= level - s < 4:
+                acc += As[s] @ Bs[level - s]
+        assert np.max(np.abs(acc)) < 2**31
+        res += acc.astype(np.float64) * 2.0 ** (-8 * level)
+    return res * np.exp2(ea) * np.exp2(eb)
+
+
 def sliced_mm(A, B, keep, nsl):
     """A @ B from int8 slices: pairs s + t <= keep, exact integer sums, float64 recombination."""
     As, ea = slices(A, 1, nsl)
@@ -49,7 +80,10 @@ def sliced_mm(A, B, keep, nsl):
     return res * np.exp2(ea) * np.exp2(eb)
 
 
-def chunked(q, k, v, g, C, mm):
+def chunked(q, k, v, g, C, mm, f32=()):
+    """The chunked operator; the operands named in f32 ("K", "P", "S") are rounded to float32
+    before the products that take them."""
+    rnd = lambda x, name: x.astype(np.float32).astype(np.float64) if name in f32 else x
     N, r = q.shape
     S = np.zeros((r, v.shape[1]))
     o = np.zeros((N, v.shape[1]))
@@ -58,8 +92,8 @@ def chunked(q, k, v, g, C, mm):
         n = Q.shape[0]
         i = np.arange(n)
         D = np.where(i[:, None] >= i[None, :], g ** np.clip(i[:, None] - i[None, :], 0, None), 0.0)
-        o[c0:c0 + n] = mm(Q, S) * (g ** (i + 1))[:, None] + mm(mm(Q, K.T) * D, V)
-        S = g ** n * S + mm((K * (g ** (n - 1 - i))[:, None]).T, V)
+        o[c0:c0 + n] = mm(Q, rnd(S, "S")) * (g ** (i + 1))[:, None] + mm(rnd(mm(Q, K.T) * D, "P"), V)
+        S = g ** n * S + mm(rnd(K * (g ** (n - 1 - i))[:, None], "K").T, V)
     return o
 
 
@@ -92,6 +126,11 @@ def main():
         for keep, nsl, pairs in [(2, 3, 6), (3, 4, 10), (4, 5, 15)]:
             oz = chunked(q, k, v, g, 32, lambda a, b: sliced_mm(a, b, keep, nsl)).astype(np.float32)
             line += f", {nsl} slices {pairs} pairs {rel(oz, ref):.2e}"
+        print(line, flush=True)
+        line = f"  8-bit digits, 64-token chunks: float64 operands {rel(chunked(q, k, v, g, 64, sliced_mm8).astype(np.float32), ref):.2e}"
+        for f32 in [("K",), ("P",), ("S",), ("K", "P"), ("K", "P", "S")]:
+            oz = chunked(q, k, v, g, 64, sliced_mm8, f32).astype(np.float32)
+            line += f", {'+'.join(f32)} in float32 {rel(oz, ref):.2e}"
         print(line, flush=True)
 
 
