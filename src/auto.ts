@@ -155,7 +155,7 @@ function hopperChoice(shape: ProblemShape, dtype: DType, precision: "exact" | "t
   if (recurrentWalks && r <= 32) {
     return pick("recurrent", "many walks of a few thousand tokens at a small state: the token recurrence keeps the state in registers");
   }
-  if (packed && longPackedExact) {
+  if (longPackedExact) {
     return pick("fused", "a packed sequence of 8500 tokens or more: fused splits it into segments on the float64 tensor cores, where lightning walks it whole");
   }
   if (packed) {

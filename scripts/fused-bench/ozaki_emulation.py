@@ -50,34 +50,28 @@ def slices8(A, axis):
     return out, e - 6  # sum_s out[s] 2^(-8 s) 2^(e - 6) = a up to the truncation
 
 
-def sliced_mm8(A, B):
-    """A @ B from the prototype's 8-bit digits: pairs s + t <= 3, int32 sums (asserted)."""
-    As, ea = slices8(A, 1)
-    Bs, eb = slices8(B, 0)
-    res = np.zeros((A.shape[0], B.shape[1]))
-    for level in range(3, -1, -1):
+def levels_mm(As, ea, Bs, eb, keep, level_shift):
+    """sum over slice pairs s + t <= keep of As[s] @ Bs[t] 2^(-level_shift(s + t)), exact integer
+    sums per level (asserted to fit int32), smallest level first, recombined in float64."""
+    res = np.zeros((As[0].shape[0], Bs[0].shape[1]))
+    for level in range(keep, -1, -1):
         acc = np.zeros(res.shape, dtype=np.int64)
-        for s in range(4):
-            if 0 <= level - s < 4:
+        for s in range(len(As)):
+            if 0 <= level - s < len(Bs):
                 acc += As[s] @ Bs[level - s]
-        assert np.max(np.abs(acc)) < 2**31
-        res += acc.astype(np.float64) * 2.0 ** (-8 * level)
+        assert np.max(np.abs(acc)) < 2**31  # an int32 accumulator holds it
+        res += acc.astype(np.float64) * 2.0 ** (-level_shift(level))
     return res * np.exp2(ea) * np.exp2(eb)
+
+
+def sliced_mm8(A, B):
+    """A @ B from the prototype's 8-bit digits: pairs s + t <= 3."""
+    return levels_mm(*slices8(A, 1), *slices8(B, 0), 3, lambda level: 8 * level)
 
 
 def sliced_mm(A, B, keep, nsl):
     """A @ B from int8 slices: pairs s + t <= keep, exact integer sums, float64 recombination."""
-    As, ea = slices(A, 1, nsl)
-    Bs, eb = slices(B, 0, nsl)
-    res = np.zeros((A.shape[0], B.shape[1]))
-    for level in range(keep, -1, -1):
-        acc = np.zeros(res.shape, dtype=np.int64)
-        for s in range(nsl):
-            if 0 <= level - s < nsl:
-                acc += As[s] @ Bs[level - s]
-        assert np.max(np.abs(acc)) < 2**31  # an int32 accumulator holds it
-        res += acc.astype(np.float64) * 2.0 ** (-(12 + 7 * level))
-    return res * np.exp2(ea) * np.exp2(eb)
+    return levels_mm(*slices(A, 1, nsl), *slices(B, 0, nsl), keep, lambda level: 12 + 7 * level)
 
 
 def chunked(q, k, v, g, C, mm, f32=()):
