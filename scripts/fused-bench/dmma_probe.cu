@@ -9,13 +9,14 @@
 //   nvcc -gencode=arch=compute_90a,code=sm_90a -O3 -o dmma_probe scripts/fused-bench/dmma_probe.cu
 //   ./dmma_probe            (prints SM cycles per DMMA; 16 is the peak of 256 flop per clock)
 //   PROBE_MIX=1 ./dmma_probe
-#include <cstdio>
 #include <cstdlib>
-#include <cuda_runtime.h>
 
-// (the same wrapper as cuda/fused_v4.cuh's, which is built only inside fused.cu's namespaces;
-// this file builds alone)
-__device__ __forceinline__ void dmma(double (&d)[4], const double (&a)[8], const double (&b)[4]) {
+#include "probe.cuh"
+
+// The DMMA as this probe has measured it since the fourteenth session: plain `asm`, so that
+// ptxas may schedule the DMMAs among the loads (probe.cuh's `dmma` is `asm volatile`, as the
+// int8 and FFMA probes measured it)
+__device__ __forceinline__ void dmma_sched(double (&d)[4], const double (&a)[8], const double (&b)[4]) {
   asm("mma.sync.aligned.m16n8k16.row.col.f64.f64.f64.f64 {%0,%1,%2,%3}, {%4,%5,%6,%7,%8,%9,%10,%11}, "
       "{%12,%13,%14,%15}, {%0,%1,%2,%3};\n"
       : "+d"(d[0]), "+d"(d[1]), "+d"(d[2]), "+d"(d[3])
@@ -90,9 +91,9 @@ __global__ void probe(double* out, long long* cyc, int iters) {
       if constexpr (LOADB) {
         const double2 y0 = sB[(it + c) & 15][0][lane], y1 = sB[(it + c) & 15][1][lane];
         const double bb[4] = {y0.x, y0.y, y1.x, y1.y};
-        dmma(acc[c], a, bb);
+        dmma_sched(acc[c], a, bb);
       } else {
-        dmma(acc[c], a, b);
+        dmma_sched(acc[c], a, b);
       }
     }
   }
@@ -126,7 +127,7 @@ __global__ void probe_mix(double* out, long long* cyc, int iters) {
   for (int it = 0; it < iters; ++it) {
 #pragma unroll
     for (int c = 0; c < C; ++c) {
-      dmma(acc[c], a, b);
+      dmma_sched(acc[c], a, b);
 #pragma unroll
       for (int x = 0; x < X; ++x) {
         const float fx = __uint_as_float(__float_as_uint(f) + (unsigned)(it * 8 + c * X + x));
@@ -186,11 +187,7 @@ static void run884(int W, double* out, long long* cyc, int sms) {
 }
 
 int main() {
-  int sms = 0;
-  cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0);
-  cudaDeviceProp prop;
-  cudaGetDeviceProperties(&prop, 0);
-  printf("device: %s, %d SMs\n", prop.name, sms);
+  const int sms = probe_device();
   double* out;
   long long* cyc;
   cudaMalloc(&out, sizeof(double) * sms * 512);

@@ -10,22 +10,14 @@
 //   nvcc -gencode=arch=compute_90a,code=sm_90a -O3 -o imma_probe scripts/fused-bench/imma_probe.cu
 //   ./imma_probe
 #include <cstdint>
-#include <cstdio>
-#include <cuda_runtime.h>
 #include <type_traits>
+
+#include "probe.cuh"
 
 __device__ __forceinline__ void imma(int (&d)[4], const unsigned (&a)[4], const unsigned (&b)[2]) {
   asm volatile("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
                : "+r"(d[0]), "+r"(d[1]), "+r"(d[2]), "+r"(d[3])
                : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
-}
-
-__device__ __forceinline__ void dmma(double (&d)[4], const double (&a)[8], const double (&b)[4]) {
-  asm volatile("mma.sync.aligned.m16n8k16.row.col.f64.f64.f64.f64 {%0,%1,%2,%3}, {%4,%5,%6,%7,%8,%9,%10,%11}, "
-               "{%12,%13,%14,%15}, {%0,%1,%2,%3};\n"
-               : "+d"(d[0]), "+d"(d[1]), "+d"(d[2]), "+d"(d[3])
-               : "d"(a[0]), "d"(a[1]), "d"(a[2]), "d"(a[3]), "d"(a[4]), "d"(a[5]), "d"(a[6]), "d"(a[7]),
-                 "d"(b[0]), "d"(b[1]), "d"(b[2]), "d"(b[3]));
 }
 
 // The warpgroup MMAs (both operands by shared-memory descriptor; scale-d from `acc`).
@@ -222,13 +214,11 @@ static void run_wg(int W, long long* out, long long* cyc, int sms) {
 }
 
 int main() {
-  int sms = 0;
-  cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0);
-  cudaDeviceProp prop;
-  cudaGetDeviceProperties(&prop, 0);
   int clk = 0;
   cudaDeviceGetAttribute(&clk, cudaDevAttrClockRate, 0);
-  printf("device: %s, %d SMs, max SM clock %d MHz\n", prop.name, sms, clk / 1000);
+  char note[64];
+  snprintf(note, sizeof note, ", max SM clock %d MHz", clk / 1000);
+  const int sms = probe_device(note);
   long long *out, *cyc;
   cudaMalloc(&out, sizeof(long long) * sms * 1024);
   cudaMalloc(&cyc, sizeof(long long) * sms);
