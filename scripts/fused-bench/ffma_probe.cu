@@ -2,7 +2,8 @@
 // hybrid float32 "exact" kernel (docs/fused-design.md, "Thirty-fourth session"): the state
 // update and the intra-chunk products on DMMA (mma.sync m16n8k16 .f64), the inter-chunk
 // product Q S on FFMA, each at its own peak of 128 multiply-adds per SM and clock, would give
-// an SM up to twice version 4's rate, if the two pipes overlap.
+// an SM up to twice the float64 tensor cores' rate, if the two pipes overlap. (They do not:
+// run 2026-11-27-zh.)
 //
 // One CTA per SM, WD warps per scheduler of DMMA (four accumulator chains per warp, each B
 // operand from shared memory by two 16-byte loads, as version 4 loads them) and WF warps per
@@ -10,9 +11,9 @@
 // Each thread holds TM x TN float32 accumulators (TM tokens by TN value columns) and per k
 // loads TM / 4 + TN / 4 16-byte vectors (Q^T's column k, S's row k) for TM TN FFMA. TM = TN = 8
 // is also the shape of a state update on FFMA (64 state elements per thread, k = the tokens
-// of a chunk). LOADS = false: the
-// same FFMA on register operands only (the upper bound). Each role times itself (clock64 from
-// a common start to its own last instruction), alone and with the other role running.
+// of a chunk). LOADS = false: the same FFMA on register operands only (the upper bound). Each
+// role times itself (clock64 from a common start to its own last instruction), alone and with
+// the other role running.
 //   nvcc -gencode=arch=compute_90a,code=sm_90a -O3 -o ffma_probe scripts/fused-bench/ffma_probe.cu
 //   ./ffma_probe     (prints SM cycles per DMMA, 16 at the peak, and FFMA per SM and clock, 128)
 #include "probe.cuh"
