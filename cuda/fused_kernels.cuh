@@ -120,6 +120,27 @@ struct ArgsTma : Args {
 };
 
 // ---- small PTX helpers ------------------------------------------------------------------
+__device__ __forceinline__ unsigned long long global_ns() {
+  unsigned long long t;
+  asm volatile("mov.u64 %0, %globaltimer;" : "=l"(t));
+  return t;
+}
+#ifdef LEET_FUSED_LEAD_STAMPS
+// Developer timing of the lead plan's launches (versions 2 and 3; only where fused_bench is
+// built with the macro, LEET_FUSED_PROF=1; lead_stamps prints them): this CTA's four stamps,
+// %globaltimer at its start (written here), at its walk's start and end, and its SM (here);
+// nullptr without a buffer
+__device__ __forceinline__ unsigned long long* lead_stamp_open(unsigned long long* prof) {
+  unsigned long long* const stamp = prof ? prof + 4 * (int64_t)blockIdx.x : nullptr;
+  if (stamp && threadIdx.x == 0) {
+    unsigned smid;
+    asm volatile("mov.u32 %0, %%smid;" : "=r"(smid));
+    stamp[0] = global_ns();
+    stamp[3] = smid;
+  }
+  return stamp;
+}
+#endif
 __device__ __forceinline__ uint32_t smem_u32(const void* p) {
   return static_cast<uint32_t>(__cvta_generic_to_shared(p));
 }
@@ -1042,24 +1063,26 @@ inline bool lead_by_default(const AttnParams& p, int sms, int64_t L, int64_t wal
   const int64_t m = ceil_div(p.N, L), lw = p.B * walks;
   return L >= (fast ? kLeadMinSeg : kLeadMinSegSlow) && m >= 4 && m + 1 <= kInlineSegs && lead_fits(sms, lw, m);
 }
-// The 16-bit kernels' rule: only where the segment model takes m = 2 segments of at least
-// kLeadMinSeg16 tokens, and only at a peak DRAM bandwidth of at least kFastDramTbs (an
-// H100 was not measured). There the default is the 64-column kernels' one walk a sequence
-// (out_narrow), which the plan beats; where m >= 4 it changes nothing. Paired A/B, the plan
-// against the default, H=32 unless named (twenty-seventh session, bench/h200-2026-11-27-za):
-// - m = 2, segments of 32768: fp16 / bf16 2x65536 0.889 / 0.884, 1x65536 d=256 0.868 /
-//   0.920 (0.859-0.936 by L0 in calls 2 and 3), fp16 1x65536 at 64 heads 0.871;
-// - m = 2, segments of 16384: fp16 1x32768 d=256 0.930 / 0.969, 2x32768 0.966 (0.978-1.009
-//   at other L0);
-// - m = 4: fp16 1x65536 1.000 and 1.002 (calls 3 and 4; call 2's 0.98-1.06 across L0 came
-//   with the power cap's clock swings), 1x16384 0.99-1.02, 1x131072 0.98-1.02; m = 3 (fp16
-//   1x65536 at 40 heads) 1.000;
-// - the 128-column kernels without the plan, against the default: 1.005-1.053 at the
-//   m = 2 shapes above.
+// The 16-bit kernels' rule, only at a peak DRAM bandwidth of at least kFastDramTbs (an H100
+// was not measured):
+// - m = 2 segments of at least kLeadMinSeg16 tokens. There the default is the 64-column
+//   kernels' one walk a sequence (out_narrow), which the plan beats. Paired A/B, the plan
+//   against that default, H = 32 unless named (twenty-seventh session,
+//   bench/h200-2026-11-27-za): segments of 32768, fp16 / bf16 2x65536 0.889 / 0.884, 1x65536
+//   d=256 0.868 / 0.920 (0.859-0.936 by L0 in calls 2 and 3), fp16 1x65536 at 64 heads
+//   0.871; segments of 16384, fp16 1x32768 d=256 0.930 / 0.969, 2x32768 0.966 (0.978-1.009
+//   at other L0); the 128-column kernels without the plan 1.005-1.053 there.
+// - m >= 4, as version 3's rule (lead_by_default), since the thirty-fourth session: with
+//   the state kernel at one CTA per SM (V2Family::lead_state_smem) the plan against the two
+//   launches is fp16 / bf16 1x65536 0.936-0.943 / 0.945-0.956, fp16 1x16384 0.967, bf16
+//   1x32768 0.973, fp16 1x131072 0.959 (H200, bench/h200-2026-11-27-zh calls 7 and 8). With
+//   the state kernel unpadded it had gained nothing there (1.000 and 1.002, twenty-seventh
+//   session). Forced at fp16 1x65536 with 16 or 40 heads it changed nothing (1.001).
 constexpr int64_t kLeadMinSeg16 = 16384;
 inline bool lead_by_default16(const AttnParams& p, int sms, int64_t L, int64_t walks, bool fast) {
   const int64_t m = ceil_div(p.N, L), lw = p.B * walks;
-  return fast && L >= kLeadMinSeg16 && m == 2 && lead_fits(sms, lw, m);
+  if (!fast || !lead_fits(sms, lw, m)) return false;
+  return (m == 2 && L >= kLeadMinSeg16) || (m >= 4 && L >= kLeadMinSeg && m + 1 <= kInlineSegs);
 }
 inline LeadPlan lead_plan(const AttnParams& p, int sms, int64_t L, int64_t walks, double frac, bool small_ok) {
   int64_t L0 = 0, k = 1;
@@ -1397,6 +1420,10 @@ void run(const AttnParams& p, const LaunchContext& ctx) {
 // code, r == 128, d a multiple of 128, no varlen, 16-byte aligned tensors. Version 2 takes
 // 16-bit inputs, version 3 float32 at Precision::TF32. LEET_FUSED_V1=1 forces version 1
 // everywhere; LEET_FUSED_V3=0 keeps float32 on version 1.
+
+// Shared memory per SM on Hopper (228 KB). A CTA that asks for half of it or more runs one
+// to an SM (each CTA also takes 1 KB that the runtime reserves).
+constexpr int kSmemPerSm = 233472;
 template <bool BF16> struct V2Family {
   static constexpr const char* name = "v2";
   static constexpr int threads = kV2Threads;
@@ -1421,10 +1448,21 @@ template <bool BF16> struct V2Family {
   static constexpr bool has_narrow32 = false;
   // the lead plan's kernels (kLead): the first segments' output launch (LEAD = 2), the other
   // segments' (1), both storing O by TMA, and the state kernel that skips the first segments;
-  // L0 / L' (lead_plan) and where the plan is the default (lead_wanted)
+  // L0 / L' (lead_plan) and where the plan is the default (lead_wanted).
+  // The state kernel asks for shared memory past half an SM's, so one CTA per SM: two of
+  // its CTAs fit an SM, and beside the first segments' launch the block scheduler put 96 of
+  // them on 86-88 SMs; the doubled ones ended ~40 us after the rest, and the plan gained
+  // nothing at fp16 1x65536. Padded, the plan there is 0.936 of the two launches' time
+  // (H200, thirty-fourth session; the deep six-stage kernel instead took bandwidth from the
+  // first segments: 1.040 of the unpadded plan). LEET_FUSED_LEAD_STATE=0: unpadded.
+  static int lead_state_smem() {
+    const char* e = std::getenv("LEET_FUSED_LEAD_STATE");
+    constexpr int own = V2Layout<true>::bytes, padded = std::max(own, kSmemPerSm / 2);
+    return e && e[0] == '0' ? own : padded;
+  }
   template <int LEAD> static auto lead_out_kernel() { return fused_v2_kernel<BF16, false, 2, 2, kV2Stages, LEAD>; }
   static auto lead_state_kernel() { return fused_v2_kernel<BF16, true, 2, 1, kV2Stages, 1>; }
-  static constexpr int lead_out_smem = V2Layout<false>::bytes, lead_state_smem = V2Layout<true>::bytes;
+  static constexpr int lead_out_smem = V2Layout<false>::bytes;
   static constexpr double lead_frac = kLeadFrac16;
   static constexpr bool lead_small = false;  // (lead_plan's small pieces: version 3's kernels only)
   static bool lead_default(const AttnParams& p, int sms, int64_t L, int64_t walks, bool fast) {
@@ -1496,7 +1534,8 @@ struct V3Family {
     return early() ? fused_v3_kernel<false, 2, 64, false, 2, 2, LEAD, true> : fused_v3_kernel<false, 2, 64, false, 2, 2, LEAD>;
   }
   static auto lead_state_kernel() { return fused_v3_kernel<true, 2, 64, false, kV3DeepStages, 1, 1>; }
-  static constexpr int lead_out_smem = dec_smem, lead_state_smem = tma_deep_state_smem;
+  static int lead_state_smem() { return tma_deep_state_smem; }
+  static constexpr int lead_out_smem = dec_smem;
   static constexpr double lead_frac = kLeadFrac;
   static constexpr bool lead_small = true;
   static bool lead_default(const AttnParams& p, int sms, int64_t L, int64_t walks, bool fast) {
@@ -1696,12 +1735,16 @@ inline int tma_level() {
   return 2;
 }
 // Raises a kernel's dynamic shared-memory limit the first time it is launched.
+// (once per kernel and size: a kernel launched with more shared memory than before, as the
+// lead plan's padded state kernel is, raises its limit)
 template <class K> void smem_limit_once(K kernel, int bytes) {
-  static std::vector<const void*> done;
+  static std::vector<std::pair<const void*, int>> done;
   const void* key = reinterpret_cast<const void*>(kernel);
-  if (std::find(done.begin(), done.end(), key) != done.end()) return;
+  auto it = std::find_if(done.begin(), done.end(), [&](const auto& e) { return e.first == key; });
+  if (it != done.end() && it->second >= bytes) return;
   check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes), "kernel shared-memory attribute");
-  done.push_back(key);
+  if (it != done.end()) it->second = bytes;
+  else done.emplace_back(key, bytes);
 }
 
 inline bool env_set(const char* name) {
@@ -2115,7 +2158,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
 #endif
       launch_ex(Family::template lead_out_kernel<2>(), g1, Family::out_threads, Family::lead_out_smem,
                 tma_args(ao), false, " lead output kernel launch");
-      launch_ex(Family::lead_state_kernel(), g2, Family::threads, Family::lead_state_smem, tma_args(as), true,
+      launch_ex(Family::lead_state_kernel(), g2, Family::threads, Family::lead_state_smem(), tma_args(as), true,
                 " lead state kernel launch");
       // (the small pieces' CTAs last: they queue on the SMs that the other segments leave)
       launch_ex(Family::template lead_out_kernel<1>(), g3, Family::out_threads, Family::lead_out_smem,

@@ -696,6 +696,9 @@ __global__ void __launch_bounds__(128 * NWG, STATE_ONLY && STAGES == kV2Stages ?
   if constexpr (LEAD == 2) asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
   const WgPlace<STATE_ONLY, false, LEAD != 0, LEAD> P(a);
   if (P.idle) return;
+#ifdef LEET_FUSED_LEAD_STAMPS
+  unsigned long long* const stamp = LEAD != 0 ? lead_stamp_open(a.prof) : nullptr;
+#endif
   const int dvb = P.dvb, seglen = P.seglen, nch = P.nch;
   const int64_t h = P.h, nseg = P.nseg, gs = P.gs, seq = P.seq, seg = P.seg, start = P.start;
   const float rate = a.rate[h];
@@ -799,7 +802,13 @@ __global__ void __launch_bounds__(128 * NWG, STATE_ONLY && STAGES == kV2Stages ?
       if (nch > c) issue(c);
   }
 
+#ifdef LEET_FUSED_LEAD_STAMPS
+  if (stamp && tid == 0) stamp[1] = global_ns();
+#endif
   v2_walk<BF16, STATE_ONLY, L, false, TMA>(S, a.d, base, basep, ptab, pwz, gq, gk, gv, go, seglen, nch, 0, 0, &tm);
+#ifdef LEET_FUSED_LEAD_STAMPS
+  if (stamp && tid == 0) stamp[2] = global_ns();
+#endif
 
   if constexpr (STATE_ONLY || LEAD == 2) {
     // slot index recomputed from blockIdx here (keeps 64-bit values out of the loop; LEAD:
@@ -838,11 +847,6 @@ __device__ __forceinline__ void wait_flag_geq(const unsigned* flag, unsigned wan
     if (n > (1ll << 26)) __trap();
     __nanosleep(64);
   }
-}
-__device__ __forceinline__ unsigned long long global_ns() {
-  unsigned long long t;
-  asm volatile("mov.u64 %0, %globaltimer;" : "=l"(t));
-  return t;
 }
 __device__ __forceinline__ void store_release(unsigned* flag, unsigned v) {
   asm volatile("st.release.gpu.global.u32 [%0], %1;\n" ::"l"(flag), "r"(v) : "memory");

@@ -356,16 +356,7 @@ __global__ void __launch_bounds__(128 * NWG, 1)
   const WgPlace<STATE_ONLY, false, kPad, LEAD> pl(a);
   if (pl.idle) return;
 #ifdef LEET_FUSED_LEAD_STAMPS
-  // developer timing of the lead plan's launches (only where fused_bench is built with the
-  // macro, LEET_FUSED_PROF=1): %globaltimer at the CTA's start, at its walk's start and
-  // end, and its SM
-  unsigned long long* const stamp = LEAD != 0 && a.prof ? a.prof + 4 * (int64_t)blockIdx.x : nullptr;
-  if (stamp && threadIdx.x == 0) {
-    unsigned smid;
-    asm volatile("mov.u32 %0, %%smid;" : "=r"(smid));
-    stamp[0] = global_ns();
-    stamp[3] = smid;
-  }
+  unsigned long long* const stamp = LEAD != 0 ? lead_stamp_open(a.prof) : nullptr;
 #endif
   const int dvb = pl.dvb, seglen = pl.seglen, nch = pl.nch;
   const int64_t h = pl.h, nseg = pl.nseg, gs = pl.gs, seq = pl.seq, seg = pl.seg, start = pl.start;

@@ -182,12 +182,13 @@ describe.skipIf(!gpu)("tensor-core schedules on cuda", () => {
     await check("fused", "float32", 2, 2, 1000, 128, undefined, false, 128, [...leads, ...split, { ...leads[1], LEET_FUSED_EARLY: "0" }, small, { ...small, LEET_FUSED_EARLY: "0" }]);
     await check("fused", "float32", 1, 3, 333, 128, undefined, false, 128, [{ ...leads[0], LEET_FUSED_SEGMENT: "128", LEET_FUSED_LEAD: "64" }]);
   });
-  // The same plan on version 2's 16-bit kernels (the default there only where the segment
-  // model takes two long segments, at 4 TB/s and more): float16 at the first two shapes,
-  // bfloat16 at the first and third.
+  // The same plan on version 2's 16-bit kernels (the default there where the segment model
+  // takes two long segments or four and more, at 4 TB/s and more): float16 at the first two
+  // shapes, bfloat16 at the first and third; the first also with the state kernel at its
+  // own shared memory (LEET_FUSED_LEAD_STATE=0), not padded to one CTA per SM.
   it("fused float16 and bfloat16 with the lead plan: B=1 H=16 N=1000 d=256, B=2 H=2 N=1000 d=128, B=1 H=3 N=333 d=128, states in and out", async () => {
     const leads = ["1", "128", "192"].map((x) => ({ LEET_FUSED_OUT: "128", LEET_FUSED_SEGMENT: "256", LEET_FUSED_LEAD: x }));
-    await check("fused", "float16", 1, 16, 1000, 256, undefined, false, 128, leads);
+    await check("fused", "float16", 1, 16, 1000, 256, undefined, false, 128, [...leads, { ...leads[0], LEET_FUSED_LEAD_STATE: "0" }]);
     await check("fused", "float16", 2, 2, 1000, 128, undefined, false, 128, [...leads, ...leads.slice(1).map((e) => ({ ...e, LEET_FUSED_KSUB: "4" }))]);
     await check("fused", "bfloat16", 1, 16, 1000, 256, undefined, false, 128, leads.slice(0, 1));
     await check("fused", "bfloat16", 1, 3, 333, 128, undefined, false, 128, [{ ...leads[0], LEET_FUSED_SEGMENT: "128", LEET_FUSED_LEAD: "64" }]);

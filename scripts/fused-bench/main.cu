@@ -2,8 +2,9 @@
 // Built and run on the GPU machine by scripts/fused-bench/run.sh.
 //   ./fused_bench check          correctness suite (float64 CPU reference)
 //   ./fused_bench bench OUT.json target table + segment-length sweeps
-// Built with -DLEET_FUSED_LEAD_STAMPS, LEET_FUSED_PROF=1 prints the TF32 lead plan's per-CTA
-// timeline after each of its launches (e.g. `profile32l`: TF32 1x65536).
+// Built with -DLEET_FUSED_LEAD_STAMPS, LEET_FUSED_PROF=1 prints the lead plan's per-CTA
+// timeline after each of its launches (e.g. `profile32l`: TF32 1x65536; `profile16l`: fp16
+// 1x65536, with LEET_FUSED_LEAD=1 to take the plan there).
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
@@ -208,6 +209,7 @@ static void apply_env(const char* list) {
   unsetenv("LEET_FUSED_PAD");
   unsetenv("LEET_FUSED_STATE_DEEP");
   unsetenv("LEET_FUSED_LEAD");
+  unsetenv("LEET_FUSED_LEAD_STATE");
   unsetenv("LEET_FUSED_SMALL");
   if (g_tma_env.empty()) unsetenv("LEET_FUSED_TMA");
   else setenv("LEET_FUSED_TMA", g_tma_env.c_str(), 1);
@@ -462,6 +464,9 @@ static int check(const char* path) {
       {"v2l bf16 1x3x300 r128 d128 seg128 lead64 st", BF, TF, 1, 3, 300, 128, 128, {}, true, true, 128, 1e-2, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_LEAD=64"},
       {"v2l f16 1x2x3000 r128 d128 seg512 lead384", F16, TF, 1, 2, 3000, 128, 128, {}, false, false, 512, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_LEAD=384"},
       {"v2l bf16 1x2x40000 r128 d128 seg8192 st", BF, TF, 1, 2, 40000, 128, 128, {}, true, true, 8192, 1e-2, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_LEAD=1"},
+      // (the lead plan's state kernel at its own shared memory, two CTAs to an SM possible)
+      {"v2l f16 1x2x4100 r128 d128 seg1024 st unpadded", F16, TF, 1, 2, 4100, 128, 128, {}, true, true, 1024, 2e-3, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_LEAD=1 LEET_FUSED_LEAD_STATE=0"},
+      {"v2l bf16 2x2x1000 r128 d256 seg256 st unpadded", BF, TF, 2, 2, 1000, 128, 256, {}, true, true, 256, 1e-2, false, 0, "LEET_FUSED_OUT=128 LEET_FUSED_LEAD=1 LEET_FUSED_LEAD_STATE=0"},
       // the decoupled TF32 output kernel (the default where it applies; v3e sets it, and the
       // v3 cases above keep the lockstep one), its O stored by TMA unless the process sets
       // LEET_FUSED_TMA: short first segments of whole chunks too
@@ -1207,13 +1212,14 @@ int main(int argc, char** argv) {
     pair(argv[2], std::atoll(argv[3]), std::atoll(argv[4]), argv[5], argv[6], argc > 7 ? std::atoi(argv[7]) : 100);
     return 0;
   }
-  if (mode == "profile" || mode == "profile32" || mode == "profile1p" || mode == "profilex" || mode == "profile32l") {
+  if (mode == "profile" || mode == "profile32" || mode == "profile1p" || mode == "profilex" || mode == "profile32l" ||
+      mode == "profile16l") {
     // for ncu: fp16 (or fp32 TF32) 8x8192, one segment; profile1p: fp16 1x65536 (the
-    // default two launches; single pass with LEET_FUSED_SINGLE=1); profile32l: fp32 TF32
-    // 1x65536; profilex: fp32 exact 1x16384 (version 4; LEET_FUSED_V4=0: v3x), the segment
+    // default two launches; single pass with LEET_FUSED_SINGLE=1; profile16l: the same);
+    // profile32l: fp32 TF32 1x65536; profilex: fp32 exact 1x16384 (version 4; LEET_FUSED_V4=0: v3x), the segment
     // model's length (LEET_FUSED_SEGMENT to set one)
     const bool x = mode == "profilex", l32 = mode == "profile32l";
-    const bool f32 = mode == "profile32" || x || l32, one = mode == "profile1p" || x || l32;
+    const bool f32 = mode == "profile32" || x || l32, one = mode == "profile1p" || mode == "profile16l" || x || l32;
     const int64_t B = one ? 1 : 8, H = 32, N = x ? 16384 : one ? 65536 : 8192, r = 128, d = 128;
     std::vector<double> rates(H);
     for (int h = 0; h < H; ++h) rates[h] = std::pow(2.0, -0.25 * (h + 1));
