@@ -1420,7 +1420,6 @@ void run(const AttnParams& p, const LaunchContext& ctx) {
 // code, r == 128, d a multiple of 128, no varlen, 16-byte aligned tensors. Version 2 takes
 // 16-bit inputs, version 3 float32 at Precision::TF32. LEET_FUSED_V1=1 forces version 1
 // everywhere; LEET_FUSED_V3=0 keeps float32 on version 1.
-
 // Shared memory per SM on Hopper (228 KB). A CTA that asks for half of it or more runs one
 // to an SM (each CTA also takes 1 KB that the runtime reserves).
 constexpr int kSmemPerSm = 233472;
@@ -1734,9 +1733,8 @@ inline int tma_level() {
   if (env && (env[0] == '0' || env[0] == '1')) return env[0] - '0';
   return 2;
 }
-// Raises a kernel's dynamic shared-memory limit the first time it is launched.
-// (once per kernel and size: a kernel launched with more shared memory than before, as the
-// lead plan's padded state kernel is, raises its limit)
+// Raises a kernel's dynamic shared-memory limit the first time it is launched, and again
+// where a launch asks for more than before (the 16-bit lead plan's padded state kernel).
 template <class K> void smem_limit_once(K kernel, int bytes) {
   static std::vector<std::pair<const void*, int>> done;
   const void* key = reinterpret_cast<const void*>(kernel);
