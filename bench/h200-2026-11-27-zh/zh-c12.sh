@@ -1,6 +1,6 @@
 # Run zh, call 12 (thirty-fourth session): the 16-bit rows through the library with the commit of
 # call 9 (carried addon and dist/), asked on a fresh machine in the hope of an H200 (calls 9 and
-# 11 came on H100s, where the new rule does not apply). CALL=c13 or c14 runs it again as call 13 or 14.
+# 11 came on H100s, where the new rule does not apply). CALL=c13, c14 or c15 runs it again as that call.
 set -u
 OUT=$OUT bash scripts/gpu-check.sh setup > /dev/null 2>&1
 C=${CALL:-c12}; R=$OUT/$C; mkdir -p $R
