@@ -1179,13 +1179,49 @@ struct SegPlan {
 // Packed sequences (segment_plan_packed below) are costed from their own lengths.
 inline bool env_is(const char* name, char c);
 SegPlan segment_plan_packed(const AttnParams& p, int sms, int ndvb, int nrb, const SegModel& m, int64_t skip);
+// The lengths costed: each power of two L from kC up to the mean length, and beside it,
+// for fixed-length sequences of at least kEvenFrom tokens, two that keep a whole number of
+// full segments: ceil(avg / L) segments of equal length, and floor(avg / L) of them, which
+// take in the last, partly filled one. From L = kSplitGrain on, both are rounded up to a
+// multiple of kSplitGrain, as the powers of two are: the state pass's sub-segments
+// (auto_ksub: up to 8 of whole chunks) need it.
+// Powers of two alone served lengths off them badly: at 1x65573 (H = 32) 16384-token
+// segments came to five, 160 CTAs in two waves, so the model took 2048 (33 segments),
+// where 4 x 16896 fit one wave as 1x65536's 4 x 16384 do; at 1x50000 the walks took 16384
+// tokens where 12800 do. Paired A/B against the powers of two alone, H100, H = 32,
+// r = d = 128 (thirty-fifth session, bench/h200-2026-11-28-zi call 4; 1x16421 to 1x100000,
+// 2x40000 and 3x30000): fp16 0.63-0.77 at the six lengths that changed, TF32 0.68-0.84 at
+// five, exact 0.85-0.91 at four and 1.077 at 1x24000 (there the 64-column exact CTAs at two
+// segments replaced the 128-column ones at twelve); 1x65536 and 8x8192 unchanged (the same
+// segments). Rounded to the chunk only (call 3), 1x65573 in 16 bits took 1.19x the powers
+// of two's time: the 64-column kernels' nearly flat model found its lowest cost at ~100
+// short segments (114 of 576 tokens, by a port of the model). Below kEvenFrom, not
+// measured: the powers of two only, as the CUDA suites ran them.
+// LEET_FUSED_SEGMODEL=0: the powers of two only at every length.
+constexpr int64_t kSplitGrain = 8 * kC, kEvenFrom = 16384;
+inline std::vector<int64_t> segment_candidates(int64_t avg, bool fixed) {
+  std::vector<int64_t> c;
+  const bool even = fixed && avg >= kEvenFrom && !env_is("LEET_FUSED_SEGMODEL", '0');
+  for (int64_t L = kC;; L *= 2) {
+    c.push_back(L);
+    if (even) {
+      const int64_t g = L >= kSplitGrain ? kSplitGrain : kC, n = ceil_div(avg, L), f = avg / L;
+      c.push_back(ceil_div(ceil_div(avg, n), g) * g);
+      if (f >= 1) c.push_back(ceil_div(ceil_div(avg, f), g) * g);
+    }
+    if (L >= avg) break;
+  }
+  std::sort(c.begin(), c.end());
+  c.erase(std::unique(c.begin(), c.end()), c.end());
+  return c;
+}
 SegPlan segment_plan(const AttnParams& p, int sms, int ndvb, int nrb, const SegModel& m, int64_t skip = 0) {
   if (p.cu_seqlens && !env_is("LEET_FUSED_PACKED_MODEL", '0')) return segment_plan_packed(p, sms, ndvb, nrb, m, skip);
   const int64_t seqs = num_sequences(p);
   const int64_t avg = std::max<int64_t>(1, p.B * p.N / std::max<int64_t>(1, seqs));
   double best = 1e300;
   int64_t bestL = kC;
-  for (int64_t L = kC;; L *= 2) {
+  for (const int64_t L : segment_candidates(avg, !p.cu_seqlens)) {
     const int64_t nseg = ceil_div(avg, L), segs = seqs * nseg;  // approximate for varlen
     const int64_t tilesB = segs * p.H * ndvb;
     const int64_t tilesA = (segs - seqs) * p.H * ceil_div((int64_t)ndvb * nrb, m.state_div);
@@ -1200,7 +1236,6 @@ SegPlan segment_plan(const AttnParams& p, int sms, int ndvb, int nrb, const SegM
       best = std::min(best, cost);
       bestL = L;
     }
-    if (L >= avg) break;
   }
   return {bestL, best};
 }

@@ -12,8 +12,8 @@
 const fs = require("node:fs");
 const path = require("node:path");
 const root = path.join(__dirname, "..", "dist");
-const { decayAttention, timeAttention } = require(root);
 const { bigRandom } = require(path.join(root, "bench", "gpu"));
+const { pairedAB, summary } = require("./paired-ab");
 const { cudaAutoCases, cudaAutoCheckCases, cudaAutoVarlenCases, cudaAutoHoldoutCases } = require(path.join(root, "bench", "auto"));
 
 const args = process.argv.slice(2);
@@ -53,36 +53,15 @@ async function main() {
         if (old) process.env.LEET_FUSED_PACKED_MODEL = baseline;
         else delete process.env.LEET_FUSED_PACKED_MODEL;
       };
-      const times = { A: [], B: [] };
-      for (let rep = 0; rep < 3; ++rep) {
-        for (const which of rep % 2 ? ["B", "A"] : ["A", "B"]) {
-          useModel(which === "A");
-          times[which].push((await timeAttention(q, k, v, { ...opts, warmup: 2, reps: 10 })).median);
-        }
-      }
-      useModel(true);
-      const oa = await decayAttention(q, k, v, opts);
-      useModel(false);
-      const ob = await decayAttention(q, k, v, opts);
-      const a = (await oa.toHost()).toArray(), b = (await ob.toHost()).toArray();
-      let diff = 0, scale = 0;
-      for (let i = 0; i < a.length; ++i) {
-        diff = Math.max(diff, Math.abs(a[i] - b[i]));
-        scale = Math.max(scale, Math.abs(a[i]));
-      }
-      for (const t of [q, k, v, oa, ob]) t.dispose();
-      const med = (x) => [...x].sort((u, w) => u - w)[1];
-      const row = { ...cfg, pack: `${pack.length}×~${Math.round(N / pack.length)} (longest ${Math.max(...pack)})`,
-        oldMs: med(times.A), newMs: med(times.B), ratio: med(times.B) / med(times.A), maxDiff: diff / scale };
+      const ab = await pairedAB(q, k, v, opts, useModel);
+      for (const t of [q, k, v]) t.dispose();
+      const row = { ...cfg, pack: `${pack.length}×~${Math.round(N / pack.length)} (longest ${Math.max(...pack)})`, ...ab };
       rows.push(row);
       console.log(`${cfg.dtype} ${cfg.precision} r${cfg.r} d${cfg.d} ${row.pack}: model ${baseline} ${row.oldMs.toFixed(3)} ms, ` +
         `default ${row.newMs.toFixed(3)} ms, B/A ${row.ratio.toFixed(3)}, max |diff| ${row.maxDiff.toExponential(1)} of max |o|`);
     }
   }
-  const changed = rows.filter((r) => Math.abs(r.ratio - 1) > 0.02);
-  const g = Math.exp(rows.reduce((s, r) => s + Math.log(r.ratio), 0) / rows.length);
-  console.log(`${rows.length} cases: geometric mean B/A ${g.toFixed(3)}; ${changed.filter((r) => r.ratio < 1).length} faster and ` +
-    `${changed.filter((r) => r.ratio > 1).length} slower by more than 2%; worst ${Math.max(...rows.map((r) => r.ratio)).toFixed(3)}, best ${Math.min(...rows.map((r) => r.ratio)).toFixed(3)}`);
+  console.log(summary(rows));
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, "fused-packed-ab.json"), JSON.stringify({ date: new Date().toISOString(), baseline, rows }, null, 1));
 }

@@ -29,7 +29,7 @@ if [ -f .gpu/harness.xz ] && { [ "$what" = harness ] || [ "$what" = all ]; }; th
   timeout 120 bash .gpu/run node scripts/gpu-harness/step-breakdown.js 2>&1 | tee "$OUT/step-breakdown.log"
 fi
 if [ "$what" = tests ] || [ "$what" = all ]; then
-  bash .gpu/run ./node_modules/.bin/vitest run test/conformance-cuda.test.ts test/state-cuda.test.ts test/schedules-cuda.test.ts test/cuda-runtime.test.ts test/options.test.ts \
+  bash .gpu/run ./node_modules/.bin/vitest run test/conformance-cuda.test.ts test/state-cuda.test.ts test/schedules-cuda.test.ts test/lead-plan-cuda.test.ts test/cuda-runtime.test.ts test/options.test.ts \
     --reporter=dot --reporter=json --outputFile.json="$OUT/gpu-tests.json" 2>&1 | tee "$OUT/gpu-tests.log" | tail -60
   bash .gpu/run node scripts/test-summary.js "$OUT/gpu-tests.json"
 fi

@@ -1,0 +1,110 @@
+// `fused` at full size, where the segment plans are chosen by rule rather than forced: one
+// sequence of H = 32 heads, r = d = 128, N = 16421 and 65573 (the issue's 1x65536 plus an
+// awkward tail), with an initial state in and the final state out. The schedule suite forces
+// the plans at small shapes; here the rule itself picks them, as in the benchmark rows.
+// - Every output element and the final state against a float64 recurrence (the CPU
+//   backend's, on the inputs' rounded values; the quadratic oracle is too slow at this size,
+//   and the CPU recurrence is itself checked against it in conformance-cpu).
+// - The default, the lead plan off (LEET_FUSED_LEAD=0), forced at its default first-segment
+//   length (=1), and forced with the state kernel unpadded (LEET_FUSED_LEAD_STATE=0): each
+//   within the bound, and the default bitwise equal to the plan or to no plan, as the rule
+//   says for this card (cuda/fused_kernels.cuh, lead_by_default16 and lead_by_default).
+// Skipped where no Hopper GPU is usable (the plan needs its TMA-fed kernels).
+import { describe, expect, it } from "vitest";
+import { decayAttention, info, Tensor, type DType } from "../src";
+import { relativeError } from "./support/compare";
+
+const cuda = info().backends.cuda;
+const hopper = cuda.available && cuda.devices[0].computeCapability.startsWith("9.");
+// The rule's fast-memory cards (peak DRAM bandwidth >= 4 TB/s): on Hopper, the H200.
+const fastMemory = hopper && /H200/.test(cuda.devices[0].name);
+
+const BOUND: Record<string, { out: number; state: number }> = {
+  float16: { out: 3e-3, state: 5e-3 },
+  bfloat16: { out: 2.5e-2, state: 2.5e-2 },
+  float32: { out: 2e-3, state: 2e-3 },
+};
+
+const H = 32;
+const decay = Array.from({ length: H }, (_, h) => [0.97, 0.3, 0.9995, 1e-3][h % 4]);
+
+const f64 = (t: Tensor) => Tensor.from(Float64Array.from(t.toArray()), t.shape, "float64");
+
+// a host copy of a result, freeing its device memory (a host result is its own copy)
+async function host(t: Tensor) {
+  const h = await t.toHost();
+  if (h !== t) t.dispose();
+  return h;
+}
+
+// Runs fused under each environment setting (read by the addon at each call) and returns the
+// output and state tensors on the host.
+async function runs(N: number, dtype: DType, variants: Record<string, Record<string, string>>) {
+  const r = 128;
+  const seed = 90 + N;
+  const q = Tensor.randn([1, H, N, r], { dtype, seed });
+  const k = Tensor.randn([1, H, N, r], { dtype, seed: seed + 1, std: 1 / Math.sqrt(r) });
+  const v = Tensor.randn([1, H, N, r], { dtype, seed: seed + 2 });
+  const s0 = Tensor.randn([1, H, r, r], { seed: seed + 3 });
+  const opts = { decay, initialState: s0, scale: 0.5, returnState: true as const };
+  const ref = await decayAttention(f64(q), f64(k), f64(v), { ...opts, method: "recurrent", backend: "cpu" });
+  const results: Record<string, { output: Tensor; state: Tensor }> = {};
+  for (const [name, env] of Object.entries(variants)) {
+    Object.assign(process.env, env);
+    try {
+      const precision = dtype === "float32" ? ("tf32" as const) : undefined;
+      const res = await decayAttention(q, k, v, { ...opts, method: "fused", backend: "cuda", precision });
+      results[name] = { output: await host(res.output), state: await host(res.state) };
+    } finally {
+      for (const key of Object.keys(env)) delete process.env[key];
+    }
+  }
+  return { ref: { output: ref.output.toArray(), state: ref.state.toArray() }, results };
+}
+
+// bitwise equality of two host tensors' storage
+function same(a: Tensor, b: Tensor) {
+  const bytes = (t: Tensor) => {
+    const x = t.toArray();
+    return Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+  };
+  return bytes(a).equals(bytes(b));
+}
+
+describe.skipIf(!hopper)("fused at full size: the segment plans by rule", () => {
+  // [N, dtype, whether the rule takes the lead plan on this card]: the 16-bit plan only on
+  // fast-memory cards (from 4 segments of at least 4096 tokens); the TF32 plan there too,
+  // and on other cards from segments of 8192 tokens (1x65573, not 1x16421).
+  const cases: Array<[number, DType, boolean]> = [
+    [16421, "float16", fastMemory],
+    [16421, "bfloat16", fastMemory],
+    [16421, "float32", fastMemory],
+    [65573, "float16", fastMemory],
+    [65573, "float32", true],
+  ];
+  for (const [N, dtype, lead] of cases) {
+    it(`${dtype}${dtype === "float32" ? " (tf32)" : ""} B=1 H=32 N=${N}: the lead plan ${lead ? "taken" : "not taken"} by default, every variant within the bound`, async () => {
+      const variants: Record<string, Record<string, string>> = {
+        default: {},
+        off: { LEET_FUSED_LEAD: "0" },
+        forced: { LEET_FUSED_LEAD: "1" },
+        unpadded: { LEET_FUSED_LEAD: "1", LEET_FUSED_LEAD_STATE: "0" },
+      };
+      if (dtype === "float32") variants.noSmall = { LEET_FUSED_LEAD: "1", LEET_FUSED_SMALL: "0" };
+      const { ref, results } = await runs(N, dtype, variants);
+      const bound = BOUND[dtype];
+      for (const [name, res] of Object.entries(results)) {
+        const out = relativeError(res.output.toArray(), ref.output);
+        const state = relativeError(res.state.toArray(), ref.state);
+        expect(out, `${name}: output error ${out}`).toBeLessThanOrEqual(bound.out);
+        expect(state, `${name}: state error ${state}`).toBeLessThanOrEqual(bound.state);
+      }
+      // the plan ran when forced (other segment boundaries round differently) ...
+      expect(same(results.forced.output, results.off.output), "forced and off give bitwise equal outputs").toBe(false);
+      // ... and the default is the plan or no plan, as the rule says for this card
+      const want = lead ? "forced" : "off";
+      expect(same(results.default.output, results[want].output), `default bitwise equal to ${want}`).toBe(true);
+      expect(same(results.default.state, results[want].state), `default state bitwise equal to ${want}`).toBe(true);
+    }, 300_000);
+  }
+});
