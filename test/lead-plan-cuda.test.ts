@@ -7,8 +7,9 @@
 //   and the CPU recurrence is itself checked against it in conformance-cpu).
 // - The default, the lead plan off (LEET_FUSED_LEAD=0), forced at its default first-segment
 //   length (=1), and forced with the state kernel unpadded (LEET_FUSED_LEAD_STATE=0): each
-//   within the bound, and the default bitwise equal to the plan or to no plan, as the rule
-//   says for this card (cuda/fused_kernels.cuh, lead_by_default16 and lead_by_default).
+//   within the bound; forcing the plan changes the output bitwise (so it ran); and the
+//   default bitwise equal to the plan or to no plan, as the rule says for this card
+//   (cuda/fused_kernels.cuh, lead_by_default16 and lead_by_default).
 // Skipped where no Hopper GPU is usable (the plan needs its TMA-fed kernels).
 import { describe, expect, it } from "vitest";
 import { decayAttention, info, Tensor, type DType } from "../src";
