@@ -1191,8 +1191,8 @@ SegPlan segment_plan_packed(const AttnParams& p, int sms, int ndvb, int nrb, con
 // tokens where 12800 do. Paired A/B against the powers of two alone, H100, H = 32,
 // r = d = 128 (thirty-fifth session, bench/h200-2026-11-28-zi call 4; 1x16421 to 1x100000,
 // 2x40000 and 3x30000): fp16 0.63-0.77 at the six lengths that changed, TF32 0.68-0.84 at
-// five, exact 0.85-0.91 at four and 1.077 at 1x24000 (there the 64-column exact CTAs at two
-// segments replaced the 128-column ones at twelve); 1x65536 and 8x8192 unchanged (the same
+// five, exact 0.85-0.91 at four and 1.077 at 1x24000 (there, by a port of the model, the
+// 64-column exact CTAs at two segments replaced the 128-column ones at twelve); 1x65536 and 8x8192 unchanged (the same
 // segments). Rounded to the chunk only (call 3), 1x65573 in 16 bits took 1.19x the powers
 // of two's time: the 64-column kernels' nearly flat model found its lowest cost at ~100
 // short segments (114 of 576 tokens, by a port of the model). Below kEvenFrom, not
