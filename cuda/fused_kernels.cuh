@@ -1192,11 +1192,12 @@ SegPlan segment_plan_packed(const AttnParams& p, int sms, int ndvb, int nrb, con
 // r = d = 128 (thirty-fifth session, bench/h200-2026-11-28-zi call 4; 1x16421 to 1x100000,
 // 2x40000 and 3x30000): fp16 0.63-0.77 at the six lengths that changed, TF32 0.68-0.84 at
 // five, exact 0.85-0.91 at four and 1.077 at 1x24000 (there, by a port of the model, the
-// 64-column exact CTAs at two segments replaced the 128-column ones at twelve); 1x65536 and 8x8192 unchanged (the same
-// segments). Rounded to the chunk only (call 3), 1x65573 in 16 bits took 1.19x the powers
-// of two's time: the 64-column kernels' nearly flat model found its lowest cost at ~100
-// short segments (114 of 576 tokens, by a port of the model). Below kEvenFrom, not
-// measured: the powers of two only, as the CUDA suites ran them.
+// 64-column exact CTAs at two segments replaced the 128-column ones at twelve); 1x65536
+// and 8x8192 unchanged (the same segments). Rounded to the chunk only (call 3), 1x65573 in
+// 16 bits took 1.19x the powers of two's time: the 64-column kernels' nearly flat model
+// found its lowest cost at ~100 short segments (114 of 576 tokens, by a port of the
+// model). Below kEvenFrom, not measured: the powers of two only, as the CUDA suites ran
+// them. Packed sequences (segment_plan_packed) cost the powers of two up to the longest.
 // LEET_FUSED_SEGMODEL=0: the powers of two only at every length.
 constexpr int64_t kSplitGrain = 8 * kC, kEvenFrom = 16384;
 inline std::vector<int64_t> segment_candidates(int64_t avg, bool fixed) {
@@ -1293,7 +1294,7 @@ SegPlan segment_plan_packed(const AttnParams& p, int sms, int ndvb, int nrb, con
   std::vector<std::pair<int64_t, double>> out_groups, state_groups;
   double best = 1e300;
   int64_t bestL = kC;
-  for (int64_t L = kC;; L *= 2) {
+  for (const int64_t L : segment_candidates(longest, false)) {
     int64_t segs = 0, nseg_max = 0;
     for (int64_t q = 0; q < seqs; ++q) {
       const int64_t len = p.cu_seqlens[q + 1] - p.cu_seqlens[q];
@@ -1332,7 +1333,6 @@ SegPlan segment_plan_packed(const AttnParams& p, int sms, int ndvb, int nrb, con
       best = std::min(best, cost);
       bestL = L;
     }
-    if (L >= longest) break;
   }
   return {bestL, best};
 }

@@ -143,22 +143,10 @@ __global__ void probe_mix(double* out, long long* cyc, int iters) {
 
 // Launches a probe twice (the first warms up) on one CTA per SM, 4 W warps each; the mean
 // over the SMs of the second launch's cycles, or a negative value when a launch failed.
-template <typename Kernel>
-static double mean_cycles(Kernel kernel, int W, double* out, long long* cyc, int sms, int iters) {
-  kernel<<<sms, 128 * W>>>(out, cyc, iters);
-  kernel<<<sms, 128 * W>>>(out, cyc, iters);
-  if (cudaDeviceSynchronize() != cudaSuccess) { printf("launch failed\n"); return -1.0; }
-  long long h[1024];
-  cudaMemcpy(h, cyc, sms * sizeof(long long), cudaMemcpyDeviceToHost);
-  double mean = 0;
-  for (int i = 0; i < sms; ++i) mean += (double)h[i] / sms;
-  return mean;
-}
-
 template <int MODE, int X>
 static void run_mix(int W, double* out, long long* cyc, int sms) {
   const int iters = 1024;
-  const double mean = mean_cycles(probe_mix<MODE, X>, W, out, cyc, sms, iters);
+  const double mean = mean_cycles(probe_mix<MODE, X>, 128 * W, out, cyc, sms, iters);
   if (mean < 0) return;
   const double per_sm = mean / (4.0 * W * iters * 4);
   static const char* names[] = {"F2F.F64.F32", "DMUL", "int widening", "F2F.F32.F64"};
@@ -169,7 +157,7 @@ static void run_mix(int W, double* out, long long* cyc, int sms) {
 template <int C, bool LOADB>
 static void run(int W, double* out, long long* cyc, int sms) {
   const int iters = 4096 / C;
-  const double mean = mean_cycles(probe<C, LOADB>, W, out, cyc, sms, iters);
+  const double mean = mean_cycles(probe<C, LOADB>, 128 * W, out, cyc, sms, iters);
   if (mean < 0) return;
   const double per_sm = mean / (4.0 * W * iters * C);  // SM cycles per DMMA
   printf("%-5s W=%d warps/scheduler C=%2d chains: %6.2f SM cycles per DMMA (%5.1f%% of the 16-cycle peak), %7.1f cycles per DMMA per warp\n",
@@ -179,7 +167,7 @@ static void run(int W, double* out, long long* cyc, int sms) {
 template <int C>
 static void run884(int W, double* out, long long* cyc, int sms) {
   const int iters = 8192 / C;
-  const double mean = mean_cycles(probe884<C>, W, out, cyc, sms, iters);
+  const double mean = mean_cycles(probe884<C>, 128 * W, out, cyc, sms, iters);
   if (mean < 0) return;
   const double per_sm = mean / (4.0 * W * iters * C);  // SM cycles per m8n8k4 (1/8 of an m16n8k16)
   printf("m8n8k4 W=%d warps/scheduler C=%2d chains: %6.2f SM cycles per DMMA.884 (%5.1f%% of the float64 peak, 2 cycles)\n",

@@ -162,19 +162,6 @@ __global__ void probe_wg(long long* out, long long* cyc, int iters) {
 
 // Launches a probe twice (the first warms up) on one CTA per SM of `threads` threads; the mean
 // over the SMs of the second launch's cycles, or a negative value when a launch failed.
-template <typename Kernel>
-static double mean_cycles(Kernel kernel, int threads, long long* out, long long* cyc, int sms, int iters) {
-  kernel<<<sms, threads>>>(out, cyc, iters);
-  kernel<<<sms, threads>>>(out, cyc, iters);
-  const cudaError_t e = cudaDeviceSynchronize();
-  if (e != cudaSuccess) { printf("launch failed: %s\n", cudaGetErrorString(e)); return -1.0; }
-  long long h[1024];
-  cudaMemcpy(h, cyc, sms * sizeof(long long), cudaMemcpyDeviceToHost);
-  double mean = 0;
-  for (int i = 0; i < sms; ++i) mean += (double)h[i] / sms;
-  return mean;
-}
-
 template <int KIND, int C>
 static void run_sync(int W, long long* out, long long* cyc, int sms) {
   const int iters = 4096 / C;

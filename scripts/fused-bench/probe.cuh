@@ -1,5 +1,5 @@
 // What the standalone probes of scripts/fused-bench share (dmma_probe.cu, imma_probe.cu,
-// ffma_probe.cu): the float64 MMA and the device line. Each probe builds alone with nvcc; the
+// ffma_probe.cu): the float64 MMA, the device line and the mean of a kernel's per-CTA cycles. Each probe builds alone with nvcc; the
 // library's own wrappers (cuda/fused_v4.cuh) are built only inside fused.cu's namespaces.
 #pragma once
 #include <cstdio>
@@ -22,4 +22,23 @@ inline int probe_device(const char* note = "") {
   cudaGetDeviceProperties(&prop, 0);
   printf("device: %s, %d SMs%s\n", prop.name, sms, note);
   return sms;
+}
+
+// Launches kernel(out, cyc, iters) twice (the first warms up) on `sms` CTAs of `threads`,
+// and returns the mean over the CTAs of the second launch's cycle counts in cyc (-1 where
+// the launch failed)
+template <typename Kernel, typename Out>
+double mean_cycles(Kernel kernel, int threads, Out* out, long long* cyc, int sms, int iters) {
+  kernel<<<sms, threads>>>(out, cyc, iters);
+  kernel<<<sms, threads>>>(out, cyc, iters);
+  const cudaError_t e = cudaDeviceSynchronize();
+  if (e != cudaSuccess) {
+    printf("launch failed: %s\n", cudaGetErrorString(e));
+    return -1.0;
+  }
+  long long h[1024];
+  cudaMemcpy(h, cyc, sms * sizeof(long long), cudaMemcpyDeviceToHost);
+  double mean = 0;
+  for (int i = 0; i < sms; ++i) mean += (double)h[i] / sms;
+  return mean;
 }
