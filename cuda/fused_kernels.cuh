@@ -933,7 +933,9 @@ inline bool aligned16(const void* ptr) { return (reinterpret_cast<uintptr_t>(ptr
 // into sub-segments when that fills the GPU better (auto_ksub); split_from: without ksub,
 // split (auto_ksub) only segments of at least this many tokens (0: never); wave_us: the fixed
 // cost of each wave of CTAs, of either pass (their start, first loads and state, drain);
-// sim: packed sequences are costed by dispatching the CTAs (segment_plan_packed).
+// sim: packed sequences are costed by dispatching the CTAs (segment_plan_packed);
+// long_state_us: state_us where fixed-length sequences are costed at equal segments too
+// (even_lengths; 0: state_us there as well).
 struct SegModel {
   double chunk_us = 2.5, state_factor = 0.4, state_us = 0.1;
   int state_div = 1;
@@ -941,6 +943,7 @@ struct SegModel {
   int64_t split_from = 0;
   double wave_us = 0;
   bool sim = false;
+  double long_state_us = 0;
 };
 
 // Sub-segments per segment for a state pass of `ctas` CTAs (one per segment and block):
@@ -1198,11 +1201,16 @@ SegPlan segment_plan_packed(const AttnParams& p, int sms, int ndvb, int nrb, con
 // found its lowest cost at ~100 short segments (114 of 576 tokens, by a port of the
 // model). Below kEvenFrom, not measured: the powers of two only, as the CUDA suites ran
 // them. Packed sequences (segment_plan_packed) cost the powers of two up to the longest.
-// LEET_FUSED_SEGMODEL=0: the powers of two only at every length.
+// LEET_FUSED_SEGMODEL=0: the powers of two only at every length (and SegModel::state_us).
 constexpr int64_t kSplitGrain = 8 * kC, kEvenFrom = 16384;
+// Whether a sequence of `avg` tokens is costed at the lengths of equal segments too (and
+// at SegModel::long_state_us)
+inline bool even_lengths(int64_t avg, bool fixed) {
+  return fixed && avg >= kEvenFrom && !env_is("LEET_FUSED_SEGMODEL", '0');
+}
 inline std::vector<int64_t> segment_candidates(int64_t avg, bool fixed) {
   std::vector<int64_t> c;
-  const bool even = fixed && avg >= kEvenFrom && !env_is("LEET_FUSED_SEGMODEL", '0');
+  const bool even = even_lengths(avg, fixed);
   for (int64_t L = kC;; L *= 2) {
     c.push_back(L);
     if (even) {
@@ -1222,6 +1230,9 @@ SegPlan segment_plan(const AttnParams& p, int sms, int ndvb, int nrb, const SegM
   const int64_t avg = std::max<int64_t>(1, p.B * p.N / std::max<int64_t>(1, seqs));
   double best = 1e300;
   int64_t bestL = kC;
+  const double state_us = m.long_state_us > 0 && even_lengths(avg, !p.cu_seqlens) && !env_is("LEET_FUSED_SEGMODEL", '1')
+                              ? m.long_state_us
+                              : m.state_us;
   for (const int64_t L : segment_candidates(avg, !p.cu_seqlens)) {
     const int64_t nseg = ceil_div(avg, L), segs = seqs * nseg;  // approximate for varlen
     const int64_t tilesB = segs * p.H * ndvb;
@@ -1231,7 +1242,7 @@ SegPlan segment_plan(const AttnParams& p, int sms, int ndvb, int nrb, const SegM
     const double wavesA = (double)ceil_div(tilesA * k, sms) / (double)k;
     const double tl = (double)std::min<int64_t>(L, avg);
     const double cost = (wavesB * nrb + m.state_factor * wavesA) * tl / kC * m.chunk_us +
-                        (double)tilesA * k * m.state_us * 4 / sms + (tilesA ? 6.0 : 0.0) +
+                        (double)tilesA * k * state_us * 4 / sms + (tilesA ? 6.0 : 0.0) +
                         m.wave_us * (wavesB * nrb + (double)ceil_div(tilesA * k, sms));
     if (cost <= best * 1.0001) {
       best = std::min(best, cost);
@@ -1463,8 +1474,19 @@ template <bool BF16> struct V2Family {
   static constexpr int threads = kV2Threads;
   // the output kernel's threads and CTAs per 128-column state block
   static constexpr int out_threads = kV2Threads, out_split = 1;
-  // per-chunk cost ~1.5 us; the state pass runs 2 CTAs/SM at about a third of that
-  static SegModel seg_model() { return {1.5, 0.2}; }
+  // per-chunk cost ~1.5 us; the state pass runs 2 CTAs/SM at about a third of that.
+  // Staging a state (64 KiB written, summed or scanned, read back: ~256 KiB of DRAM
+  // traffic) costs the GPU ~0.06 us of an H200's bandwidth, state_us 2 in the model's units
+  // (x 4 / SMs); state_us 0.1 made the model nearly flat between one wave of long segments
+  // and many waves of short ones, with the scan. At 1x65573 (H = 32) it took 33 segments
+  // of 2048 tokens over 4 of 16896, and at 1x16421 33 of 512 (by the model, run on the
+  // CPU); where that took the 128-column kernels without the lead plan (an H200's rule,
+  // out_narrow; forced on an H100), fp16 1x16421 took 0.391 ms against 0.260 with the
+  // 64-column kernels' 2 segments (H100, thirty-fifth session, bench/h200-2026-11-28-zi
+  // call 4). Only where the even lengths are costed (long_state_us): the shorter lengths
+  // keep the costs that the CUDA suites and the bench-auto grids ran. LEET_FUSED_SEGMODEL=1:
+  // the even lengths at state_us 0.1 (the thirty-fifth session's model).
+  static SegModel seg_model() { return {1.5, 0.2, 0.1, 1, false, 0, 0.0, false, 2.0}; }
   template <bool STATE> static auto kernel() { return fused_v2_kernel<BF16, STATE>; }
   template <bool STATE> static constexpr int smem() { return V2Layout<STATE>::bytes; }
   // TMA-fed (T: fused_v2_kernel's TMA; the state kernel's loads only)
@@ -1741,15 +1763,29 @@ inline PFN_cuTensorMapEncodeTiled_v12000 tensor_map_encoder() {
 // A [sequences x H][N][cols] tensor of 16-bit (es = 2) or 32-bit (es = 4) elements in boxes
 // of 64 rows x 128 bytes, 128-byte swizzled: the layout of v2_load_tile's and v3_load_qk's
 // sub-tiles. Rows past N read as zeros. False where it cannot be encoded.
+// Why the last encoding failed (the lead plan's error names it)
+inline std::string& map_failure() {
+  static std::string why;
+  return why;
+}
 inline bool map_tiles(CUtensorMap* m, const void* base, int64_t bh, int64_t N, int64_t cols, int es) {
   const auto enc = tensor_map_encoder();
-  if (!enc) return false;
+  if (!enc) {
+    map_failure() = "no cuTensorMapEncodeTiled";
+    return false;
+  }
   const cuuint64_t dims[3] = {(cuuint64_t)cols, (cuuint64_t)N, (cuuint64_t)bh};
   const cuuint64_t strides[2] = {(cuuint64_t)(cols * es), (cuuint64_t)(N * cols * es)};
   const cuuint32_t box[3] = {(cuuint32_t)(128 / es), 64, 1}, step[3] = {1, 1, 1};
-  return enc(m, es == 2 ? CU_TENSOR_MAP_DATA_TYPE_UINT16 : CU_TENSOR_MAP_DATA_TYPE_FLOAT32, 3, const_cast<void*>(base),
-             dims, strides, box, step, CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B,
-             CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE) == CUDA_SUCCESS;
+  const CUresult r = enc(m, es == 2 ? CU_TENSOR_MAP_DATA_TYPE_UINT16 : CU_TENSOR_MAP_DATA_TYPE_FLOAT32, 3, const_cast<void*>(base),
+                         dims, strides, box, step, CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B,
+                         CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
+  if (r != CUDA_SUCCESS) {
+    map_failure() = "cuTensorMapEncodeTiled error " + std::to_string((int)r) + ", tensor at " +
+                    std::to_string(reinterpret_cast<uintptr_t>(base) % 256) + " mod 256, map at " +
+                    std::to_string(reinterpret_cast<uintptr_t>(m) % 128) + " mod 128";
+  }
+  return r == CUDA_SUCCESS;
 }
 // The tensor maps of a fixed-length call's Q, K, V and O (r = 128; 16-bit or float32
 // elements). False where the driver cannot encode them.
@@ -2115,10 +2151,16 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   // The lead plan (lead_plan, lead_wanted)
   [[maybe_unused]] bool lead = false;
   if constexpr (kLead<Family>) {
+    std::string why = !a.prefix_inline ? "more than " + std::to_string(kInlineSegs) + " segments a sequence"
+                                       : "its kernels are turned off (LEET_FUSED_TMA, LEET_FUSED_V3DEC or LEET_FUSED_STATE_DEEP)";
     if (a.prefix_inline && lead_wanted<Family>(p, sms, L, ctx.mem_tbs)) {
       const LeadPlan lp = lead_plan(p, sms, L, p.H * a.ndvb, Family::lead_frac, Family::lead_small);
       const int64_t nseg = lp.L0 > 0 ? 1 + ceil_div(p.N - lp.L0 - lp.small, lp.L) : 0;
-      if (nseg >= 3 && nseg <= kInlineSegs && have_maps()) {
+      const bool fits = nseg >= 3 && nseg <= kInlineSegs, maps_ok = fits && have_maps();
+      why = lp.L0 <= 0 ? "its segments' CTAs do not fit one wave of " + std::to_string(sms) + " SMs"
+            : !fits    ? "it comes to " + std::to_string(nseg) + " segments a sequence"
+                       : "the tensor maps cannot be encoded (" + map_failure() + ")";
+      if (maps_ok) {
         lead = true;
         a.ksub = lp.k;
         a.Lseg = lp.L;
@@ -2127,6 +2169,15 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
         a.nseg_fixed = nseg;
         total_segs = p.B * nseg;
       }
+    }
+    // Forced (LEET_FUSED_LEAD=x, x != 0) where the plan does not fit: an error, not the
+    // kernels without it, so that a forced run is the plan or nothing
+    const char* forced = std::getenv("LEET_FUSED_LEAD");
+    if (!lead && staged && L_forced <= 0 && forced && forced[0] && forced[0] != '0') {
+      throw CudaError("fused: LEET_FUSED_LEAD=" + std::string(forced) + " forces the lead plan, which does not fit B=" +
+                      std::to_string(p.B) + " H=" + std::to_string(p.H) + " N=" + std::to_string(p.N) + " d=" +
+                      std::to_string(p.d) + " (segments of " + std::to_string(L) + " tokens, " +
+                      std::to_string(ceil_div(p.N, L)) + " a sequence): " + why);
     }
   }
   if constexpr (kShortFirst<Family>) {

@@ -84,6 +84,20 @@ LaunchContext make_context(const AttnParams& p) {
   if (p.cu_seqlens && p.B != 1) throw CudaError("cuda: packed sequences need B == 1");
   LaunchContext ctx;
   ctx.stream = static_cast<cudaStream_t>(p.stream);
+  // Driver calls (cuTensorMapEncodeTiled, through the runtime's entry point) need the
+  // device's primary context current on the calling thread, and the addon is called from
+  // the worker threads of Node's pool. The runtime makes the context current on a thread
+  // only at its first call that needs one (an allocation, a launch): before that, the TMA
+  // maps failed with CUDA_ERROR_INVALID_CONTEXT (201) and fused ran without its TMA-fed
+  // kernels and the lead plan (thirty-sixth session, bench/h200-2026-11-28-zj calls 2 and
+  // 3). cudaSetDevice makes it current at once.
+  thread_local bool bound = false;
+  if (!bound) {
+    int dev = 0;
+    check(cudaGetDevice(&dev), "cudaGetDevice");
+    check(cudaSetDevice(dev), "cudaSetDevice");
+    bound = true;
+  }
   if (g_sms == 0) {
     int dev = 0;
     check(cudaGetDevice(&dev), "cudaGetDevice");

@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // GPU, developer use: fused's segment lengths for fixed-length sequences (cuda/
-// fused_kernels.cuh, segment_candidates), the thirty-fifth session's candidates (the
-// default, B) against the powers of two alone (LEET_FUSED_SEGMODEL=0, A), alternating in one
-// process. H = 32, r = d = 128 in float16, bfloat16, float32 at "tf32" and at "exact"; the
-// issue's rows (where nothing may change) and lengths off the powers of two. Prints B/A per
-// case (CUDA-event medians of three alternating runs) and the largest difference between
-// the two outputs (0 where both took the same segments), and writes fused-segment-ab.json
-// to the folder given (default out/).
-//   node scripts/fused-segment-ab.js [OUT_DIR] [--only DTYPE]
+// fused_kernels.cuh, segment_candidates and SegModel::long_state_us). The default (B)
+// against an earlier model (A), alternating in one process:
+//   --against 0  the powers of two alone (LEET_FUSED_SEGMODEL=0; the default)
+//   --against 1  the thirty-fifth session's model: the even lengths at the 16-bit kernels'
+//                old state cost (LEET_FUSED_SEGMODEL=1)
+// Shapes: the issue's rows (where nothing may change) and lengths off the powers of two,
+// H = 32, r = d = 128 (--grid issue, the default), or the 16-bit shapes whose segments the
+// state cost moves, other B, H and d among them (--grid wide16). Prints B/A per case
+// (CUDA-event medians of three alternating runs) and the largest difference between the two
+// outputs (0 where both took the same segments), and writes fused-segment-ab.json to the
+// folder given (default out/).
+//   node scripts/fused-segment-ab.js [OUT_DIR] [--only DTYPE] [--against 0|1] [--grid issue|wide16]
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -16,42 +20,65 @@ const { bigRandom } = require(path.join(root, "bench", "gpu"));
 const { pairedAB, summary } = require("./paired-ab");
 
 const args = process.argv.slice(2);
-const atOnly = args.indexOf("--only");
-const only = atOnly >= 0 ? args.splice(atOnly, 2)[1] : undefined;
+const option = (name, fallback) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args.splice(at, 2)[1] : fallback;
+};
+const only = option("--only", undefined);
+const against = option("--against", "0");
+const grid = option("--grid", "issue");
+if (!["0", "1"].includes(against)) throw new Error(`--against: expected 0 or 1, got ${against}`);
+if (!["issue", "wide16"].includes(grid)) throw new Error(`--grid: expected issue or wide16, got ${grid}`);
 const outDir = args[0] ?? "out";
-const configs = [
-  { dtype: "float16", precision: "exact" },
-  { dtype: "bfloat16", precision: "exact" },
-  { dtype: "float32", precision: "tf32" },
-  { dtype: "float32", precision: "exact" },
-];
-// [B, N]: the issue's rows first, then lengths just past, between and below powers of two
-const shapes = [[1, 65536], [8, 8192], [1, 16421], [1, 24000], [1, 50000], [1, 65573], [1, 100000], [2, 40000], [3, 30000]];
+const configs = {
+  issue: [
+    { dtype: "float16", precision: "exact" },
+    { dtype: "bfloat16", precision: "exact" },
+    { dtype: "float32", precision: "tf32" },
+    { dtype: "float32", precision: "exact" },
+  ],
+  wide16: [
+    { dtype: "float16", precision: "exact" },
+    { dtype: "bfloat16", precision: "exact" },
+  ],
+}[grid];
+// [B, H, N, d]
+const shapes = {
+  // the issue's rows first, then lengths just past, between and below powers of two
+  issue: [[1, 65536], [8, 8192], [1, 16421], [1, 24000], [1, 50000], [1, 65573], [1, 100000], [2, 40000], [3, 30000]].map(
+    ([B, N]) => [B, 32, N, 128]),
+  // unchanged controls (the issue's rows), then the shapes whose segments move (by the
+  // model run on the CPU; some only on an H200 or only on an H100)
+  wide16: [[1, 32, 65536, 128], [8, 32, 8192, 128], [1, 32, 16421, 128], [1, 32, 30000, 128], [1, 32, 50000, 128],
+    [1, 32, 65573, 128], [1, 32, 100000, 128], [2, 32, 40000, 128], [2, 32, 65573, 128], [1, 32, 40000, 256],
+    [3, 32, 16384, 128], [3, 32, 16421, 128], [3, 32, 24000, 128], [3, 32, 65536, 128], [1, 40, 65536, 128],
+    [1, 8, 20000, 128], [2, 16, 65573, 128]],
+}[grid];
 
 async function main() {
-  const [H, r, d] = [32, 128, 128];
+  const r = 128;
   const rows = [];
   for (const cfg of configs.filter((c) => only === undefined || c.dtype === only)) {
-    for (const [B, N] of shapes) {
+    for (const [B, H, N, d] of shapes) {
       const q = bigRandom([B, H, N, r], cfg.dtype, 1, 1).t;
       const k = bigRandom([B, H, N, r], cfg.dtype, 2, 1 / Math.sqrt(r)).t;
       const v = bigRandom([B, H, N, d], cfg.dtype, 3, 1).t;
       const opts = { method: "fused", backend: "cuda", precision: cfg.precision,
         decayRate: Array.from({ length: H }, (_, h) => 2 ** (-0.25 * (h + 1))) };
       const useModel = (old) => {
-        if (old) process.env.LEET_FUSED_SEGMODEL = "0";
+        if (old) process.env.LEET_FUSED_SEGMODEL = against;
         else delete process.env.LEET_FUSED_SEGMODEL;
       };
-      const row = { ...cfg, B, N, ...(await pairedAB(q, k, v, opts, useModel)) };
+      const row = { ...cfg, B, H, N, d, against, ...(await pairedAB(q, k, v, opts, useModel)) };
       for (const t of [q, k, v]) t.dispose();
       rows.push(row);
-      console.log(`${cfg.dtype} ${cfg.precision} ${B}×${N}: powers of two ${row.oldMs.toFixed(3)} ms, default ${row.newMs.toFixed(3)} ms, ` +
-        `B/A ${row.ratio.toFixed(3)}, max |diff| ${row.maxDiff.toExponential(1)} of max |o|`);
+      console.log(`${cfg.dtype} ${cfg.precision} ${B}×${N} H=${H} d=${d}: LEET_FUSED_SEGMODEL=${against} ${row.oldMs.toFixed(3)} ms, ` +
+        `default ${row.newMs.toFixed(3)} ms, B/A ${row.ratio.toFixed(3)}, max |diff| ${row.maxDiff.toExponential(1)} of max |o|`);
     }
   }
   console.log(summary(rows));
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, "fused-segment-ab.json"), JSON.stringify({ date: new Date().toISOString(), rows }, null, 1));
+  fs.writeFileSync(path.join(outDir, "fused-segment-ab.json"), JSON.stringify({ date: new Date().toISOString(), grid, against, rows }, null, 1));
 }
 main().catch((e) => {
   console.error(e);

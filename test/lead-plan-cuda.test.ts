@@ -9,7 +9,8 @@
 //   length (=1), and forced with the state kernel unpadded (LEET_FUSED_LEAD_STATE=0): each
 //   within the bound; forcing the plan changes the output bitwise (so it ran); and the
 //   default bitwise equal to the plan or to no plan, as the rule says for this card
-//   (cuda/fused_kernels.cuh, lead_by_default16 and lead_by_default).
+//   (cuda/fused_kernels.cuh, lead_by_default16 and lead_by_default). A forced plan that does
+//   not fit the segments is an error (a forced run is the plan or nothing), asserted too.
 // Skipped where no Hopper GPU is usable (the plan needs its TMA-fed kernels).
 import { describe, expect, it } from "vitest";
 import { decayAttention, info, Tensor, type DType } from "../src";
@@ -108,4 +109,19 @@ describe.skipIf(!hopper)("fused at full size: the segment plans by rule", () => 
       expect(same(results.default.state, results[want].state), `default state bitwise equal to ${want}`).toBe(true);
     }, 300_000);
   }
+  it("forcing the lead plan where it does not fit (33 segments a sequence) is an error that says so", async () => {
+    const N = 16421;
+    const q = Tensor.randn([1, H, N, 128], { dtype: "float16", seed: 7 });
+    const k = Tensor.randn([1, H, N, 128], { dtype: "float16", seed: 8, std: 1 / Math.sqrt(128) });
+    const v = Tensor.randn([1, H, N, 128], { dtype: "float16", seed: 9 });
+    Object.assign(process.env, { LEET_FUSED_LEAD: "1", LEET_FUSED_SEGMENT: "512" });
+    try {
+      await expect(decayAttention(q, k, v, { decay, method: "fused", backend: "cuda" })).rejects.toThrow(
+        /LEET_FUSED_LEAD=1 forces the lead plan, which does not fit B=1 H=32 N=16421 d=128 \(segments of 512 tokens, 33 a sequence\): more than 8 segments a sequence/,
+      );
+    } finally {
+      delete process.env.LEET_FUSED_LEAD;
+      delete process.env.LEET_FUSED_SEGMENT;
+    }
+  }, 60_000);
 });
