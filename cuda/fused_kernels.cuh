@@ -1201,7 +1201,8 @@ SegPlan segment_plan_packed(const AttnParams& p, int sms, int ndvb, int nrb, con
 // found its lowest cost at ~100 short segments (114 of 576 tokens, by a port of the
 // model). Below kEvenFrom, not measured: the powers of two only, as the CUDA suites ran
 // them. Packed sequences (segment_plan_packed) cost the powers of two up to the longest.
-// LEET_FUSED_SEGMODEL=0: the powers of two only at every length (and SegModel::state_us).
+// LEET_FUSED_SEGMODEL=0: the powers of two only at every length (and SegModel::state_us);
+// =1: the even lengths too, at SegModel::state_us (the thirty-fifth session's model).
 constexpr int64_t kSplitGrain = 8 * kC, kEvenFrom = 16384;
 // Whether a sequence of `avg` tokens is costed at the lengths of equal segments too (and
 // at SegModel::long_state_us)
@@ -1476,16 +1477,22 @@ template <bool BF16> struct V2Family {
   static constexpr int out_threads = kV2Threads, out_split = 1;
   // per-chunk cost ~1.5 us; the state pass runs 2 CTAs/SM at about a third of that.
   // Staging a state (64 KiB written, summed or scanned, read back: ~256 KiB of DRAM
-  // traffic) costs the GPU ~0.06 us of an H200's bandwidth, state_us 2 in the model's units
-  // (x 4 / SMs); state_us 0.1 made the model nearly flat between one wave of long segments
-  // and many waves of short ones, with the scan. At 1x65573 (H = 32) it took 33 segments
-  // of 2048 tokens over 4 of 16896, and at 1x16421 33 of 512 (by the model, run on the
-  // CPU); where that took the 128-column kernels without the lead plan (an H200's rule,
-  // out_narrow; forced on an H100), fp16 1x16421 took 0.391 ms against 0.260 with the
-  // 64-column kernels' 2 segments (H100, thirty-fifth session, bench/h200-2026-11-28-zi
-  // call 4). Only where the even lengths are costed (long_state_us): the shorter lengths
-  // keep the costs that the CUDA suites and the bench-auto grids ran. LEET_FUSED_SEGMODEL=1:
-  // the even lengths at state_us 0.1 (the thirty-fifth session's model).
+  // traffic) takes ~0.06 us of an H200's bandwidth, state_us 2 in the model's units
+  // (x 4 / SMs). At state_us 0.1 the model was nearly flat between one wave of long
+  // segments and many waves of short ones with the scan, and took the short ones: by the
+  // model run on the CPU, 33 segments of 2048 tokens at 1x65573 (H = 32) over 4 of 16896,
+  // and 33 of 512 at 1x16421, so that an H200 (out_narrow) ran them on these kernels
+  // without the lead plan; forced there on an H100 (the same segments), fp16 1x16421 took
+  // 0.391 ms against 0.260 with the 64-column kernels' two segments (thirty-fifth session,
+  // bench/h200-2026-11-28-zi call 4). state_us 2 applies only where the even lengths are
+  // costed (long_state_us): shorter sequences keep the costs that the CUDA suites and the
+  // bench-auto grids ran. Paired A/B against state_us 0.1 there (LEET_FUSED_SEGMODEL=1),
+  // H100, 17 shapes each in fp16 and bf16 (thirty-sixth session, bench/h200-2026-11-28-zj
+  // calls 1 and 7): 3x16421 0.783 / 0.786 and 3x24000 0.805 / 0.803 (one 16421- or
+  // 24000-token walk a sequence on these kernels, over two segments on the 64-column
+  // ones); the other shapes took the same segments on an H100 (bitwise equal outputs). The
+  // H200's changes (the lead plan at 1x16421 to 1x100000, and at two segments from 2x40000)
+  // were not measured.
   static SegModel seg_model() { return {1.5, 0.2, 0.1, 1, false, 0, 0.0, false, 2.0}; }
   template <bool STATE> static auto kernel() { return fused_v2_kernel<BF16, STATE>; }
   template <bool STATE> static constexpr int smem() { return V2Layout<STATE>::bytes; }

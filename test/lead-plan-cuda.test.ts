@@ -74,6 +74,30 @@ function same(a: Tensor, b: Tensor) {
 }
 
 describe.skipIf(!hopper)("fused at full size: the segment plans by rule", () => {
+  // First in the file, so that the calls land on worker threads that have not called the
+  // GPU yet: the addon runs each call on a thread of Node's pool, and the TMA maps that the
+  // plan needs are encoded by a driver call, which failed on a thread without the device's
+  // context current (cuda/runtime.cu, make_context). Forced, the plan is the plan or an error.
+  it("the lead plan, forced, runs on every worker thread's first call (eight calls at once)", async () => {
+    const [N, d] = [1000, 256];
+    const q = Tensor.randn([1, 16, N, 128], { dtype: "float16", seed: 11 });
+    const k = Tensor.randn([1, 16, N, 128], { dtype: "float16", seed: 12, std: 1 / Math.sqrt(128) });
+    const v = Tensor.randn([1, 16, N, d], { dtype: "float16", seed: 13 });
+    const dec = decay.slice(0, 16);
+    const ref = await decayAttention(f64(q), f64(k), f64(v), { decay: dec, method: "recurrent", backend: "cpu" });
+    Object.assign(process.env, { LEET_FUSED_LEAD: "1", LEET_FUSED_OUT: "128", LEET_FUSED_SEGMENT: "256" });
+    try {
+      const outs = await Promise.all(
+        Array.from({ length: 8 }, () => decayAttention(q, k, v, { decay: dec, method: "fused", backend: "cuda" })),
+      );
+      for (const o of outs) {
+        const err = relativeError((await host(o)).toArray(), ref.toArray());
+        expect(err, `output error ${err}`).toBeLessThanOrEqual(BOUND.float16.out);
+      }
+    } finally {
+      for (const key of ["LEET_FUSED_LEAD", "LEET_FUSED_OUT", "LEET_FUSED_SEGMENT"]) delete process.env[key];
+    }
+  }, 120_000);
   // [N, dtype, whether the rule takes the lead plan on this card]: the 16-bit plan only on
   // fast-memory cards (from 4 segments of at least 4096 tokens); the TF32 plan there too,
   // and on other cards from segments of 8192 tokens (1x65573, not 1x16421).
