@@ -2158,15 +2158,17 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   // The lead plan (lead_plan, lead_wanted)
   [[maybe_unused]] bool lead = false;
   if constexpr (kLead<Family>) {
-    std::string why = !a.prefix_inline ? "more than " + std::to_string(kInlineSegs) + " segments a sequence"
-                                       : "its kernels are turned off (LEET_FUSED_TMA, LEET_FUSED_V3DEC or LEET_FUSED_STATE_DEEP)";
+    // (why the plan was not taken, for the error below: 0 it was not wanted, 1 packed
+    // sequences or more segments than the inline prefix takes, 2 its segments' CTAs do
+    // not fit one wave, 3 the plan comes to `plan_nseg` segments, 4 the maps)
+    int why = a.prefix_inline ? 0 : 1;
+    int64_t plan_nseg = 0;
     if (a.prefix_inline && lead_wanted<Family>(p, sms, L, ctx.mem_tbs)) {
       const LeadPlan lp = lead_plan(p, sms, L, p.H * a.ndvb, Family::lead_frac, Family::lead_small);
       const int64_t nseg = lp.L0 > 0 ? 1 + ceil_div(p.N - lp.L0 - lp.small, lp.L) : 0;
       const bool fits = nseg >= 3 && nseg <= kInlineSegs, maps_ok = fits && have_maps();
-      why = lp.L0 <= 0 ? "its segments' CTAs do not fit one wave of " + std::to_string(sms) + " SMs"
-            : !fits    ? "it comes to " + std::to_string(nseg) + " segments a sequence"
-                       : "the tensor maps cannot be encoded (" + map_failure() + ")";
+      why = lp.L0 <= 0 ? 2 : !fits ? 3 : 4;
+      plan_nseg = nseg;
       if (maps_ok) {
         lead = true;
         a.ksub = lp.k;
@@ -2181,10 +2183,17 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
     // kernels without it, so that a forced run is the plan or nothing
     const char* forced = std::getenv("LEET_FUSED_LEAD");
     if (!lead && staged && L_forced <= 0 && forced && forced[0] && forced[0] != '0') {
+      const std::string reason =
+          why == 1   ? (p.cu_seqlens ? std::string("packed sequences take no plan")
+                                     : "more than " + std::to_string(kInlineSegs) + " segments a sequence")
+          : why == 2 ? "its segments' CTAs do not fit one wave of " + std::to_string(sms) + " SMs"
+          : why == 3 ? "it comes to " + std::to_string(plan_nseg) + " segments a sequence"
+          : why == 4 ? "the tensor maps cannot be encoded (" + map_failure() + ")"
+                     : "its kernels are turned off (LEET_FUSED_TMA, LEET_FUSED_V3DEC or LEET_FUSED_STATE_DEEP)";
       throw CudaError("fused: LEET_FUSED_LEAD=" + std::string(forced) + " forces the lead plan, which does not fit B=" +
                       std::to_string(p.B) + " H=" + std::to_string(p.H) + " N=" + std::to_string(p.N) + " d=" +
                       std::to_string(p.d) + " (segments of " + std::to_string(L) + " tokens, " +
-                      std::to_string(ceil_div(p.N, L)) + " a sequence): " + why);
+                      std::to_string(ceil_div(p.N, L)) + " a sequence): " + reason);
     }
   }
   if constexpr (kShortFirst<Family>) {
