@@ -9,6 +9,7 @@
 //   /tmp/fused-plan float16|bfloat16|tf32 B H N d ...   (groups of four after the dtype)
 // Prints, per shape and card: the output kernels' width, the segment length and count, and
 // the lead plan (segments of L' after a first one of L0 tokens, and the small pieces).
+// test/fused-plan.test.ts builds it (PTX only) and holds the issue's rows to their plans.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>

@@ -1,0 +1,79 @@
+// The segments and plans `fused` picks on Hopper, without a GPU: scripts/fused-bench/plan.cu
+// compiles the library's own host code (cuda/fused_kernels.cuh: out_narrow, choose_segment,
+// lead_wanted, lead_plan) into a CPU program, which prints the choice per shape for a 132-SM
+// card at an H100's and an H200's DRAM bandwidth. These choices are what the benchmark rows
+// in docs/fused.md were measured with; a change to the cost model that moves one must update
+// this file on purpose. Needs nvcc (CUDACXX, PATH or /usr/local/cuda/bin); skipped without.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = path.join(__dirname, "..");
+const nvcc = [process.env.CUDACXX, "/usr/local/cuda/bin/nvcc"].find((p) => p && existsSync(p)) ??
+  (spawnSync("nvcc", ["--version"]).status === 0 ? "nvcc" : undefined);
+
+describe.skipIf(!nvcc)("fused's plans by the library's host code (no GPU)", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "fused-plan-"));
+  const bin = path.join(dir, "fused-plan");
+  beforeAll(() => {
+    // PTX only (no SASS): the host code is what runs
+    const r = spawnSync(nvcc!, ["-std=c++17", "-gencode", "arch=compute_90a,code=compute_90a", "-Icuda", "-Inative",
+      "-o", bin, "scripts/fused-bench/plan.cu"], { cwd: root, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`nvcc failed on scripts/fused-bench/plan.cu:\n${r.stderr}`);
+  }, 300_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  // One line per card for [B, H, N, d], keyed "H100" and "H200"
+  const plan = (dtype: string, shape: number[], env: Record<string, string> = {}) => {
+    const r = spawnSync(bin, [dtype, ...shape.map(String)], { encoding: "utf8", env: { ...process.env, ...env } });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    const at = (card: string) => {
+      const line = lines.find((l) => l.startsWith(card));
+      if (!line) throw new Error(`no ${card} line in:\n${r.stdout}`);
+      return line.slice(line.indexOf(": ") + 2);
+    };
+    return { H100: at("H100"), H200: at("H200") };
+  };
+
+  it("the issue's rows: fp16 1x65536 takes the lead plan on an H200 and two 64-column segments on an H100", () => {
+    expect(plan("float16", [1, 32, 65536, 128])).toEqual({
+      H100: "v2 (64-column output CTAs), segments of 32768 tokens, 2 a sequence",
+      H200: "v2, segments of 16384 tokens, 4 a sequence; lead plan: 7232 + 0 small, then 4 of 14592",
+    });
+    expect(plan("bfloat16", [8, 32, 8192, 128])).toEqual({
+      H100: "v2, segments of 8192 tokens, 1 a sequence",
+      H200: "v2, segments of 8192 tokens, 1 a sequence",
+    });
+    const tf32 = "v3, segments of 16384 tokens, 4 a sequence; lead plan: 4992 + 1472 small, then 4 of 14784";
+    expect(plan("tf32", [1, 32, 65536, 128])).toEqual({ H100: tf32, H200: tf32 });
+  });
+
+  it("37 tokens past 65536 keep 1x65536's plan: four equal segments, not 33 short ones", () => {
+    const past = plan("float16", [1, 32, 65573, 128]);
+    expect(past.H200).toBe("v2, segments of 16896 tokens, 4 a sequence; lead plan: 7232 + 0 small, then 4 of 14592");
+    expect(past.H100).toBe("v2 (64-column output CTAs), segments of 33280 tokens, 2 a sequence");
+    expect(plan("tf32", [1, 32, 65573, 128]).H200).toBe(
+      "v3, segments of 16896 tokens, 4 a sequence; lead plan: 4992 + 1472 small, then 4 of 14784");
+    // the earlier models, which LEET_FUSED_SEGMODEL restores for A/B runs
+    expect(plan("float16", [1, 32, 65573, 128], { LEET_FUSED_SEGMODEL: "1" }).H200).toBe("v2, segments of 2048 tokens, 33 a sequence");
+    expect(plan("tf32", [1, 32, 65573, 128], { LEET_FUSED_SEGMODEL: "0" }).H200).toBe("v3, segments of 2048 tokens, 33 a sequence");
+  });
+
+  it("three sequences of 16421 tokens walk whole on the 128-column kernels (H100, run zj: 0.78 of two segments)", () => {
+    expect(plan("float16", [3, 32, 16421, 128]).H100).toBe("v2, segments of 32768 tokens, 1 a sequence");
+    expect(plan("float16", [3, 32, 16421, 128], { LEET_FUSED_SEGMODEL: "1" }).H100).toBe(
+      "v2 (64-column output CTAs), segments of 8704 tokens, 2 a sequence");
+  });
+
+  it("says what it expected when called wrongly", () => {
+    const r = spawnSync(bin, ["float16", "1", "32", "1024", "64"], { encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("d must be a multiple of 128 (versions 2 and 3), got 64");
+    const s = spawnSync(bin, ["float64", "1", "32", "1024", "128"], { encoding: "utf8" });
+    expect(s.status).toBe(2);
+    expect(s.stderr).toContain("dtype: expected float16, bfloat16 or tf32, got float64");
+  });
+});
