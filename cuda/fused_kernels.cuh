@@ -1123,6 +1123,12 @@ inline LeadPlan lead_plan(const AttnParams& p, int sms, int64_t L, int64_t walks
   if (L0s + small >= Ls || ceil_div(p.N - L0s - small, Ls) != m) return base;
   return {Ls, L0s, 1, small};
 }
+// A lead plan's segments a sequence, its first one included (0: no plan), and whether
+// run_wgmma takes that many (at least the first and two others; the inline prefix sums them)
+inline int64_t lead_segments(const AttnParams& p, const LeadPlan& lp) {
+  return lp.L0 > 0 ? 1 + ceil_div(p.N - lp.L0 - lp.small, lp.L) : 0;
+}
+inline bool lead_segments_fit(int64_t nseg) { return nseg >= 3 && nseg <= kInlineSegs; }
 
 #ifdef LEET_FUSED_LEAD_STAMPS
 // The lead plan's stamps (developer timing, fused_bench built with LEET_FUSED_LEAD_STAMPS,
@@ -2165,8 +2171,8 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
     int64_t plan_nseg = 0;
     if (a.prefix_inline && lead_wanted<Family>(p, sms, L, ctx.mem_tbs)) {
       const LeadPlan lp = lead_plan(p, sms, L, p.H * a.ndvb, Family::lead_frac, Family::lead_small);
-      const int64_t nseg = lp.L0 > 0 ? 1 + ceil_div(p.N - lp.L0 - lp.small, lp.L) : 0;
-      const bool fits = nseg >= 3 && nseg <= kInlineSegs, maps_ok = fits && have_maps();
+      const int64_t nseg = lead_segments(p, lp);
+      const bool fits = lead_segments_fit(nseg), maps_ok = fits && have_maps();
       why = lp.L0 <= 0 ? 2 : !fits ? 3 : 4;
       plan_nseg = nseg;
       if (maps_ok) {
@@ -2181,8 +2187,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
     }
     // Forced (LEET_FUSED_LEAD=x, x != 0) where the plan does not fit: an error, not the
     // kernels without it, so that a forced run is the plan or nothing
-    const char* forced = std::getenv("LEET_FUSED_LEAD");
-    if (!lead && staged && L_forced <= 0 && forced && forced[0] && forced[0] != '0') {
+    if (!lead && staged && L_forced <= 0 && env_set("LEET_FUSED_LEAD")) {
       const std::string reason =
           why == 1   ? (p.cu_seqlens ? std::string("packed sequences take no plan")
                                      : "more than " + std::to_string(kInlineSegs) + " segments a sequence")
@@ -2190,7 +2195,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
           : why == 3 ? "it comes to " + std::to_string(plan_nseg) + " segments a sequence"
           : why == 4 ? "the tensor maps cannot be encoded (" + map_failure() + ")"
                      : "its kernels are turned off (LEET_FUSED_TMA, LEET_FUSED_V3DEC or LEET_FUSED_STATE_DEEP)";
-      throw CudaError("fused: LEET_FUSED_LEAD=" + std::string(forced) + " forces the lead plan, which does not fit B=" +
+      throw CudaError("fused: LEET_FUSED_LEAD=" + std::string(std::getenv("LEET_FUSED_LEAD")) + " forces the lead plan, which does not fit B=" +
                       std::to_string(p.B) + " H=" + std::to_string(p.H) + " N=" + std::to_string(p.N) + " d=" +
                       std::to_string(p.d) + " (segments of " + std::to_string(L) + " tokens, " +
                       std::to_string(ceil_div(p.N, L)) + " a sequence): " + reason);

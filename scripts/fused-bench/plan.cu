@@ -3,8 +3,8 @@
 // code (cuda/fused_kernels.cuh: out_narrow, choose_segment, lead_wanted, lead_plan), for a
 // card of 132 SMs at an H100's or an H200's peak DRAM bandwidth. The environment the
 // library reads (LEET_FUSED_SEGMODEL, LEET_FUSED_LEAD, ...) applies here too. What this
-// file adds is only run_wgmma's test of whether the plan fits (the inline prefix's
-// kInlineSegs), kept in step with it by hand.
+// file adds is only run_wgmma's order of those calls (the plan only where the inline
+// prefix takes the segments: lead_segments, lead_segments_fit), kept in step by hand.
 //   nvcc -std=c++17 -arch=sm_90a -Icuda -Inative -o /tmp/fused-plan scripts/fused-bench/plan.cu
 //   /tmp/fused-plan float16|bfloat16|tf32 B H N d ...   (groups of four after the dtype)
 // Prints, per shape and card: the output kernels' width, the segment length and count, and
@@ -32,8 +32,8 @@ template <class Wide, class Narrow> void show(const AttnParams& p, const char* c
   // run_wgmma: the plan where the inline prefix takes the segments and the plan is wanted
   if (!narrow && nseg > 1 && nseg <= kInlineSegs && lead_wanted<Wide>(p, sms, L, mem_tbs)) {
     const LeadPlan lp = lead_plan(p, sms, L, p.H * ceil_div(p.d, kDV), Wide::lead_frac, Wide::lead_small);
-    const int64_t n = lp.L0 > 0 ? 1 + ceil_div(p.N - lp.L0 - lp.small, lp.L) : 0;
-    if (n >= 3 && n <= kInlineSegs) {
+    const int64_t n = lead_segments(p, lp);
+    if (lead_segments_fit(n)) {
       std::printf("; lead plan: %lld + %lld small, then %lld of %lld", (long long)lp.L0, (long long)lp.small,
                   (long long)(n - 1), (long long)lp.L);
     } else {
