@@ -935,7 +935,10 @@ inline bool aligned16(const void* ptr) { return (reinterpret_cast<uintptr_t>(ptr
 // cost of each wave of CTAs, of either pass (their start, first loads and state, drain);
 // sim: packed sequences are costed by dispatching the CTAs (segment_plan_packed);
 // long_state_us: state_us where fixed-length sequences are costed at equal segments too
-// (even_lengths; 0: state_us there as well).
+// (even_lengths; 0: state_us there as well); mem_tbs: the card's peak DRAM bandwidth, set by
+// the caller (at_bandwidth; 0: unknown); mem_bound: where every count of segments is costed
+// (count_lengths) and mem_tbs is known, a pass of more than one wave of CTAs steps at no less
+// than the DRAM time of a wave's loads.
 struct SegModel {
   double chunk_us = 2.5, state_factor = 0.4, state_us = 0.1;
   int state_div = 1;
@@ -944,7 +947,13 @@ struct SegModel {
   double wave_us = 0;
   bool sim = false;
   double long_state_us = 0;
+  double mem_tbs = 0;
+  bool mem_bound = false;
 };
+inline SegModel at_bandwidth(SegModel m, double mem_tbs) {
+  m.mem_tbs = mem_tbs;
+  return m;
+}
 
 // Sub-segments per segment for a state pass of `ctas` CTAs (one per segment and block):
 // the k in 1, 2, 4, 8 that dividing L by it allows and that minimises the pass's time,
@@ -1209,11 +1218,33 @@ SegPlan segment_plan_packed(const AttnParams& p, int sms, int ndvb, int nrb, con
 // them. Packed sequences (segment_plan_packed) cost the powers of two up to the longest.
 // LEET_FUSED_SEGMODEL=0: the powers of two only at every length (and SegModel::state_us);
 // =1: the even lengths too, at SegModel::state_us (the thirty-fifth session's model).
-constexpr int64_t kSplitGrain = 8 * kC, kEvenFrom = 16384;
+constexpr int64_t kSplitGrain = 8 * kC, kEvenFrom = 16384, kEvenCounts = 16;
+// The share of the peak DRAM bandwidth that the segment model's memory bound takes: a copy
+// measured 4.23-4.27 TB/s on an H200 (4.8 peak), 3.01 on an H100 (3.35)
+constexpr double kMemShare = 0.88;
 // Whether a sequence of `avg` tokens is costed at the lengths of equal segments too (and
 // at SegModel::long_state_us)
 inline bool even_lengths(int64_t avg, bool fixed) {
   return fixed && avg >= kEvenFrom && !env_is("LEET_FUSED_SEGMODEL", '0');
+}
+// Whether every count of equal segments up to kEvenCounts is costed too (thirty-seventh
+// session). The powers of two and the counts next to them skip some: at 1x24000 (H = 32)
+// they give 1, 2, 3, 5, 6, 10, 12, ... segments, never the 4 x 6144 that fill one wave of
+// 128 CTAs. Paired A/B against the thirty-sixth session's candidates, r = d = 128, H = 8 to
+// 40, B = 1 to 8, 16384 to 100000 tokens (bench/h200-2026-11-28-zk; medians, B/A):
+// - H200 (calls 1 and 2): TF32 geometric mean 0.93 over 20 shapes (1x81920 0.86, 1x24000
+//   0.84; worst 1.030, 1x81920 at H = 40); exact 0.97 (1x24000 0.85; worst 1.016); fp16 0.93
+//   but up to 1.27x slower (3x24000, H = 32: four segments of 6144 in three waves, 0.878 ms,
+//   against one walk a sequence, 0.691). The model's walks cost latency only, so the 16-bit
+//   families take the memory bound (SegModel::mem_bound): fp16 0.92 over 33 shapes (1x81920
+//   0.76, 3x24000 0.97; worst 1.145, 4x32768 at H = 40). TF32 measured worse with the
+//   bound (0.97, up to 1.28x: its long walks are slower than its chunk_us), so it has none.
+// - H100 (call 3, 28 shapes that move there): fp16 0.50-1.01 (geometric mean 0.73), exact
+//   0.86-0.99, TF32 0.71-1.02 but 1.31 at 3x81920, H = 8 (its five segments with the lead
+//   plan gave way to eight on the 64-column kernels).
+// LEET_FUSED_SEGMODEL=2: neither (the thirty-sixth session's model).
+inline bool count_lengths(int64_t avg, bool fixed) {
+  return even_lengths(avg, fixed) && !env_is("LEET_FUSED_SEGMODEL", '1') && !env_is("LEET_FUSED_SEGMODEL", '2');
 }
 inline std::vector<int64_t> segment_candidates(int64_t avg, bool fixed) {
   std::vector<int64_t> c;
@@ -1227,6 +1258,9 @@ inline std::vector<int64_t> segment_candidates(int64_t avg, bool fixed) {
     }
     if (L >= avg) break;
   }
+  // Every count of equal segments up to kEvenCounts, not only those next to a power of two
+  if (count_lengths(avg, fixed))
+    for (int64_t n = 2; n <= kEvenCounts; ++n) c.push_back(ceil_div(ceil_div(avg, n), kSplitGrain) * kSplitGrain);
   std::sort(c.begin(), c.end());
   c.erase(std::unique(c.begin(), c.end()), c.end());
   return c;
@@ -1240,15 +1274,25 @@ SegPlan segment_plan(const AttnParams& p, int sms, int ndvb, int nrb, const SegM
   const double state_us = m.long_state_us > 0 && even_lengths(avg, !p.cu_seqlens) && !env_is("LEET_FUSED_SEGMODEL", '1')
                               ? m.long_state_us
                               : m.state_us;
+  // the memory bound (count_lengths): bytes per microsecond at kMemShare of the peak
+  const bool bound = m.mem_bound && m.mem_tbs > 0 && count_lengths(avg, !p.cu_seqlens);
+  const double es = p.dtype == DType::F32 ? 4 : 2, bw = kMemShare * m.mem_tbs * 1e6;
+  const int64_t state_ctas = ceil_div((int64_t)ndvb * nrb, m.state_div);  // per (segment, head)
   for (const int64_t L : segment_candidates(avg, !p.cu_seqlens)) {
     const int64_t nseg = ceil_div(avg, L), segs = seqs * nseg;  // approximate for varlen
     const int64_t tilesB = segs * p.H * ndvb;
-    const int64_t tilesA = (segs - seqs) * p.H * ceil_div((int64_t)ndvb * nrb, m.state_div);
+    const int64_t tilesA = (segs - seqs) * p.H * state_ctas;
     const int64_t k = m.ksub && nseg <= 8 ? auto_ksub(tilesA, L, sms) : 1;
     const double wavesB = (double)ceil_div(tilesB, sms);
     const double wavesA = (double)ceil_div(tilesA * k, sms) / (double)k;
     const double tl = (double)std::min<int64_t>(L, avg);
-    const double cost = (wavesB * nrb + m.state_factor * wavesA) * tl / kC * m.chunk_us +
+    // a 64-token step of each pass's CTAs; where a pass takes more than one wave, every SM
+    // walks and the step is at least the DRAM time of a wave's loads (bound): the output
+    // CTAs move Q, K, V and O, the state CTAs K and V, each CTA its share of the head's
+    double stepB = m.chunk_us, stepA = m.state_factor * m.chunk_us;
+    if (bound && wavesB > 1) stepB = std::max(stepB, sms * kC * es * 2.0 * (p.r + p.d) / ndvb / bw);
+    if (bound && ceil_div(tilesA * k, sms) > 1) stepA = std::max(stepA, sms * kC * es * (double)(p.r + p.d) / state_ctas / bw);
+    const double cost = (wavesB * nrb * stepB + wavesA * stepA) * tl / kC +
                         (double)tilesA * k * state_us * 4 / sms + (tilesA ? 6.0 : 0.0) +
                         m.wave_us * (wavesB * nrb + (double)ceil_div(tilesA * k, sms));
     if (cost <= best * 1.0001) {
@@ -1496,10 +1540,11 @@ template <bool BF16> struct V2Family {
   // H100, 17 shapes each in fp16 and bf16 (thirty-sixth session, bench/h200-2026-11-28-zj
   // calls 1 and 7): 3x16421 0.783 / 0.786 and 3x24000 0.805 / 0.803 (one 16421- or
   // 24000-token walk a sequence on these kernels, over two segments on the 64-column
-  // ones); the other shapes took the same segments on an H100 (bitwise equal outputs). The
-  // H200's changes (the lead plan at 1x16421 to 1x100000, and at two segments from 2x40000)
-  // were not measured.
-  static SegModel seg_model() { return {1.5, 0.2, 0.1, 1, false, 0, 0.0, false, 2.0}; }
+  // ones); the other shapes took the same segments on an H100 (bitwise equal outputs). On an
+  // H200 (thirty-seventh session, run zk call 1, fp16, the same 17 shapes): 15 faster, 0.52
+  // to 0.97, the lead plan at 1x16421 to 1x100000 (1x65573 0.915 -> 0.715 ms, as 1x65536's
+  // 0.716) and at two segments from 2x40000; the issue's rows 0.997 and 0.999.
+  static SegModel seg_model() { return {1.5, 0.2, 0.1, 1, false, 0, 0.0, false, 2.0, 0.0, true}; }
   template <bool STATE> static auto kernel() { return fused_v2_kernel<BF16, STATE>; }
   template <bool STATE> static constexpr int smem() { return V2Layout<STATE>::bytes; }
   // TMA-fed (T: fused_v2_kernel's TMA; the state kernel's loads only)
@@ -1544,7 +1589,7 @@ template <bool BF16> struct V2NFamily {
   static constexpr const char* name = "v2 (64-column output CTAs)";
   static constexpr int threads = kV2Threads;
   static constexpr int out_threads = 128, out_split = 2;
-  static SegModel seg_model() { return {1.0, 0.3, 0.1, 2, true}; }
+  static SegModel seg_model() { return {1.0, 0.3, 0.1, 2, true, 0, 0.0, false, 0.0, 0.0, true}; }
   template <bool STATE> static auto kernel() {
     if constexpr (STATE) return fused_v2_kernel<BF16, true>;
     else return fused_v2_kernel<BF16, false, 1>;
@@ -1920,12 +1965,12 @@ template <class Wide, class Narrow> bool out_narrow(const AttnParams& p, int sms
     const int forced = std::atoi(env);
     if (forced == 64 || forced == 128) return forced == 64;
   }
-  const int64_t L = choose_segment(p, sms, (int)ceil_div(p.d, kDV), 1, Wide::seg_model());
+  const int64_t L = choose_segment(p, sms, (int)ceil_div(p.d, kDV), 1, at_bandwidth(Wide::seg_model(), mem_tbs));
   if (ceil_div(p.N, L) <= 1) return false;
   if (lead_wanted<Wide>(p, sms, L, mem_tbs)) return false;  // (the lead plan's kernels are 128 columns wide)
   if (mem_tbs < kFastDramTbs) return true;  // (0: unknown, as an H100)
   if (Wide::seg_model().split_from && L >= Wide::seg_model().split_from) return false;
-  const int64_t Ln = choose_segment(p, sms, (int)ceil_div(p.d, kDV / Narrow::out_split), 1, Narrow::seg_model());
+  const int64_t Ln = choose_segment(p, sms, (int)ceil_div(p.d, kDV / Narrow::out_split), 1, at_bandwidth(Narrow::seg_model(), mem_tbs));
   return ceil_div(p.N, Ln) <= 1;
 }
 
@@ -2071,7 +2116,8 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
     }
   }
   const int64_t L = L_forced > 0 ? ceil_div(L_forced, kC) * kC
-                                 : choose_segment(p, sms, (int)ceil_div(p.d, kDV / Family::out_split), 1, Family::seg_model(), ctx.skip_upto);
+                                 : choose_segment(p, sms, (int)ceil_div(p.d, kDV / Family::out_split), 1,
+                                                  at_bandwidth(Family::seg_model(), ctx.mem_tbs), ctx.skip_upto);
   a.Lseg = L;
   a.nseg_fixed = ceil_div(p.N, L);
   const SegCount segs = count_segments(p, L, ctx.skip_upto);  // packed: the device table comes with the scratch below

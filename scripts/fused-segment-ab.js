@@ -5,13 +5,22 @@
 //   --against 0  the powers of two alone (LEET_FUSED_SEGMODEL=0; the default)
 //   --against 1  the thirty-fifth session's model: the even lengths at the 16-bit kernels'
 //                old state cost (LEET_FUSED_SEGMODEL=1)
+//   --against 2  the thirty-sixth session's model: the even lengths only next to the powers
+//                of two, not every count up to 16 (LEET_FUSED_SEGMODEL=2)
+// --new 3 sets B to LEET_FUSED_SEGMODEL=3 instead of the default: every count of segments
+// and the 16-bit memory bound on any card (the default takes them only on an H200's
+// bandwidth).
 // Shapes: the issue's rows (where nothing may change) and lengths off the powers of two,
 // H = 32, r = d = 128 (--grid issue, the default), or the 16-bit shapes whose segments the
-// state cost moves, other B, H and d among them (--grid wide16). Prints B/A per case
+// state cost moves, other B, H and d among them (--grid wide16), or the shapes whose
+// segments every count moves, on either card, in fp16, TF32 and exact (--grid counts; by
+// scripts/fused-bench/plan.cu, which prints the choices), or those and more that the memory
+// bound moves, fp16 and TF32 (--grid bound), or shapes whose plans move on an H100 under
+// --new 3, fp16, TF32 and exact (--grid h100). Prints B/A per case
 // (CUDA-event medians of three alternating runs) and the largest difference between the two
 // outputs (0 where both took the same segments), and writes fused-segment-ab.json to the
 // folder given (default out/).
-//   node scripts/fused-segment-ab.js [OUT_DIR] [--only DTYPE] [--against 0|1] [--grid issue|wide16]
+//   node scripts/fused-segment-ab.js [OUT_DIR] [--only DTYPE] [--against 0|1|2] [--new 3] [--grid issue|wide16|counts|bound|h100]
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -27,8 +36,12 @@ const option = (name, fallback) => {
 const only = option("--only", undefined);
 const against = option("--against", "0");
 const grid = option("--grid", "issue");
-if (!["0", "1"].includes(against)) throw new Error(`--against: expected 0 or 1, got ${against}`);
-if (!["issue", "wide16"].includes(grid)) throw new Error(`--grid: expected issue or wide16, got ${grid}`);
+const fresh = option("--new", undefined);
+if (fresh !== undefined && fresh !== "3") throw new Error(`--new: expected 3, got ${fresh}`);
+if (!["0", "1", "2"].includes(against)) throw new Error(`--against: expected 0, 1 or 2, got ${against}`);
+if (!["issue", "wide16", "counts", "bound", "h100"].includes(grid)) {
+  throw new Error(`--grid: expected issue, wide16, counts, bound or h100, got ${grid}`);
+}
 const outDir = args[0] ?? "out";
 const configs = {
   issue: [
@@ -40,6 +53,20 @@ const configs = {
   wide16: [
     { dtype: "float16", precision: "exact" },
     { dtype: "bfloat16", precision: "exact" },
+  ],
+  counts: [
+    { dtype: "float16", precision: "exact" },
+    { dtype: "float32", precision: "tf32" },
+    { dtype: "float32", precision: "exact" },
+  ],
+  bound: [
+    { dtype: "float16", precision: "exact" },
+    { dtype: "float32", precision: "tf32" },
+  ],
+  h100: [
+    { dtype: "float16", precision: "exact" },
+    { dtype: "float32", precision: "tf32" },
+    { dtype: "float32", precision: "exact" },
   ],
 }[grid];
 // [B, H, N, d]
@@ -53,13 +80,35 @@ const shapes = {
     [1, 32, 65573, 128], [1, 32, 100000, 128], [2, 32, 40000, 128], [2, 32, 65573, 128], [1, 32, 40000, 256],
     [3, 32, 16384, 128], [3, 32, 16421, 128], [3, 32, 24000, 128], [3, 32, 65536, 128], [1, 40, 65536, 128],
     [1, 8, 20000, 128], [2, 16, 65573, 128]],
-}[grid];
+  // controls (the issue's rows), then shapes at which at least one of the three dtypes moves
+  // on an H100 or an H200
+  counts: [[1, 32, 65536, 128], [8, 32, 8192, 128], [1, 32, 24000, 128], [1, 32, 81920, 128], [1, 16, 24000, 128],
+    [1, 16, 81920, 128], [1, 8, 24000, 128], [1, 8, 81920, 128], [1, 40, 16384, 128], [1, 40, 65536, 128],
+    [1, 40, 81920, 128], [2, 40, 50000, 128], [2, 16, 24000, 128], [3, 8, 16384, 128], [3, 8, 65573, 128],
+    [3, 16, 30000, 128], [3, 32, 24000, 128], [1, 16, 50000, 128], [4, 40, 24000, 128], [2, 8, 81920, 128]],
+  h100: [],
+}[grid === "bound" ? "counts" : grid];
+// --grid h100: per configuration (the shapes are [B, H, N], d = 128)
+const perConfig = {
+  "float16 exact": [[1, 32, 65536], [1, 8, 30000], [1, 16, 24000], [1, 16, 65573], [1, 40, 32768], [1, 40, 65536],
+    [2, 8, 81920], [2, 40, 24000], [2, 40, 65573], [3, 8, 65536], [3, 16, 50000], [3, 32, 65536], [4, 40, 30000]],
+  "float32 tf32": [[1, 8, 24000], [1, 16, 24000], [1, 16, 81920], [1, 32, 81920], [1, 40, 81920], [2, 40, 50000],
+    [3, 8, 81920], [3, 8, 100000], [3, 16, 24000]],
+  "float32 exact": [[1, 32, 24000], [1, 32, 81920], [1, 40, 16384], [3, 8, 30000], [4, 40, 24000], [2, 16, 81920]],
+};
+// --grid bound: the counts shapes, then more that the memory bound moves (H200, then H100)
+if (grid === "bound") {
+  shapes.push(...[[3, 16, 16384], [3, 16, 65536], [2, 40, 24000], [3, 32, 65573], [1, 40, 100000], [8, 40, 30000],
+    [3, 8, 50000], [3, 32, 65536], [1, 16, 65536], [1, 40, 50000], [3, 8, 40000], [2, 40, 65573], [4, 40, 32768]]
+    .map(([B, H, N]) => [B, H, N, 128]));
+}
 
 async function main() {
   const r = 128;
   const rows = [];
   for (const cfg of configs.filter((c) => only === undefined || c.dtype === only)) {
-    for (const [B, H, N, d] of shapes) {
+    const list = grid === "h100" ? perConfig[`${cfg.dtype} ${cfg.precision}`].map((x) => [...x, 128]) : shapes;
+    for (const [B, H, N, d] of list) {
       const q = bigRandom([B, H, N, r], cfg.dtype, 1, 1).t;
       const k = bigRandom([B, H, N, r], cfg.dtype, 2, 1 / Math.sqrt(r)).t;
       const v = bigRandom([B, H, N, d], cfg.dtype, 3, 1).t;
@@ -67,18 +116,19 @@ async function main() {
         decayRate: Array.from({ length: H }, (_, h) => 2 ** (-0.25 * (h + 1))) };
       const useModel = (old) => {
         if (old) process.env.LEET_FUSED_SEGMODEL = against;
+        else if (fresh) process.env.LEET_FUSED_SEGMODEL = fresh;
         else delete process.env.LEET_FUSED_SEGMODEL;
       };
       const row = { ...cfg, B, H, N, d, against, ...(await pairedAB(q, k, v, opts, useModel)) };
       for (const t of [q, k, v]) t.dispose();
       rows.push(row);
       console.log(`${cfg.dtype} ${cfg.precision} ${B}×${N} H=${H} d=${d}: LEET_FUSED_SEGMODEL=${against} ${row.oldMs.toFixed(3)} ms, ` +
-        `default ${row.newMs.toFixed(3)} ms, B/A ${row.ratio.toFixed(3)}, max |diff| ${row.maxDiff.toExponential(1)} of max |o|`);
+        `${fresh ? `LEET_FUSED_SEGMODEL=${fresh}` : "default"} ${row.newMs.toFixed(3)} ms, B/A ${row.ratio.toFixed(3)}, max |diff| ${row.maxDiff.toExponential(1)} of max |o|`);
     }
   }
   console.log(summary(rows));
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, "fused-segment-ab.json"), JSON.stringify({ date: new Date().toISOString(), grid, against, rows }, null, 1));
+  fs.writeFileSync(path.join(outDir, "fused-segment-ab.json"), JSON.stringify({ date: new Date().toISOString(), grid, against, fresh, rows }, null, 1));
 }
 main().catch((e) => {
   console.error(e);

@@ -2,7 +2,8 @@
 // two settings of the environment the addon reads at each call: three alternating rounds of
 // timeAttention (CUDA-event medians of 10 after 2 warm-up runs), A then B, B then A, A then
 // B; the middle of each side's three; and the largest difference between the two outputs,
-// relative to max |o| (0 where both settings computed the same thing).
+// relative to max |o| (0 where both settings computed the same thing). Each side's three
+// medians are kept too (roundsA, roundsB), in the order they ran.
 //   use(a): sets the environment for side A (a = true) or side B (a = false)
 "use strict";
 const path = require("node:path");
@@ -29,7 +30,8 @@ async function pairedAB(q, k, v, opts, use) {
   oa.dispose();
   ob.dispose();
   const mid = (x) => [...x].sort((u, w) => u - w)[1];
-  return { oldMs: mid(times.A), newMs: mid(times.B), ratio: mid(times.B) / mid(times.A), maxDiff: diff / scale };
+  return { oldMs: mid(times.A), newMs: mid(times.B), ratio: mid(times.B) / mid(times.A), maxDiff: diff / scale,
+    roundsA: times.A, roundsB: times.B };
 }
 
 // The closing line over rows of { ratio }: geometric mean, how many moved by more than 2%.

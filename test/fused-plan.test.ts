@@ -49,6 +49,27 @@ describe.skipIf(!nvcc)("fused's plans by the library's host code (no GPU)", () =
     });
     const tf32 = "v3, segments of 16384 tokens, 4 a sequence; lead plan: 4992 + 1472 small, then 4 of 14784";
     expect(plan("tf32", [1, 32, 65536, 128])).toEqual({ H100: tf32, H200: tf32 });
+    const exact = "v4 (128-column output CTAs), segments of 16384 tokens, 4 a sequence";
+    expect(plan("exact", [1, 32, 65536, 128])).toEqual({ H100: exact, H200: exact });
+  });
+
+  // bench/h200-2026-11-28-zk: paired A/B against LEET_FUSED_SEGMODEL=2 (B/A of the medians)
+  it("every count of segments up to 16 is costed, and the 16-bit model bounds multi-wave passes by DRAM (run zk)", () => {
+    // four segments fill one wave of 128 CTAs, which no power of two gave (H200 0.80 fp16,
+    // 0.84 TF32, 0.85 exact; H100 exact 0.86)
+    expect(plan("exact", [1, 32, 24000, 128]).H200).toBe("v4 (128-column output CTAs), segments of 6144 tokens, 4 a sequence");
+    expect(plan("exact", [1, 32, 24000, 128], { LEET_FUSED_SEGMODEL: "2" }).H200).toBe("v4, segments of 12288 tokens, 2 a sequence");
+    expect(plan("float16", [1, 32, 81920, 128]).H200).toBe(
+      "v2, segments of 20480 tokens, 4 a sequence; lead plan: 9088 + 0 small, then 4 of 18240");  // 0.76
+    expect(plan("float16", [1, 32, 81920, 128], { LEET_FUSED_SEGMODEL: "2" }).H200).toBe("v2, segments of 4096 tokens, 20 a sequence");
+    expect(plan("tf32", [1, 16, 24000, 128]).H100).toBe("v3 (64-column output CTAs), segments of 6144 tokens, 4 a sequence");  // 0.71
+    // the bound: one walk a sequence, not four segments in three waves (the counts alone
+    // measured 1.27x slower on an H200) ...
+    expect(plan("float16", [3, 32, 24000, 128]).H200).toBe("v2, segments of 32768 tokens, 1 a sequence");
+    // ... nor 47 segments of 512 on the 64-column kernels (H100 0.50)
+    expect(plan("float16", [2, 40, 24000, 128]).H100).toBe("v2, segments of 32768 tokens, 1 a sequence");
+    expect(plan("float16", [2, 40, 24000, 128], { LEET_FUSED_SEGMODEL: "2" }).H100).toBe(
+      "v2 (64-column output CTAs), segments of 512 tokens, 47 a sequence");
   });
 
   it("37 tokens past 65536 keep 1x65536's plan: four equal segments, not 33 short ones", () => {
@@ -74,6 +95,6 @@ describe.skipIf(!nvcc)("fused's plans by the library's host code (no GPU)", () =
     expect(r.stderr).toContain("d must be a multiple of 128 (versions 2 and 3), got 64");
     const s = spawnSync(bin, ["float64", "1", "32", "1024", "128"], { encoding: "utf8" });
     expect(s.status).toBe(2);
-    expect(s.stderr).toContain("dtype: expected float16, bfloat16 or tf32, got float64");
+    expect(s.stderr).toContain("dtype: expected float16, bfloat16, tf32 or exact, got float64");
   });
 });

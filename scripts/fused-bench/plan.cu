@@ -6,9 +6,11 @@
 // file adds is only run_wgmma's order of those calls (the plan only where the inline
 // prefix takes the segments: lead_segments, lead_segments_fit), kept in step by hand.
 //   nvcc -std=c++17 -arch=sm_90a -Icuda -Inative -o /tmp/fused-plan scripts/fused-bench/plan.cu
-//   /tmp/fused-plan float16|bfloat16|tf32 B H N d ...   (groups of four after the dtype)
+//   /tmp/fused-plan float16|bfloat16|tf32|exact B H N d ...   (groups of four after the dtype)
 // Prints, per shape and card: the output kernels' width, the segment length and count, and
 // the lead plan (segments of L' after a first one of L0 tokens, and the small pieces).
+// "exact" is float32 on version 4 (run_v4: v4_wide's choice of 64- or 128-column output
+// CTAs), whose choice does not depend on the card's bandwidth.
 // test/fused-plan.test.ts builds it (PTX only) and holds the issue's rows to their plans.
 #include <cstdio>
 #include <cstdlib>
@@ -23,8 +25,8 @@ template <class Wide, class Narrow> void show(const AttnParams& p, const char* c
   const int sms = 132;
   const bool narrow = out_narrow<Wide, Narrow>(p, sms, mem_tbs);
   const int out_split = narrow ? Narrow::out_split : Wide::out_split;
-  const int64_t L = narrow ? choose_segment(p, sms, (int)ceil_div(p.d, kDV / out_split), 1, Narrow::seg_model())
-                           : choose_segment(p, sms, (int)ceil_div(p.d, kDV / out_split), 1, Wide::seg_model());
+  const int64_t L = narrow ? choose_segment(p, sms, (int)ceil_div(p.d, kDV / out_split), 1, at_bandwidth(Narrow::seg_model(), mem_tbs))
+                           : choose_segment(p, sms, (int)ceil_div(p.d, kDV / out_split), 1, at_bandwidth(Wide::seg_model(), mem_tbs));
   const int64_t nseg = ceil_div(p.N, L);
   std::printf("%s B=%lld H=%lld N=%lld d=%lld: %s, segments of %lld tokens, %lld a sequence", card, (long long)p.B,
               (long long)p.H, (long long)p.N, (long long)p.d, narrow ? Narrow::name : Wide::name, (long long)L,
@@ -42,6 +44,15 @@ template <class Wide, class Narrow> void show(const AttnParams& p, const char* c
   }
   std::printf("\n");
 }
+void show_exact(const AttnParams& p, const char* card) {
+  const int sms = 132;
+  const bool wide = v4_wide(p, sms);
+  const int64_t L = wide ? choose_segment(p, sms, (int)ceil_div(p.d, kDV), 1, V4WFamily::seg_model())
+                         : choose_segment(p, sms, (int)ceil_div(p.d, kDV / V4Family::out_split), 1, V4Family::seg_model());
+  std::printf("%s B=%lld H=%lld N=%lld d=%lld: %s, segments of %lld tokens, %lld a sequence\n", card, (long long)p.B,
+              (long long)p.H, (long long)p.N, (long long)p.d, wide ? V4WFamily::name : V4Family::name, (long long)L,
+              (long long)ceil_div(p.N, L));
+}
 
 int main(int argc, char** argv) {
   if (argc < 6 || (argc - 2) % 4 != 0) {
@@ -55,6 +66,8 @@ int main(int argc, char** argv) {
     p.H = std::atoll(argv[i + 1]);
     p.N = std::atoll(argv[i + 2]);
     p.r = 128;
+    p.dtype = std::strcmp(dt, "tf32") == 0 || std::strcmp(dt, "exact") == 0 ? DType::F32
+              : std::strcmp(dt, "bfloat16") == 0 ? DType::BF16 : DType::F16;
     p.d = std::atoll(argv[i + 3]);
     if (p.d % 128 != 0) {
       std::fprintf(stderr, "d must be a multiple of 128 (versions 2 and 3), got %lld\n", (long long)p.d);
@@ -62,10 +75,11 @@ int main(int argc, char** argv) {
     }
     for (const auto& [card, tbs] : {std::pair<const char*, double>{"H100", 3.35}, {"H200", 4.8}}) {
       if (std::strcmp(dt, "tf32") == 0) show<V3Family, V3NFamily>(p, card, tbs);
+      else if (std::strcmp(dt, "exact") == 0) show_exact(p, card);
       else if (std::strcmp(dt, "bfloat16") == 0) show<V2Family<true>, V2NFamily<true>>(p, card, tbs);
       else if (std::strcmp(dt, "float16") == 0) show<V2Family<false>, V2NFamily<false>>(p, card, tbs);
       else {
-        std::fprintf(stderr, "dtype: expected float16, bfloat16 or tf32, got %s\n", dt);
+        std::fprintf(stderr, "dtype: expected float16, bfloat16, tf32 or exact, got %s\n", dt);
         return 2;
       }
     }
