@@ -1202,7 +1202,8 @@ SegPlan segment_plan_packed(const AttnParams& p, int sms, int ndvb, int nrb, con
 // full segments: ceil(avg / L) segments of equal length, and floor(avg / L) of them, which
 // take in the last, partly filled one. From L = kSplitGrain on, both are rounded up to a
 // multiple of kSplitGrain, as the powers of two are: the state pass's sub-segments
-// (auto_ksub: up to 8 of whole chunks) need it.
+// (auto_ksub: up to 8 of whole chunks) need it. There, too, the lengths of every count of
+// equal segments from 2 to kEvenCounts (count_lengths, below).
 // Powers of two alone served lengths off them badly: at 1x65573 (H = 32) 16384-token
 // segments came to five, 160 CTAs in two waves, so the model took 2048 (33 segments),
 // where 4 x 16896 fit one wave as 1x65536's 4 x 16384 do; at 1x50000 the walks took 16384
