@@ -925,6 +925,8 @@ inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 inline int sm_count(const LaunchContext& ctx) { return ctx.multiprocessors > 0 ? ctx.multiprocessors : 132; }
 // A tensor whose base address allows 16-byte loads (cp.async, vector loads).
 inline bool aligned16(const void* ptr) { return (reinterpret_cast<uintptr_t>(ptr) & 15) == 0; }
+// Bytes per element of the wgmma families' inputs: float32, or 16 bits.
+inline int wgmma_elem_bytes(const AttnParams& p) { return p.dtype == DType::F32 ? 4 : 2; }
 
 // The segment cost model's constants (defaults: version 1). chunk_us: one output CTA's 64-token
 // step; state_factor: a state CTA's step relative to that; state_div: output CTAs per state
@@ -1277,7 +1279,7 @@ SegPlan segment_plan(const AttnParams& p, int sms, int ndvb, int nrb, const SegM
                               : m.state_us;
   // the memory bound (count_lengths): bytes per microsecond at kMemShare of the peak
   const bool bound = m.mem_bound && m.mem_tbs > 0 && count_lengths(avg, !p.cu_seqlens);
-  const double es = p.dtype == DType::F32 ? 4 : 2, bw = kMemShare * m.mem_tbs * 1e6;
+  const double es = wgmma_elem_bytes(p), bw = kMemShare * m.mem_tbs * 1e6;
   const int64_t state_ctas = ceil_div((int64_t)ndvb * nrb, m.state_div);  // per (segment, head)
   for (const int64_t L : segment_candidates(avg, !p.cu_seqlens)) {
     const int64_t nseg = ceil_div(avg, L), segs = seqs * nseg;  // approximate for varlen
@@ -1850,7 +1852,7 @@ inline bool map_tiles(CUtensorMap* m, const void* base, int64_t bh, int64_t N, i
 // elements). False where the driver cannot encode them.
 inline bool tma_maps(const AttnParams& p, ArgsTma& at) {
   const int64_t bh = p.B * p.H;
-  const int es = p.dtype == DType::F32 ? 4 : 2;
+  const int es = wgmma_elem_bytes(p);
   return map_tiles(&at.map_q, p.q, bh, p.N, 128, es) && map_tiles(&at.map_k, p.k, bh, p.N, 128, es) &&
          map_tiles(&at.map_v, p.v, bh, p.N, p.d, es) && map_tiles(&at.map_o, p.o, bh, p.N, p.d, es);
 }

@@ -43,31 +43,14 @@ if (!["issue", "wide16", "counts", "bound", "h100"].includes(grid)) {
   throw new Error(`--grid: expected issue, wide16, counts, bound or h100, got ${grid}`);
 }
 const outDir = args[0] ?? "out";
+const fp16 = { dtype: "float16", precision: "exact" }, bf16 = { dtype: "bfloat16", precision: "exact" };
+const tf32 = { dtype: "float32", precision: "tf32" }, exact = { dtype: "float32", precision: "exact" };
 const configs = {
-  issue: [
-    { dtype: "float16", precision: "exact" },
-    { dtype: "bfloat16", precision: "exact" },
-    { dtype: "float32", precision: "tf32" },
-    { dtype: "float32", precision: "exact" },
-  ],
-  wide16: [
-    { dtype: "float16", precision: "exact" },
-    { dtype: "bfloat16", precision: "exact" },
-  ],
-  counts: [
-    { dtype: "float16", precision: "exact" },
-    { dtype: "float32", precision: "tf32" },
-    { dtype: "float32", precision: "exact" },
-  ],
-  bound: [
-    { dtype: "float16", precision: "exact" },
-    { dtype: "float32", precision: "tf32" },
-  ],
-  h100: [
-    { dtype: "float16", precision: "exact" },
-    { dtype: "float32", precision: "tf32" },
-    { dtype: "float32", precision: "exact" },
-  ],
+  issue: [fp16, bf16, tf32, exact],
+  wide16: [fp16, bf16],
+  counts: [fp16, tf32, exact],
+  bound: [fp16, tf32],
+  h100: [fp16, tf32, exact],
 }[grid];
 // [B, H, N, d]
 const shapes = {
