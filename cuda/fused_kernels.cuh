@@ -940,7 +940,11 @@ inline int wgmma_elem_bytes(const AttnParams& p) { return p.dtype == DType::F32 
 // (even_lengths; 0: state_us there as well); mem_tbs: the card's peak DRAM bandwidth, set by
 // the caller (at_bandwidth; 0: unknown); mem_bound: where every count of segments is costed
 // (count_lengths) and mem_tbs is known, a pass of more than one wave of CTAs steps at no less
-// than the DRAM time of a wave's loads.
+// than the DRAM time of a wave's loads; lead_frac and step_us (version 3): where every count
+// is costed, the lead plan (lead_frac, lead_small: lead_plan's; family_model clears
+// lead_frac where run_wgmma cannot take the plan) is costed too, and taken where it is
+// cheaper than the choice, both with the DRAM time of each wave's loads in the model's
+// units, step_us being the measured microseconds of a chunk_us step (lead_cost, wave_steps).
 struct SegModel {
   double chunk_us = 2.5, state_factor = 0.4, state_us = 0.1;
   int state_div = 1;
@@ -951,6 +955,9 @@ struct SegModel {
   double long_state_us = 0;
   double mem_tbs = 0;
   bool mem_bound = false;
+  double lead_frac = 0;
+  bool lead_small = false;
+  double step_us = 0;
 };
 inline SegModel at_bandwidth(SegModel m, double mem_tbs) {
   m.mem_tbs = mem_tbs;
@@ -1057,6 +1064,9 @@ constexpr double kLeadFrac = 0.34;
 // bench/h200-2026-11-27-za, calls 2 to 4): 0.889 at 0.5, 0.908 at 0.67; at 1x65536 d=256
 // 0.859 at 0.5, 0.900 at 0.62, 0.936 at 0.75.
 constexpr double kLeadFrac16 = 0.5;
+// kFastDramTbs: the peak DRAM bandwidth (TB/s) that separates an H200 (4.8) from an H100
+// (3.35) in these rules, in out_narrow and in the TF32 state kernel's form (run_wgmma).
+constexpr double kFastDramTbs = 4.0;
 // Where the plan is the default: where the segment model's segments are at least
 // kLeadMinSeg tokens (fast: a peak DRAM bandwidth of at least kFastDramTbs) or
 // kLeadMinSegSlow (below it), m >= 4, and the m segments' output CTAs leave fewer SMs idle
@@ -1268,20 +1278,67 @@ inline std::vector<int64_t> segment_candidates(int64_t avg, bool fixed) {
   c.erase(std::unique(c.begin(), c.end()), c.end());
   return c;
 }
+// The memory terms of the segment model (count_lengths, fixed length; the card's peak
+// DRAM bandwidth known): bytes per microsecond at kMemShare of the peak, and what one token
+// of a walk moves: an output CTA its share of the head's Q, K, V and O (ndvb CTAs a head), a
+// state CTA its share of K and V (state_ctas a head).
+struct SegBytes {
+  double bw, out, state;
+  // the DRAM time (microseconds) of tokens walked by output and by state CTAs
+  double us(double out_tokens, double state_tokens) const { return (out_tokens * out + state_tokens * state) / bw; }
+};
+// SegModel::step_us: that time in the model's units
+inline double model_us(const SegModel& m, double us) { return us * m.chunk_us / m.step_us; }
+// The steps of a pass of `ctas` CTAs in waves of `sms`, each step of a wave taking the
+// longer of `step` and its CTAs' DRAM time (`per_cta` each)
+inline double wave_steps(int64_t ctas, int sms, double step, double per_cta) {
+  const int64_t full = ctas / sms, rest = ctas % sms;
+  return (double)full * std::max(step, sms * per_cta) + (rest ? std::max(step, (double)rest * per_cta) : 0.0);
+}
+inline SegBytes seg_bytes(const AttnParams& p, const SegModel& m, int ndvb, int64_t state_ctas) {
+  const double es = wgmma_elem_bytes(p);
+  return {kMemShare * m.mem_tbs * 1e6, es * 2.0 * (double)(p.r + p.d) / ndvb, es * (double)(p.r + p.d) / (double)state_ctas};
+}
+// The lead plan's cost at segments of L tokens (fixed length, ndvb 128-column blocks), where
+// run_wgmma takes it by default (lead_by_default, lead_plan, lead_segments_fit; else
+// infinite), by the model with the DRAM time of each launch's loads (SegModel::step_us).
+// The sequence's first L0 tokens are walked beside the state pass, and the m other
+// segments walk L' < L tokens in one wave: the longer of L' and its DRAM time, and the
+// longest of the state walk, L0's and the DRAM time of both.
+// The plan is costed without its small pieces, which gained 0.1-0.3% at 1x65536 and lost
+// 2-5% at 1x16384 and 1x32768 (lead_plan), and a little above that where it has them, so
+// that they do not choose L.
+inline double lead_cost(const AttnParams& p, int sms, int64_t L, int ndvb, const SegModel& m, double state_us,
+                        const SegBytes& bytes) {
+  const int64_t walks = p.H * ndvb;
+  if (!lead_by_default(p, sms, L, walks, m.mem_tbs >= kFastDramTbs)) return 1e300;
+  const LeadPlan run = lead_plan(p, sms, L, walks, m.lead_frac, m.lead_small);
+  if (!lead_segments_fit(lead_segments(p, run))) return 1e300;
+  const LeadPlan lp = run.small ? lead_plan(p, sms, L, walks, m.lead_frac, false) : run;
+  const int64_t nseg = lead_segments(p, lp), lw = p.B * walks;
+  const int64_t tilesA = (nseg - 2) * lw * lp.k;  // the state CTAs (not the first segment's, nor the last's)
+  const double out = std::max(m.chunk_us * (double)lp.L / kC, model_us(m, bytes.us((double)((nseg - 1) * lw * lp.L), 0)));
+  const double first = std::max({m.state_factor * m.chunk_us * (double)(lp.L / lp.k) / kC, m.chunk_us * (double)lp.L0 / kC,
+                                 model_us(m, bytes.us((double)(lw * lp.L0), (double)(tilesA * (lp.L / lp.k))))});
+  return out + first + (double)tilesA * state_us * 4 / sms + 6.0 + 2 * m.wave_us + (run.small ? 1.0 : 0.0);
+}
 SegPlan segment_plan(const AttnParams& p, int sms, int ndvb, int nrb, const SegModel& m, int64_t skip = 0) {
   if (p.cu_seqlens && !env_is("LEET_FUSED_PACKED_MODEL", '0')) return segment_plan_packed(p, sms, ndvb, nrb, m, skip);
   const int64_t seqs = num_sequences(p);
   const int64_t avg = std::max<int64_t>(1, p.B * p.N / std::max<int64_t>(1, seqs));
-  double best = 1e300;
-  int64_t bestL = kC;
   const double state_us = m.long_state_us > 0 && even_lengths(avg, !p.cu_seqlens) && !env_is("LEET_FUSED_SEGMODEL", '1')
                               ? m.long_state_us
                               : m.state_us;
-  // the memory bound (count_lengths): bytes per microsecond at kMemShare of the peak
-  const bool bound = m.mem_bound && m.mem_tbs > 0 && count_lengths(avg, !p.cu_seqlens);
-  const double es = wgmma_elem_bytes(p), bw = kMemShare * m.mem_tbs * 1e6;
   const int64_t state_ctas = ceil_div((int64_t)ndvb * nrb, m.state_div);  // per (segment, head)
-  for (const int64_t L : segment_candidates(avg, !p.cu_seqlens)) {
+  const bool counted = count_lengths(avg, !p.cu_seqlens);
+  const SegBytes bytes = seg_bytes(p, m, ndvb, state_ctas);
+  // the memory bound (SegModel::mem_bound), and the lead plan against the choice
+  // (SegModel::lead_frac, step_us; LEET_FUSED_SEGMODEL=3: not, the thirty-seventh session's model)
+  const bool bound = m.mem_bound && m.mem_tbs > 0 && counted;
+  const bool lead = counted && m.lead_frac > 0 && m.step_us > 0 && m.mem_tbs > 0 && !env_is("LEET_FUSED_SEGMODEL", '3');
+  // The cost of segments of L tokens; with_bytes: each wave's step at least the DRAM time
+  // of its CTAs' loads (SegModel::step_us)
+  auto cost_of = [&](int64_t L, bool with_bytes) {
     const int64_t nseg = ceil_div(avg, L), segs = seqs * nseg;  // approximate for varlen
     const int64_t tilesB = segs * p.H * ndvb;
     const int64_t tilesA = (segs - seqs) * p.H * state_ctas;
@@ -1290,18 +1347,39 @@ SegPlan segment_plan(const AttnParams& p, int sms, int ndvb, int nrb, const SegM
     const double wavesA = (double)ceil_div(tilesA * k, sms) / (double)k;
     const double tl = (double)std::min<int64_t>(L, avg);
     // a 64-token step of each pass's CTAs; where a pass takes more than one wave, every SM
-    // walks and the step is at least the DRAM time of a wave's loads (bound): the output
-    // CTAs move Q, K, V and O, the state CTAs K and V, each CTA its share of the head's
+    // walks and the step is at least the DRAM time of a wave's loads (bound)
     double stepB = m.chunk_us, stepA = m.state_factor * m.chunk_us;
-    if (bound && wavesB > 1) stepB = std::max(stepB, sms * kC * es * 2.0 * (p.r + p.d) / ndvb / bw);
-    if (bound && ceil_div(tilesA * k, sms) > 1) stepA = std::max(stepA, sms * kC * es * (double)(p.r + p.d) / state_ctas / bw);
-    const double cost = (wavesB * nrb * stepB + wavesA * stepA) * tl / kC +
-                        (double)tilesA * k * state_us * 4 / sms + (tilesA ? 6.0 : 0.0) +
-                        m.wave_us * (wavesB * nrb + (double)ceil_div(tilesA * k, sms));
+    if (bound && wavesB > 1) stepB = std::max(stepB, bytes.us((double)sms * kC, 0));
+    if (bound && ceil_div(tilesA * k, sms) > 1) stepA = std::max(stepA, bytes.us(0, (double)sms * kC));
+    double passB = wavesB * nrb * stepB * tl / kC, passA = wavesA * stepA * tl / kC;
+    if (with_bytes) {
+      passB = wave_steps(tilesB, sms, stepB, model_us(m, bytes.us(kC, 0))) * nrb * tl / kC;
+      passA = wave_steps(tilesA * k, sms, stepA, model_us(m, bytes.us(0, kC))) / (double)k * tl / kC;
+    }
+    return passB + passA + (double)tilesA * k * state_us * 4 / sms + (tilesA ? 6.0 : 0.0) +
+           m.wave_us * (wavesB * nrb + (double)ceil_div(tilesA * k, sms));
+  };
+  double best = 1e300, best_lead = 1e300;
+  int64_t bestL = kC, leadL = 0;
+  for (const int64_t L : segment_candidates(avg, !p.cu_seqlens)) {
+    const double cost = cost_of(L, false);
     if (cost <= best * 1.0001) {
       best = std::min(best, cost);
       bestL = L;
     }
+    if (lead) {
+      const double c = lead_cost(p, sms, L, ndvb, m, state_us, bytes);
+      if (c < best_lead) {
+        best_lead = c;
+        leadL = L;
+      }
+    }
+  }
+  // the lead plan where it is cheaper than the choice, both with the DRAM time (the choice
+  // at its own lead plan where it takes one)
+  if (leadL && leadL != bestL) {
+    const double own = lead_cost(p, sms, bestL, ndvb, m, state_us, bytes);
+    if (best_lead < (own < 1e300 ? own : cost_of(bestL, true))) return {leadL, best_lead};
   }
   return {bestL, best};
 }
@@ -1604,6 +1682,10 @@ template <bool BF16> struct V2NFamily {
   static constexpr bool has_single = false;
   static constexpr bool has_narrow = false, has_narrow32 = false;  // (the output kernel is narrow)
 };
+// Version 3's measured 64-token step, microseconds (SegModel::step_us): its walk is bound by
+// each warpgroup's chain of products, 4.36-4.41 us a chunk with 128 CTAs walking on an H200
+// (twenty-ninth session's timeline, bench/h200-2026-11-27-zc call 7), where the model takes 3.0.
+constexpr double kV3StepUs = 4.4;
 struct V3Family {
   static constexpr const char* name = "v3";
   static constexpr int threads = kV3Threads;
@@ -1614,8 +1696,16 @@ struct V3Family {
   // of CTAs: without it the model took many short segments where few long ones are faster
   // (paired A/B, H200, twenty-third session, bench/h200-2026-11-27-w: 2x65536 512-token
   // segments 4.95 ms against 3.39 with 32768; 1x1024 at 40 heads 0.134 against 0.063;
-  // 0.47-0.97 at eleven shapes, the issue's and bench-auto's shapes unchanged).
-  static SegModel seg_model() { return {3.0, 0.3, 0.1, 1, false, 16384, 5.0}; }
+  // 0.47-0.97 at eleven shapes, the issue's and bench-auto's shapes unchanged). Where every
+  // count of segments is costed, the lead plan is too (lead_cost; family_model), and each
+  // pass's DRAM time (SegModel::step_us).
+  static SegModel seg_model() {
+    SegModel m{3.0, 0.3, 0.1, 1, false, 16384, 5.0};
+    m.lead_frac = kLeadFrac;
+    m.lead_small = true;
+    m.step_us = kV3StepUs;
+    return m;
+  }
   template <bool STATE> static auto kernel() { return fused_v3_kernel<STATE>; }
   template <bool STATE> static constexpr int smem() { return V3Layout<STATE>::bytes; }
   // the three-stage state kernel (kV3DeepStages; run_wgmma says where)
@@ -1944,36 +2034,44 @@ inline bool v2_eligible(const AttnParams& p) {
 //   0.525, 1x4096: 0.147 against 0.146; twentieth session, bench/h200-2026-11-27-t).
 // Where the lead plan is wanted (lead_wanted), the 128-column kernels: the plan's kernels are
 // (on an H100 0.955 at 1x65536 against the 64-column ones, lead_by_default).
-// LEET_FUSED_OUT=64 or 128 forces one.
-// kFastDramTbs: the peak DRAM bandwidth (TB/s) that separates an H200 (4.8) from an H100
-// (3.35) in this rule and in the TF32 state kernel's form (run_wgmma).
-constexpr double kFastDramTbs = 4.0;
+// LEET_FUSED_OUT=64 or 128 forces one. (kFastDramTbs: above, by lead_by_default.)
 // Whether run_wgmma<Family> takes the lead plan (lead_plan; by the family's lead_default or
 // forced by LEET_FUSED_LEAD), before its checks of the plan's geometry. It needs the
 // TMA-fed kernels, which LEET_FUSED_TMA turns off; in version 3 (kDecOut) those are the
 // decoupled output kernel and the three-stage state kernel, which LEET_FUSED_V3DEC and
 // LEET_FUSED_STATE_DEEP turn off too. L: the segment model's length.
+template <class Family> bool lead_forms(const AttnParams& p) {
+  const bool forms = !kDecOut<Family> || (!env_is("LEET_FUSED_V3DEC", '0') && !env_is("LEET_FUSED_STATE_DEEP", '0'));
+  return kLead<Family> && !p.cu_seqlens && tma_level() == 2 && forms;
+}
 template <class Family> bool lead_wanted(const AttnParams& p, int sms, int64_t L, double mem_tbs) {
   if constexpr (!kLead<Family>) {
     return false;
   } else {
     const int64_t walks = p.H * ceil_div(p.d, kDV);
-    const bool forms = !kDecOut<Family> || (!env_is("LEET_FUSED_V3DEC", '0') && !env_is("LEET_FUSED_STATE_DEEP", '0'));
-    return !p.cu_seqlens && tma_level() == 2 && forms &&
+    return lead_forms<Family>(p) &&
            env_forced_or("LEET_FUSED_LEAD", Family::lead_default(p, sms, L, walks, mem_tbs >= kFastDramTbs));
   }
+}
+// Family's segment model at the card's peak DRAM bandwidth (at_bandwidth), costing the lead
+// plan (SegModel::lead_frac) only where run_wgmma can take it: its forms at hand
+// (lead_forms), and the plan not turned off (LEET_FUSED_LEAD=0)
+template <class Family> SegModel family_model(const AttnParams& p, double mem_tbs) {
+  SegModel m = at_bandwidth(Family::seg_model(), mem_tbs);
+  if (!lead_forms<Family>(p) || env_is("LEET_FUSED_LEAD", '0')) m.lead_frac = 0;
+  return m;
 }
 template <class Wide, class Narrow> bool out_narrow(const AttnParams& p, int sms, double mem_tbs) {
   if (const char* env = std::getenv("LEET_FUSED_OUT")) {
     const int forced = std::atoi(env);
     if (forced == 64 || forced == 128) return forced == 64;
   }
-  const int64_t L = choose_segment(p, sms, (int)ceil_div(p.d, kDV), 1, at_bandwidth(Wide::seg_model(), mem_tbs));
+  const int64_t L = choose_segment(p, sms, (int)ceil_div(p.d, kDV), 1, family_model<Wide>(p, mem_tbs));
   if (ceil_div(p.N, L) <= 1) return false;
   if (lead_wanted<Wide>(p, sms, L, mem_tbs)) return false;  // (the lead plan's kernels are 128 columns wide)
   if (mem_tbs < kFastDramTbs) return true;  // (0: unknown, as an H100)
   if (Wide::seg_model().split_from && L >= Wide::seg_model().split_from) return false;
-  const int64_t Ln = choose_segment(p, sms, (int)ceil_div(p.d, kDV / Narrow::out_split), 1, at_bandwidth(Narrow::seg_model(), mem_tbs));
+  const int64_t Ln = choose_segment(p, sms, (int)ceil_div(p.d, kDV / Narrow::out_split), 1, family_model<Narrow>(p, mem_tbs));
   return ceil_div(p.N, Ln) <= 1;
 }
 
@@ -2120,7 +2218,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   }
   const int64_t L = L_forced > 0 ? ceil_div(L_forced, kC) * kC
                                  : choose_segment(p, sms, (int)ceil_div(p.d, kDV / Family::out_split), 1,
-                                                  at_bandwidth(Family::seg_model(), ctx.mem_tbs), ctx.skip_upto);
+                                                  family_model<Family>(p, ctx.mem_tbs), ctx.skip_upto);
   a.Lseg = L;
   a.nseg_fixed = ceil_div(p.N, L);
   const SegCount segs = count_segments(p, L, ctx.skip_upto);  // packed: the device table comes with the scratch below

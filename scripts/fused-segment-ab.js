@@ -7,20 +7,20 @@
 //                old state cost (LEET_FUSED_SEGMODEL=1)
 //   --against 2  the thirty-sixth session's model: the even lengths only next to the powers
 //                of two, not every count up to 16 (LEET_FUSED_SEGMODEL=2)
-// --new 3 sets B to LEET_FUSED_SEGMODEL=3 instead of the default. In the build of run zk's
-// call 3 that forced the thirty-seventh session's model on any card; the library now takes
-// it on every card and ignores 3, so B is the default again.
+//   --against 3  the thirty-seventh session's model: TF32 without the lead plan's cost
+//                (LEET_FUSED_SEGMODEL=3)
 // Shapes: the issue's rows (where nothing may change) and lengths off the powers of two,
 // H = 32, r = d = 128 (--grid issue, the default), or the 16-bit shapes whose segments the
 // state cost moves, other B, H and d among them (--grid wide16), or the shapes whose
 // segments every count moves, on either card, in fp16, TF32 and exact (--grid counts; by
 // scripts/fused-bench/plan.cu, which prints the choices), or those and more that the memory
-// bound moves, fp16 and TF32 (--grid bound), or shapes whose plans move on an H100 under
-// --new 3, fp16, TF32 and exact (--grid h100). Prints B/A per case
+// bound moves, fp16 and TF32 (--grid bound), or shapes whose plans moved on an H100 in run
+// zk's call 3, fp16, TF32 and exact (--grid h100), or the TF32 shapes that the lead plan's
+// cost moves on either card (--grid lead). Prints B/A per case
 // (CUDA-event medians of three alternating runs) and the largest difference between the two
 // outputs (0 where both took the same segments), and writes fused-segment-ab.json to the
 // folder given (default out/).
-//   node scripts/fused-segment-ab.js [OUT_DIR] [--only DTYPE] [--against 0|1|2] [--new 3] [--grid issue|wide16|counts|bound|h100]
+//   node scripts/fused-segment-ab.js [OUT_DIR] [--only DTYPE] [--against 0|1|2|3] [--grid issue|wide16|counts|bound|h100|lead]
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -36,11 +36,9 @@ const option = (name, fallback) => {
 const only = option("--only", undefined);
 const against = option("--against", "0");
 const grid = option("--grid", "issue");
-const fresh = option("--new", undefined);
-if (fresh !== undefined && fresh !== "3") throw new Error(`--new: expected 3, got ${fresh}`);
-if (!["0", "1", "2"].includes(against)) throw new Error(`--against: expected 0, 1 or 2, got ${against}`);
-if (!["issue", "wide16", "counts", "bound", "h100"].includes(grid)) {
-  throw new Error(`--grid: expected issue, wide16, counts, bound or h100, got ${grid}`);
+if (!["0", "1", "2", "3"].includes(against)) throw new Error(`--against: expected 0, 1, 2 or 3, got ${against}`);
+if (!["issue", "wide16", "counts", "bound", "h100", "lead"].includes(grid)) {
+  throw new Error(`--grid: expected issue, wide16, counts, bound, h100 or lead, got ${grid}`);
 }
 const outDir = args[0] ?? "out";
 const fp16 = { dtype: "float16", precision: "exact" }, bf16 = { dtype: "bfloat16", precision: "exact" };
@@ -51,6 +49,7 @@ const configs = {
   counts: [fp16, tf32, exact],
   bound: [fp16, tf32],
   h100: [fp16, tf32, exact],
+  lead: [tf32],
 }[grid];
 // [B, H, N, d]
 const shapes = {
@@ -69,6 +68,12 @@ const shapes = {
     [1, 16, 81920, 128], [1, 8, 24000, 128], [1, 8, 81920, 128], [1, 40, 16384, 128], [1, 40, 65536, 128],
     [1, 40, 81920, 128], [2, 40, 50000, 128], [2, 16, 24000, 128], [3, 8, 16384, 128], [3, 8, 65573, 128],
     [3, 16, 30000, 128], [3, 32, 24000, 128], [1, 16, 50000, 128], [4, 40, 24000, 128], [2, 8, 81920, 128]],
+  // controls (the issue's row; 1x65573, whose plan stays), then B x H = 24 (to the lead
+  // plan at five segments; at 3x81920 H = 8 the plan that run zk's call 3 lost on an H100)
+  // and B x H = 32 at 30000 tokens (H100: to the plan from two 64-column segments)
+  lead: [[1, 32, 65536], [1, 32, 65573], [3, 8, 81920], [1, 24, 24000], [1, 24, 32768], [1, 24, 40000], [3, 8, 50000],
+    [1, 24, 65536], [2, 12, 65573], [1, 24, 100000], [3, 8, 131072], [1, 32, 30000], [4, 8, 30000], [2, 12, 81920]]
+    .map(([B, H, N]) => [B, H, N, 128]),
 }[grid === "bound" ? "counts" : grid] ?? [];
 // --grid h100: per configuration (the shapes are [B, H, N], d = 128)
 const perConfig = {
@@ -98,19 +103,18 @@ async function main() {
         decayRate: Array.from({ length: H }, (_, h) => 2 ** (-0.25 * (h + 1))) };
       const useModel = (old) => {
         if (old) process.env.LEET_FUSED_SEGMODEL = against;
-        else if (fresh) process.env.LEET_FUSED_SEGMODEL = fresh;
         else delete process.env.LEET_FUSED_SEGMODEL;
       };
       const row = { ...cfg, B, H, N, d, against, ...(await pairedAB(q, k, v, opts, useModel)) };
       for (const t of [q, k, v]) t.dispose();
       rows.push(row);
       console.log(`${cfg.dtype} ${cfg.precision} ${B}×${N} H=${H} d=${d}: LEET_FUSED_SEGMODEL=${against} ${row.oldMs.toFixed(3)} ms, ` +
-        `${fresh ? `LEET_FUSED_SEGMODEL=${fresh}` : "default"} ${row.newMs.toFixed(3)} ms, B/A ${row.ratio.toFixed(3)}, max |diff| ${row.maxDiff.toExponential(1)} of max |o|`);
+        `default ${row.newMs.toFixed(3)} ms, B/A ${row.ratio.toFixed(3)}, max |diff| ${row.maxDiff.toExponential(1)} of max |o|`);
     }
   }
   console.log(summary(rows));
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, "fused-segment-ab.json"), JSON.stringify({ date: new Date().toISOString(), grid, against, fresh, rows }, null, 1));
+  fs.writeFileSync(path.join(outDir, "fused-segment-ab.json"), JSON.stringify({ date: new Date().toISOString(), grid, against, rows }, null, 1));
 }
 main().catch((e) => {
   console.error(e);

@@ -72,6 +72,25 @@ describe.skipIf(!nvcc)("fused's plans by the library's host code (no GPU)", () =
       "v2 (64-column output CTAs), segments of 512 tokens, 47 a sequence");
   });
 
+  // The TF32 model costs the lead plan, with each launch's DRAM time, against its choice
+  it("TF32 takes the lead plan where the model's cost of it wins (thirty-eighth session)", () => {
+    // five segments after a first one, where two waves of 11 segments (H200) or eight on
+    // the 64-column kernels (H100; run zk: 1.310x the plan's time) were taken
+    const five = "v3, segments of 16384 tokens, 5 a sequence; lead plan: 4800 + 5632 small, then 5 of 14336";
+    expect(plan("tf32", [3, 8, 81920, 128])).toEqual({ H100: five, H200: five });
+    expect(plan("tf32", [3, 8, 81920, 128], { LEET_FUSED_SEGMODEL: "3" })).toEqual({
+      H100: "v3 (64-column output CTAs), segments of 10240 tokens, 8 a sequence",
+      H200: "v3, segments of 7680 tokens, 11 a sequence",
+    });
+    const h24 = "v3, segments of 8192 tokens, 5 a sequence; lead plan: 2496 + 0 small, then 5 of 7552";
+    expect(plan("tf32", [1, 24, 40000, 128])).toEqual({ H100: h24, H200: h24 });
+    // forced on, the plan at the same segments; off, the earlier model's choice
+    expect(plan("tf32", [1, 24, 40000, 128], { LEET_FUSED_LEAD: "1" }).H200).toBe(h24);
+    expect(plan("tf32", [1, 24, 40000, 128], { LEET_FUSED_LEAD: "0" }).H200).toBe("v3, segments of 2560 tokens, 16 a sequence");
+    // its small pieces do not choose the length: 1x50000 keeps four of 12800 without them
+    expect(plan("tf32", [1, 32, 50000, 128]).H200).toBe("v3, segments of 12800 tokens, 4 a sequence; lead plan: 3904 + 0 small, then 4 of 11584");
+  });
+
   it("37 tokens past 65536 keep 1x65536's plan: four equal segments, not 33 short ones", () => {
     const past = plan("float16", [1, 32, 65573, 128]);
     expect(past.H200).toBe("v2, segments of 16896 tokens, 4 a sequence; lead plan: 7232 + 0 small, then 4 of 14592");

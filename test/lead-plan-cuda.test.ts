@@ -11,6 +11,8 @@
 //   default bitwise equal to the plan or to no plan, as the rule says for this card
 //   (cuda/fused_kernels.cuh, lead_by_default16 and lead_by_default). A forced plan that does
 //   not fit the segments is an error (a forced run is the plan or nothing), asserted too.
+// - TF32 at 24 heads, where the segment model takes the plan by its cost (lead_cost, on both
+//   cards) and the thirty-seventh session's model (LEET_FUSED_SEGMODEL=3) did not.
 // Skipped where no Hopper GPU is usable (the plan needs its TMA-fed kernels).
 import { describe, expect, it } from "vitest";
 import { decayAttention, info, Tensor, type DType } from "../src";
@@ -28,7 +30,8 @@ const BOUND: Record<string, { out: number; state: number }> = {
 };
 
 const H = 32;
-const decay = Array.from({ length: H }, (_, h) => [0.97, 0.3, 0.9995, 1e-3][h % 4]);
+const decayOf = (heads: number) => Array.from({ length: heads }, (_, h) => [0.97, 0.3, 0.9995, 1e-3][h % 4]);
+const decay = decayOf(H);
 
 const f64 = (t: Tensor) => Tensor.from(Float64Array.from(t.toArray()), t.shape, "float64");
 
@@ -41,14 +44,14 @@ async function host(t: Tensor) {
 
 // Runs fused under each environment setting (read by the addon at each call) and returns the
 // output and state tensors on the host.
-async function runs(N: number, dtype: DType, variants: Record<string, Record<string, string>>) {
+async function runs(N: number, dtype: DType, variants: Record<string, Record<string, string>>, heads = H) {
   const r = 128;
   const seed = 90 + N;
-  const q = Tensor.randn([1, H, N, r], { dtype, seed });
-  const k = Tensor.randn([1, H, N, r], { dtype, seed: seed + 1, std: 1 / Math.sqrt(r) });
-  const v = Tensor.randn([1, H, N, r], { dtype, seed: seed + 2 });
-  const s0 = Tensor.randn([1, H, r, r], { seed: seed + 3 });
-  const opts = { decay, initialState: s0, scale: 0.5, returnState: true as const };
+  const q = Tensor.randn([1, heads, N, r], { dtype, seed });
+  const k = Tensor.randn([1, heads, N, r], { dtype, seed: seed + 1, std: 1 / Math.sqrt(r) });
+  const v = Tensor.randn([1, heads, N, r], { dtype, seed: seed + 2 });
+  const s0 = Tensor.randn([1, heads, r, r], { seed: seed + 3 });
+  const opts = { decay: decayOf(heads), initialState: s0, scale: 0.5, returnState: true as const };
   const ref = await decayAttention(f64(q), f64(k), f64(v), { ...opts, method: "recurrent", backend: "cpu" });
   const results: Record<string, { output: Tensor; state: Tensor }> = {};
   for (const [name, env] of Object.entries(variants)) {
@@ -133,6 +136,28 @@ describe.skipIf(!hopper)("fused at full size: the segment plans by rule", () => 
       expect(same(results.default.state, results[want].state), `default state bitwise equal to ${want}`).toBe(true);
     }, 300_000);
   }
+  // 1x40000 at H = 24: the model's cost of the plan (five segments of 7552 after 2496 tokens)
+  // against its earlier choice (an H200's 16 segments of 2560, an H100's 125 of 320 on the
+  // 64-column kernels), by scripts/fused-bench/plan.cu
+  it("float32 (tf32) B=1 H=24 N=40000: the lead plan by the segment model's cost, not by the earlier model", async () => {
+    const variants: Record<string, Record<string, string>> = {
+      default: {},
+      off: { LEET_FUSED_LEAD: "0" },
+      forced: { LEET_FUSED_LEAD: "1" },
+      earlier: { LEET_FUSED_SEGMODEL: "3" },
+    };
+    const { ref, results } = await runs(40000, "float32", variants, 24);
+    for (const [name, res] of Object.entries(results)) {
+      const out = relativeError(res.output.toArray(), ref.output);
+      const state = relativeError(res.state.toArray(), ref.state);
+      expect(out, `${name}: output error ${out}`).toBeLessThanOrEqual(BOUND.float32.out);
+      expect(state, `${name}: state error ${state}`).toBeLessThanOrEqual(BOUND.float32.state);
+    }
+    expect(same(results.default.output, results.forced.output), "default bitwise equal to forced").toBe(true);
+    expect(same(results.default.state, results.forced.state), "default state bitwise equal to forced").toBe(true);
+    expect(same(results.default.output, results.off.output), "default and off give bitwise equal outputs").toBe(false);
+    expect(same(results.earlier.output, results.off.output), "the earlier model bitwise equal to off").toBe(true);
+  }, 300_000);
   it("forcing the lead plan where it does not fit (33 segments a sequence) is an error that says so", async () => {
     const N = 16421;
     const q = Tensor.randn([1, H, N, 128], { dtype: "float16", seed: 7 });

@@ -25,8 +25,8 @@ template <class Wide, class Narrow> void show(const AttnParams& p, const char* c
   const int sms = 132;
   const bool narrow = out_narrow<Wide, Narrow>(p, sms, mem_tbs);
   const int out_split = narrow ? Narrow::out_split : Wide::out_split;
-  const int64_t L = narrow ? choose_segment(p, sms, (int)ceil_div(p.d, kDV / out_split), 1, at_bandwidth(Narrow::seg_model(), mem_tbs))
-                           : choose_segment(p, sms, (int)ceil_div(p.d, kDV / out_split), 1, at_bandwidth(Wide::seg_model(), mem_tbs));
+  const int64_t L = narrow ? choose_segment(p, sms, (int)ceil_div(p.d, kDV / out_split), 1, family_model<Narrow>(p, mem_tbs))
+                           : choose_segment(p, sms, (int)ceil_div(p.d, kDV / out_split), 1, family_model<Wide>(p, mem_tbs));
   const int64_t nseg = ceil_div(p.N, L);
   std::printf("%s B=%lld H=%lld N=%lld d=%lld: %s, segments of %lld tokens, %lld a sequence", card, (long long)p.B,
               (long long)p.H, (long long)p.N, (long long)p.d, narrow ? Narrow::name : Wide::name, (long long)L,
