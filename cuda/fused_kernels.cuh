@@ -1255,7 +1255,8 @@ inline bool even_lengths(int64_t avg, bool fixed) {
 // - H100 (call 3, 28 shapes that move there): fp16 0.50-1.01 (geometric mean 0.73), exact
 //   0.86-0.99, TF32 0.71-1.02 but 1.31 at 3x81920, H = 8 (its five segments with the lead
 //   plan gave way to eight on the 64-column kernels).
-// LEET_FUSED_SEGMODEL=2: neither (the thirty-sixth session's model).
+// LEET_FUSED_SEGMODEL=2: neither (the thirty-sixth session's model); =3: both, without
+// version 3's cost of the lead plan (lead_cost; the thirty-seventh session's model).
 inline bool count_lengths(int64_t avg, bool fixed) {
   return even_lengths(avg, fixed) && !env_is("LEET_FUSED_SEGMODEL", '1') && !env_is("LEET_FUSED_SEGMODEL", '2');
 }
@@ -1308,6 +1309,19 @@ inline SegBytes seg_bytes(const AttnParams& p, const SegModel& m, int ndvb, int6
 // The plan is costed without its small pieces, which gained 0.1-0.3% at 1x65536 and lost
 // 2-5% at 1x16384 and 1x32768 (lead_plan), and a little above that where it has them, so
 // that they do not choose L.
+// segment_plan takes the plan where this is less than its choice's cost with the same DRAM
+// time (thirty-eighth session). The model without it had no gain from the plan: at
+// 3x81920 (H = 8) two waves of 11 segments cost what five segments with the plan do, and
+// an H100 then ran eight on the 64-column kernels, 1.31x the plan's time (run zk call 3).
+// Paired A/B against that model (LEET_FUSED_SEGMODEL=3), TF32, r = d = 128, 14 shapes
+// (bench/h200-2026-11-28-zl; B/A of the medians):
+// - H100: 0.667-0.890 at the eight shapes that move to five segments with the plan (B x H =
+//   24 from 40000 tokens; 3x81920 H = 8 2.567 -> 1.956 ms), 0.965-0.980 at B x H = 32 with
+//   30000 tokens (two 64-column segments -> the plan), 0.997-1.002 at the four that keep
+//   their plans. Geometric mean 0.867.
+// - H200: 0.872-0.957 at the ten that move (B x H = 24); but the same plan on both sides
+//   gave 0.953-1.002 in that run (a drift under the power cap), so gains under ~4% there
+//   are not resolved. Geometric mean 0.931.
 inline double lead_cost(const AttnParams& p, int sms, int64_t L, int ndvb, const SegModel& m, double state_us,
                         const SegBytes& bytes) {
   const int64_t walks = p.H * ndvb;

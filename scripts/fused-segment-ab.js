@@ -109,7 +109,7 @@ async function main() {
       for (const t of [q, k, v]) t.dispose();
       rows.push(row);
       console.log(`${cfg.dtype} ${cfg.precision} ${B}×${N} H=${H} d=${d}: LEET_FUSED_SEGMODEL=${against} ${row.oldMs.toFixed(3)} ms, ` +
-        `default ${row.newMs.toFixed(3)} ms, B/A ${row.ratio.toFixed(3)}, max |diff| ${row.maxDiff.toExponential(1)} of max |o|`);
+        `default ${row.newMs.toFixed(3)} ms, B/A ${row.ratio.toFixed(3)} (A B B A ${row.ratioABBA.toFixed(3)}), max |diff| ${row.maxDiff.toExponential(1)} of max |o|`);
     }
   }
   console.log(summary(rows));

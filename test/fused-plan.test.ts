@@ -72,16 +72,18 @@ describe.skipIf(!nvcc)("fused's plans by the library's host code (no GPU)", () =
       "v2 (64-column output CTAs), segments of 512 tokens, 47 a sequence");
   });
 
-  // The TF32 model costs the lead plan, with each launch's DRAM time, against its choice
-  it("TF32 takes the lead plan where the model's cost of it wins (thirty-eighth session)", () => {
-    // five segments after a first one, where two waves of 11 segments (H200) or eight on
-    // the 64-column kernels (H100; run zk: 1.310x the plan's time) were taken
+  // The TF32 model costs the lead plan, with each launch's DRAM time, against its choice.
+  // bench/h200-2026-11-28-zl: paired A/B against LEET_FUSED_SEGMODEL=3 (B/A of the medians)
+  it("TF32 takes the lead plan where the model's cost of it wins (thirty-eighth session, run zl)", () => {
+    // five segments after a first one, where two waves of 11 segments (H200: 0.885) or
+    // eight on the 64-column kernels (H100: 0.762, 2.567 -> 1.956 ms) were taken
     const five = "v3, segments of 16384 tokens, 5 a sequence; lead plan: 4800 + 5632 small, then 5 of 14336";
     expect(plan("tf32", [3, 8, 81920, 128])).toEqual({ H100: five, H200: five });
     expect(plan("tf32", [3, 8, 81920, 128], { LEET_FUSED_SEGMODEL: "3" })).toEqual({
       H100: "v3 (64-column output CTAs), segments of 10240 tokens, 8 a sequence",
       H200: "v3, segments of 7680 tokens, 11 a sequence",
     });
+    // (H200 0.881, H100 0.667)
     const h24 = "v3, segments of 8192 tokens, 5 a sequence; lead plan: 2496 + 0 small, then 5 of 7552";
     expect(plan("tf32", [1, 24, 40000, 128])).toEqual({ H100: h24, H200: h24 });
     // forced on, the plan at the same segments; off, the earlier model's choice
