@@ -1319,9 +1319,9 @@ inline SegBytes seg_bytes(const AttnParams& p, const SegModel& m, int ndvb, int6
 //   24 from 40000 tokens; 3x81920 H = 8 2.567 -> 1.956 ms), 0.965-0.980 at B x H = 32 with
 //   30000 tokens (two 64-column segments -> the plan), 0.997-1.002 at the four that keep
 //   their plans. Geometric mean 0.867.
-// - H200: 0.872-0.957 at the ten that move (B x H = 24); but the same plan on both sides
-//   gave 0.953-1.002 in that run (a drift under the power cap), so gains under ~4% there
-//   are not resolved. Geometric mean 0.931.
+// - H200 (three passes, B/A over A B B A): 0.874-0.962 at the ten that move (B x H = 24),
+//   each faster in every pass; the same plan on both sides leaned to B (0.983), and divided
+//   by that they come to 0.889-0.978.
 inline double lead_cost(const AttnParams& p, int sms, int64_t L, int ndvb, const SegModel& m, double state_us,
                         const SegBytes& bytes) {
   const int64_t walks = p.H * ndvb;
@@ -1711,8 +1711,8 @@ struct V3Family {
   // (paired A/B, H200, twenty-third session, bench/h200-2026-11-27-w: 2x65536 512-token
   // segments 4.95 ms against 3.39 with 32768; 1x1024 at 40 heads 0.134 against 0.063;
   // 0.47-0.97 at eleven shapes, the issue's and bench-auto's shapes unchanged). Where every
-  // count of segments is costed, the lead plan is too (lead_cost; family_model), and each
-  // pass's DRAM time (SegModel::step_us).
+  // count of segments is costed, the lead plan is too, against the model's choice, both
+  // with each wave's DRAM time (lead_cost, SegModel::step_us; family_model).
   static SegModel seg_model() {
     SegModel m{3.0, 0.3, 0.1, 1, false, 16384, 5.0};
     m.lead_frac = kLeadFrac;
