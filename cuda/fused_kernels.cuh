@@ -938,7 +938,7 @@ inline int wgmma_elem_bytes(const AttnParams& p) { return p.dtype == DType::F32 
 // sim: packed sequences are costed by dispatching the CTAs (segment_plan_packed);
 // long_state_us: state_us where fixed-length sequences are costed at equal segments too
 // (even_lengths; 0: state_us there as well); mem_tbs: the card's peak DRAM bandwidth, set by
-// the caller (at_bandwidth; 0: unknown); mem_bound: where every count of segments is costed
+// the caller (family_model; 0: unknown); mem_bound: where every count of segments is costed
 // (count_lengths) and mem_tbs is known, a pass of more than one wave of CTAs steps at no less
 // than the DRAM time of a wave's loads; lead_frac and step_us (version 3): where every count
 // is costed, the lead plan (lead_frac, lead_small: lead_plan's; family_model clears
@@ -959,10 +959,6 @@ struct SegModel {
   bool lead_small = false;
   double step_us = 0;
 };
-inline SegModel at_bandwidth(SegModel m, double mem_tbs) {
-  m.mem_tbs = mem_tbs;
-  return m;
-}
 
 // Sub-segments per segment for a state pass of `ctas` CTAs (one per segment and block):
 // the k in 1, 2, 4, 8 that dividing L by it allows and that minimises the pass's time,
@@ -1365,11 +1361,10 @@ SegPlan segment_plan(const AttnParams& p, int sms, int ndvb, int nrb, const SegM
     double stepB = m.chunk_us, stepA = m.state_factor * m.chunk_us;
     if (bound && wavesB > 1) stepB = std::max(stepB, bytes.us((double)sms * kC, 0));
     if (bound && ceil_div(tilesA * k, sms) > 1) stepA = std::max(stepA, bytes.us(0, (double)sms * kC));
-    double passB = wavesB * nrb * stepB * tl / kC, passA = wavesA * stepA * tl / kC;
-    if (with_bytes) {
-      passB = wave_steps(tilesB, sms, stepB, model_us(m, bytes.us(kC, 0))) * nrb * tl / kC;
-      passA = wave_steps(tilesA * k, sms, stepA, model_us(m, bytes.us(0, kC))) / (double)k * tl / kC;
-    }
+    // (with_bytes) each wave's step at least the DRAM time of its CTAs' loads
+    const double stepsB = with_bytes ? wave_steps(tilesB, sms, stepB, model_us(m, bytes.us(kC, 0))) : wavesB * stepB;
+    const double stepsA = with_bytes ? wave_steps(tilesA * k, sms, stepA, model_us(m, bytes.us(0, kC))) / (double)k : wavesA * stepA;
+    const double passB = stepsB * nrb * tl / kC, passA = stepsA * tl / kC;
     return passB + passA + (double)tilesA * k * state_us * 4 / sms + (tilesA ? 6.0 : 0.0) +
            m.wave_us * (wavesB * nrb + (double)ceil_div(tilesA * k, sms));
   };
@@ -2067,11 +2062,12 @@ template <class Family> bool lead_wanted(const AttnParams& p, int sms, int64_t L
            env_forced_or("LEET_FUSED_LEAD", Family::lead_default(p, sms, L, walks, mem_tbs >= kFastDramTbs));
   }
 }
-// Family's segment model at the card's peak DRAM bandwidth (at_bandwidth), costing the lead
+// Family's segment model at the card's peak DRAM bandwidth (SegModel::mem_tbs), costing the lead
 // plan (SegModel::lead_frac) only where run_wgmma can take it: its forms at hand
 // (lead_forms), and the plan not turned off (LEET_FUSED_LEAD=0)
 template <class Family> SegModel family_model(const AttnParams& p, double mem_tbs) {
-  SegModel m = at_bandwidth(Family::seg_model(), mem_tbs);
+  SegModel m = Family::seg_model();
+  m.mem_tbs = mem_tbs;
   if (!lead_forms<Family>(p) || env_is("LEET_FUSED_LEAD", '0')) m.lead_frac = 0;
   return m;
 }
