@@ -2043,6 +2043,19 @@ inline bool v2_eligible(const AttnParams& p) {
 //   0.525, 1x4096: 0.147 against 0.146; twentieth session, bench/h200-2026-11-27-t).
 // Where the lead plan is wanted (lead_wanted), the 128-column kernels: the plan's kernels are
 // (on an H100 0.955 at 1x65536 against the 64-column ones, lead_by_default).
+// Above kFastDramTbs the narrow kernels' one walk a sequence is taken only where its CTAs
+// (one an SM) fit one wave; in 16 bits also where they take several waves, unless the last
+// is less than half full and the wide kernels' segments are at least kNarrowWideFrom tokens.
+// Paired A/B against the one walk in any number of waves (LEET_FUSED_SEGMODEL=4), H200,
+// thirty-ninth session, bench/h200-2026-11-28-zm call 1, wide / narrow:
+// - TF32, 10 shapes, last waves 0.36 to 0.91 full: 0.753-0.887, segments of 2048 to 12288
+//   (4x12000 H = 40 1.983 -> 1.493 ms; 6x16384 H = 48 4.233 -> 3.571). The TF32 walk is
+//   bound by its chain of products, so the narrow walk's later waves add their whole time.
+// - fp16, last wave under half full, segments of 3072 to 16384: 0.765-0.938 at 10 shapes
+//   (4x32768 H = 40 2.068 -> 1.843 ms, run zk's 1.145 loss; 2x24000 H = 40 d = 256 0.765);
+//   segments of 2048: 1.082 (3x16384 H = 48).
+// - fp16, last wave 0.85 or 0.91 full: 1.021-1.283 at d = 128 (4x12000 H = 48 0.741 ->
+//   0.951 ms, six segments of 2048), 0.922 and 0.940 at two d = 256 shapes.
 // LEET_FUSED_OUT=64 or 128 forces one. (kFastDramTbs: above, by lead_by_default.)
 // Whether run_wgmma<Family> takes the lead plan (lead_plan; by the family's lead_default or
 // forced by LEET_FUSED_LEAD), before its checks of the plan's geometry. It needs the
@@ -2071,6 +2084,7 @@ template <class Family> SegModel family_model(const AttnParams& p, double mem_tb
   if (!lead_forms<Family>(p) || env_is("LEET_FUSED_LEAD", '0')) m.lead_frac = 0;
   return m;
 }
+constexpr int64_t kNarrowWideFrom = 3072;
 template <class Wide, class Narrow> bool out_narrow(const AttnParams& p, int sms, double mem_tbs) {
   if (const char* env = std::getenv("LEET_FUSED_OUT")) {
     const int forced = std::atoi(env);
@@ -2082,7 +2096,14 @@ template <class Wide, class Narrow> bool out_narrow(const AttnParams& p, int sms
   if (mem_tbs < kFastDramTbs) return true;  // (0: unknown, as an H100)
   if (Wide::seg_model().split_from && L >= Wide::seg_model().split_from) return false;
   const int64_t Ln = choose_segment(p, sms, (int)ceil_div(p.d, kDV / Narrow::out_split), 1, family_model<Narrow>(p, mem_tbs));
-  return ceil_div(p.N, Ln) <= 1;
+  if (ceil_div(p.N, Ln) > 1) return false;
+  if (env_is("LEET_FUSED_SEGMODEL", '4')) return true;
+  const int64_t ctas = p.B * p.H * ceil_div(p.d, kDV / Narrow::out_split);
+  const int64_t wave = sms * std::max(1, kSmemPerSm / (Narrow::template smem<false>() + 1024));
+  if (ctas <= wave) return true;
+  if (p.dtype == DType::F32) return false;
+  const int64_t last = ctas % wave;
+  return !(last > 0 && 2 * last < wave && L >= kNarrowWideFrom);
 }
 
 inline bool v3_eligible(const AttnParams& p) {

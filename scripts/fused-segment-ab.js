@@ -9,6 +9,9 @@
 //                of two, not every count up to 16 (LEET_FUSED_SEGMODEL=2)
 //   --against 3  the thirty-seventh session's model: TF32 without the lead plan's cost
 //                (LEET_FUSED_SEGMODEL=3)
+//   --against 4  the thirty-eighth session's choice of output CTAs: on a card of at least
+//                4 TB/s, the 64-column kernels' one walk a sequence in however many waves
+//                (LEET_FUSED_SEGMODEL=4; out_narrow)
 // Shapes: the issue's rows (where nothing may change) and lengths off the powers of two,
 // H = 32, r = d = 128 (--grid issue, the default), or the 16-bit shapes whose segments the
 // state cost moves, other B, H and d among them (--grid wide16), or the shapes whose
@@ -16,11 +19,13 @@
 // scripts/fused-bench/plan.cu, which prints the choices), or those and more that the memory
 // bound moves, fp16 and TF32 (--grid bound), or shapes whose plans moved on an H100 in run
 // zk's call 3, fp16, TF32 and exact (--grid h100), or the TF32 shapes that the lead plan's
-// cost moves on either card (--grid lead). Prints B/A per case
+// cost moves on either card (--grid lead), or the fp16 and TF32 shapes at which an H200 took
+// the 64-column kernels' one walk in more than one wave of CTAs, by the fill of the last
+// wave (--grid waves). Prints B/A per case
 // (CUDA-event medians of three alternating runs) and the largest difference between the two
 // outputs (0 where both took the same segments), and writes fused-segment-ab.json to the
 // folder given (default out/).
-//   node scripts/fused-segment-ab.js [OUT_DIR] [--only DTYPE] [--against 0|1|2|3] [--grid issue|wide16|counts|bound|h100|lead]
+//   node scripts/fused-segment-ab.js [OUT_DIR] [--only DTYPE] [--against 0|1|2|3|4] [--grid issue|wide16|counts|bound|h100|lead|waves]
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -36,9 +41,9 @@ const option = (name, fallback) => {
 const only = option("--only", undefined);
 const against = option("--against", "0");
 const grid = option("--grid", "issue");
-if (!["0", "1", "2", "3"].includes(against)) throw new Error(`--against: expected 0, 1, 2 or 3, got ${against}`);
-if (!["issue", "wide16", "counts", "bound", "h100", "lead"].includes(grid)) {
-  throw new Error(`--grid: expected issue, wide16, counts, bound, h100 or lead, got ${grid}`);
+if (!["0", "1", "2", "3", "4"].includes(against)) throw new Error(`--against: expected 0, 1, 2, 3 or 4, got ${against}`);
+if (!["issue", "wide16", "counts", "bound", "h100", "lead", "waves"].includes(grid)) {
+  throw new Error(`--grid: expected issue, wide16, counts, bound, h100, lead or waves, got ${grid}`);
 }
 const outDir = args[0] ?? "out";
 const fp16 = { dtype: "float16", precision: "exact" }, bf16 = { dtype: "bfloat16", precision: "exact" };
@@ -50,6 +55,7 @@ const configs = {
   bound: [fp16, tf32],
   h100: [fp16, tf32, exact],
   lead: [tf32],
+  waves: [fp16, tf32],
 }[grid];
 // [B, H, N, d]
 const shapes = {
@@ -75,7 +81,22 @@ const shapes = {
     [1, 24, 65536], [2, 12, 65573], [1, 24, 100000], [3, 8, 131072], [1, 32, 30000], [4, 8, 30000], [2, 12, 81920]]
     .map(([B, H, N]) => [B, H, N, 128]),
 }[grid === "bound" ? "counts" : grid] ?? [];
-// --grid h100: per configuration (the shapes are [B, H, N], d = 128)
+// --grid h100 and --grid waves: per configuration (h100: [B, H, N], d = 128; waves: [B, H,
+// N, d], the controls first, then by the fill of the 64-column walk's last wave: 320 CTAs
+// of 132 a wave fill 0.42 of the third)
+const wavesConfig = {
+  "float16 exact": [[1, 32, 65536, 128], [2, 32, 16384, 128],
+    [3, 48, 16384, 128], [3, 48, 32768, 128], [6, 24, 24000, 128], [3, 24, 24000, 256], // 0.18
+    [6, 48, 12000, 128], [3, 48, 12000, 256], // 0.36
+    [4, 40, 16384, 128], [4, 40, 24000, 128], [4, 40, 32768, 128], [8, 20, 50000, 128], [2, 40, 24000, 256], // 0.42
+    [8, 40, 4096, 128], [8, 40, 8192, 128], [4, 40, 8192, 256], // 0.85
+    [4, 48, 4096, 128], [4, 48, 8192, 128], [4, 48, 12000, 128], [3, 32, 8192, 256]], // 0.91
+  "float32 tf32": [[1, 32, 65536, 128],
+    [6, 48, 8192, 128], [6, 48, 16384, 128], [3, 48, 12000, 256], // 0.36
+    [4, 40, 12000, 128], [8, 20, 12000, 128], // 0.42
+    [8, 40, 16384, 128], // 0.85
+    [4, 48, 8192, 128], [4, 48, 16384, 128], [4, 48, 24000, 128], [3, 32, 16384, 256]], // 0.91
+};
 const perConfig = {
   "float16 exact": [[1, 32, 65536], [1, 8, 30000], [1, 16, 24000], [1, 16, 65573], [1, 40, 32768], [1, 40, 65536],
     [2, 8, 81920], [2, 40, 24000], [2, 40, 65573], [3, 8, 65536], [3, 16, 50000], [3, 32, 65536], [4, 40, 30000]],
@@ -94,7 +115,8 @@ async function main() {
   const r = 128;
   const rows = [];
   for (const cfg of configs.filter((c) => only === undefined || c.dtype === only)) {
-    const list = grid === "h100" ? perConfig[`${cfg.dtype} ${cfg.precision}`].map((x) => [...x, 128]) : shapes;
+    const key = `${cfg.dtype} ${cfg.precision}`;
+    const list = grid === "h100" ? perConfig[key].map((x) => [...x, 128]) : grid === "waves" ? wavesConfig[key] : shapes;
     for (const [B, H, N, d] of list) {
       const q = bigRandom([B, H, N, r], cfg.dtype, 1, 1).t;
       const k = bigRandom([B, H, N, r], cfg.dtype, 2, 1 / Math.sqrt(r)).t;

@@ -93,6 +93,22 @@ describe.skipIf(!nvcc)("fused's plans by the library's host code (no GPU)", () =
     expect(plan("tf32", [1, 32, 50000, 128]).H200).toBe("v3, segments of 12800 tokens, 4 a sequence; lead plan: 3904 + 0 small, then 4 of 11584");
   });
 
+  it("an H200 takes the 64-column one walk only where its waves pay (thirty-ninth session, run zm)", () => {
+    const narrow = (L: number) => `v2 (64-column output CTAs), segments of ${L} tokens, 1 a sequence`;
+    // fp16, 320 CTAs (the last wave 56 of 132): four segments of 8192 (2.068 -> 1.843 ms)
+    expect(plan("float16", [4, 40, 32768, 128])).toEqual({ H100: narrow(32768), H200: "v2, segments of 8192 tokens, 4 a sequence" });
+    expect(plan("float16", [4, 40, 32768, 128], { LEET_FUSED_SEGMODEL: "4" }).H200).toBe(narrow(32768));
+    // kept: the wide kernels' segments of 2048 (1.082), a last wave 120 of 132 full (1.035)
+    expect(plan("float16", [3, 48, 16384, 128]).H200).toBe(narrow(16384));
+    expect(plan("float16", [4, 48, 8192, 128]).H200).toBe(narrow(8192));
+    // TF32 in every number of waves: 4x8192 H = 48 (384 CTAs, the last 120 of 132) 0.818
+    expect(plan("tf32", [4, 48, 8192, 128]).H200).toBe("v3, segments of 4096 tokens, 2 a sequence");
+    expect(plan("tf32", [4, 48, 8192, 128], { LEET_FUSED_SEGMODEL: "4" }).H200).toBe(
+      "v3 (64-column output CTAs), segments of 8192 tokens, 1 a sequence");
+    // one wave: the one walk stays (2x16384 at 32 heads, 128 CTAs)
+    expect(plan("float16", [2, 32, 16384, 128]).H200).toBe(narrow(16384));
+  });
+
   it("37 tokens past 65536 keep 1x65536's plan: four equal segments, not 33 short ones", () => {
     const past = plan("float16", [1, 32, 65573, 128]);
     expect(past.H200).toBe("v2, segments of 16896 tokens, 4 a sequence; lead plan: 7232 + 0 small, then 4 of 14592");

@@ -13,6 +13,8 @@
 //   not fit the segments is an error (a forced run is the plan or nothing), asserted too.
 // - TF32 at 24 heads, where the segment model takes the plan by its cost (lead_cost, on both
 //   cards) and the thirty-seventh session's model (LEET_FUSED_SEGMODEL=3) did not.
+// - TF32 and fp16 at 160 heads, where a fast-memory card takes the 128-column kernels'
+//   segments over the 64-column kernels' one walk in three waves (out_narrow).
 // Skipped where no Hopper GPU is usable (the plan needs its TMA-fed kernels).
 import { describe, expect, it } from "vitest";
 import { decayAttention, info, Tensor, type DType } from "../src";
@@ -158,6 +160,34 @@ describe.skipIf(!hopper)("fused at full size: the segment plans by rule", () => 
     expect(same(results.default.output, results.off.output), "default and off give bitwise equal outputs").toBe(false);
     expect(same(results.earlier.output, results.off.output), "the earlier model bitwise equal to off").toBe(true);
   }, 300_000);
+  // 160 heads: the 64-column kernels' one walk a sequence would be 320 CTAs, three waves of
+  // one an SM, the last 56 of 132. On a fast-memory card out_narrow now takes the 128-column
+  // kernels' segments there (TF32 1x6000: three of 2048 tokens; fp16 1x16384: four of 4096),
+  // and LEET_FUSED_SEGMODEL=4 the one walk (thirty-ninth session); elsewhere both are the one walk.
+  const waveCases: Array<[number, DType]> = [
+    [6000, "float32"],
+    [16384, "float16"],
+  ];
+  for (const [N, dtype] of waveCases) {
+    it(`${dtype}${dtype === "float32" ? " (tf32)" : ""} B=1 H=160 N=${N}: the 64-column one walk only where it fits the card's waves`, async () => {
+      const variants: Record<string, Record<string, string>> = {
+        default: {},
+        earlier: { LEET_FUSED_SEGMODEL: "4" },
+        wide: { LEET_FUSED_OUT: "128" },
+      };
+      const { ref, results } = await runs(N, dtype, variants, 160);
+      for (const [name, res] of Object.entries(results)) {
+        const out = relativeError(res.output.toArray(), ref.output);
+        const state = relativeError(res.state.toArray(), ref.state);
+        expect(out, `${name}: output error ${out}`).toBeLessThanOrEqual(BOUND[dtype].out);
+        expect(state, `${name}: state error ${state}`).toBeLessThanOrEqual(BOUND[dtype].state);
+      }
+      const want = fastMemory ? "wide" : "earlier";
+      expect(same(results.default.output, results[want].output), `default bitwise equal to ${want}`).toBe(true);
+      expect(same(results.default.state, results[want].state), `default state bitwise equal to ${want}`).toBe(true);
+      expect(same(results.earlier.output, results.wide.output), "the one walk and the segments give bitwise equal outputs").toBe(false);
+    }, 300_000);
+  }
   it("forcing the lead plan where it does not fit (33 segments a sequence) is an error that says so", async () => {
     const N = 16421;
     const q = Tensor.randn([1, H, N, 128], { dtype: "float16", seed: 7 });
