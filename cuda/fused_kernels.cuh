@@ -1252,7 +1252,8 @@ inline bool even_lengths(int64_t avg, bool fixed) {
 //   0.86-0.99, TF32 0.71-1.02 but 1.31 at 3x81920, H = 8 (its five segments with the lead
 //   plan gave way to eight on the 64-column kernels).
 // LEET_FUSED_SEGMODEL=2: neither (the thirty-sixth session's model); =3: both, without
-// version 3's cost of the lead plan (lead_cost; the thirty-seventh session's model).
+// version 3's cost of the lead plan (lead_cost; the thirty-seventh session's model); =4: the
+// whole model, with out_narrow's earlier choice of output CTAs (the thirty-eighth session's).
 inline bool count_lengths(int64_t avg, bool fixed) {
   return even_lengths(avg, fixed) && !env_is("LEET_FUSED_SEGMODEL", '1') && !env_is("LEET_FUSED_SEGMODEL", '2');
 }
@@ -2051,11 +2052,12 @@ inline bool v2_eligible(const AttnParams& p) {
 // - TF32, 10 shapes, last waves 0.36 to 0.91 full: 0.753-0.887, segments of 2048 to 12288
 //   (4x12000 H = 40 1.983 -> 1.493 ms; 6x16384 H = 48 4.233 -> 3.571). The TF32 walk is
 //   bound by its chain of products, so the narrow walk's later waves add their whole time.
-// - fp16, last wave under half full, segments of 3072 to 16384: 0.765-0.938 at 10 shapes
+// - fp16, last wave under half full, segments of 3072 to 12800: 0.765-0.938 at 10 shapes
 //   (4x32768 H = 40 2.068 -> 1.843 ms, run zk's 1.145 loss; 2x24000 H = 40 d = 256 0.765);
 //   segments of 2048: 1.082 (3x16384 H = 48).
 // - fp16, last wave 0.85 or 0.91 full: 1.021-1.283 at d = 128 (4x12000 H = 48 0.741 ->
 //   0.951 ms, six segments of 2048), 0.922 and 0.940 at two d = 256 shapes.
+// LEET_FUSED_SEGMODEL=4 gives the earlier choice (the one walk in any number of waves).
 // LEET_FUSED_OUT=64 or 128 forces one. (kFastDramTbs: above, by lead_by_default.)
 // Whether run_wgmma<Family> takes the lead plan (lead_plan; by the family's lead_default or
 // forced by LEET_FUSED_LEAD), before its checks of the plan's geometry. It needs the
@@ -2084,6 +2086,8 @@ template <class Family> SegModel family_model(const AttnParams& p, double mem_tb
   if (!lead_forms<Family>(p) || env_is("LEET_FUSED_LEAD", '0')) m.lead_frac = 0;
   return m;
 }
+// out_narrow, 16 bits: the wide kernels' shortest segments taken over a narrow one walk whose
+// last wave is under half full (run zm: 3072 tokens won, 2048 lost; 2560 not measured)
 constexpr int64_t kNarrowWideFrom = 3072;
 template <class Wide, class Narrow> bool out_narrow(const AttnParams& p, int sms, double mem_tbs) {
   if (const char* env = std::getenv("LEET_FUSED_OUT")) {
