@@ -2028,7 +2028,9 @@ inline bool v2_eligible(const AttnParams& p) {
 // the state pass re-reads less of K and V, but each walks more slowly per column.
 // - On GPUs of less peak DRAM bandwidth than kFastDramTbs, always: the traffic
 //   saved pays. At 1x65536, fp16: 0.99 against 1.05 ms on an H100 (3.35 TB/s); fp32 TF32:
-//   2.06 against 2.13 (runs zzf, zzh, zzi).
+//   2.06 against 2.13 (runs zzf, zzh, zzi). Also where the narrow kernels' one walk takes
+//   several waves: TF32, wide segments / narrow walk 1.015-1.175 at four shapes of three or
+//   five waves (thirty-ninth session, run zm call 4), where an H200 gained (below).
 // - Above it (an H200, 4.8 TB/s), in 16 bits only where the narrow ones need no segments
 //   at all (with the TMA-fed kernels, twenty-first session, bench/h200-2026-11-27-u:
 //   2x32768 fp16 0.669 against 0.732 ms; at 1x65536, where both need some, 0.81 against
