@@ -19,7 +19,7 @@
 // scripts/fused-bench/plan.cu, which prints the choices), or those and more that the memory
 // bound moves, fp16 and TF32 (--grid bound), or shapes whose plans moved on an H100 in run
 // zk's call 3, fp16, TF32 and exact (--grid h100), or the TF32 shapes that the lead plan's
-// cost moves on either card (--grid lead), or the fp16 and TF32 shapes at which an H200 took
+// cost moves on either card (--grid lead), or the fp16, bf16 and TF32 shapes at which an H200 took
 // the 64-column kernels' one walk in more than one wave of CTAs, by the fill of the last
 // wave (--grid waves). Prints B/A per case
 // (CUDA-event medians of three alternating runs) and the largest difference between the two
@@ -55,7 +55,7 @@ const configs = {
   bound: [fp16, tf32],
   h100: [fp16, tf32, exact],
   lead: [tf32],
-  waves: [fp16, tf32],
+  waves: [fp16, bf16, tf32],
 }[grid];
 // [B, H, N, d]
 const shapes = {
@@ -91,6 +91,9 @@ const wavesConfig = {
     [4, 40, 16384, 128], [4, 40, 24000, 128], [4, 40, 32768, 128], [8, 20, 50000, 128], [2, 40, 24000, 256], // 0.42
     [8, 40, 4096, 128], [8, 40, 8192, 128], [4, 40, 8192, 256], // 0.85
     [4, 48, 4096, 128], [4, 48, 8192, 128], [4, 48, 12000, 128], [3, 32, 8192, 256]], // 0.91
+  // (bf16: the same rule; four fp16 shapes it moves and one it keeps)
+  "bfloat16 exact": [[1, 32, 65536, 128], [6, 24, 24000, 128], [4, 40, 16384, 128], [4, 40, 32768, 128],
+    [2, 40, 24000, 256], [4, 48, 12000, 128]],
   "float32 tf32": [[1, 32, 65536, 128],
     [6, 48, 8192, 128], [6, 48, 16384, 128], [3, 48, 12000, 256], // 0.36
     [4, 40, 12000, 128], [8, 20, 12000, 128], // 0.42
