@@ -2112,6 +2112,40 @@ template <class Wide, class Narrow> bool out_narrow(const AttnParams& p, int sms
   return !(last > 0 && 2 * last < wave && L >= kNarrowWideFrom);
 }
 
+// One 128-column walk a sequence in 16 bits, on a card of at least kFastDramTbs, where the
+// walks (sequence, head, 128 columns) take more than half the SMs but at most kThirdsFill of
+// them (67 to 84 on 132 SMs), and the thirds are at least kThirdsFrom tokens: three segments
+// instead, two waves of CTAs (one_walk_thirds). Such a wave of walks draws too little of the
+// card's bandwidth: 80 long fp16 walks step at about 1.84 us (2.85 TB/s), and two waves of
+// thirds at the DRAM's pace, after a state pass, take less. The segment model costs a walk's
+// step at its latency (1.5 us) and missed it.
+// Paired A/B against the one walk, H200, fortieth session, bench/h200-2026-11-28-zn (calls 2,
+// 3 and 5: fused_bench pair with LEET_FUSED_SEGMENT = the thirds; call 4: scripts/
+// fused-segment-ab.js --grid thirds --against 5), at the shapes this rule moves (72 to 84
+// walks, N of 49152 to 131072, d = 128 and 256):
+// - fp16 0.953, the geometric mean of 22 measurements (0.895-1.012; 8x65536 H = 10 2.036 ->
+//   1.821 ms, 2x131072 H = 40 4.17 -> 3.88); bf16 0.976 over 17 (0.902-1.023);
+// - at 88 walks (d = 128), where the thirds fill two whole waves: 1.000-1.040, so the bound;
+// - the thirds lose at N = 32768 (2x32768 H = 40: 1.030) and in three waves (3x131072
+//   H = 32, 96 walks: 1.268); four segments lose at 80 walks (1.01-1.10).
+// LEET_FUSED_SEGMODEL=5 gives the earlier choice (the one walk); LEET_FUSED_SEGMENT forces L.
+constexpr int64_t kThirdsFrom = 16384;
+constexpr double kThirdsFill = 0.64;
+inline int64_t one_walk_thirds(const AttnParams& p, int sms, int64_t L, double mem_tbs) {
+  if (p.dtype == DType::F32 || p.cu_seqlens || mem_tbs < kFastDramTbs || ceil_div(p.N, L) > 1) return L;
+  if (std::getenv("LEET_FUSED_SEGMENT") || env_is("LEET_FUSED_SEGMODEL", '5')) return L;
+  const int64_t walks = p.B * p.H * ceil_div(p.d, kDV);
+  if (2 * walks <= sms || (double)walks > kThirdsFill * sms) return L;
+  const int64_t third = ceil_div(ceil_div(p.N, 3), 512) * 512;
+  return third >= kThirdsFrom ? third : L;
+}
+// The 128-column kernels' segment length: the model's (choose_segment), then one_walk_thirds
+template <class Family> int64_t wide_segment(const AttnParams& p, int sms, double mem_tbs, int64_t skip = 0) {
+  static_assert(Family::out_split == 1, "the 128-column kernels");
+  const int64_t L = choose_segment(p, sms, (int)ceil_div(p.d, kDV), 1, family_model<Family>(p, mem_tbs), skip);
+  return one_walk_thirds(p, sms, L, mem_tbs);
+}
+
 inline bool v3_eligible(const AttnParams& p) {
   if (p.dtype != DType::F32 || p.precision != Precision::TF32 || !wgmma_shape_ok(p)) return false;
   if (const char* env = std::getenv("LEET_FUSED_V3"))
@@ -2253,9 +2287,10 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
       return;
     }
   }
-  const int64_t L = L_forced > 0 ? ceil_div(L_forced, kC) * kC
-                                 : choose_segment(p, sms, (int)ceil_div(p.d, kDV / Family::out_split), 1,
-                                                  family_model<Family>(p, ctx.mem_tbs), ctx.skip_upto);
+  int64_t L = 0;
+  if (L_forced > 0) L = ceil_div(L_forced, kC) * kC;
+  else if constexpr (Family::out_split == 1) L = wide_segment<Family>(p, sms, ctx.mem_tbs, ctx.skip_upto);
+  else L = choose_segment(p, sms, (int)ceil_div(p.d, kDV / Family::out_split), 1, family_model<Family>(p, ctx.mem_tbs), ctx.skip_upto);
   a.Lseg = L;
   a.nseg_fixed = ceil_div(p.N, L);
   const SegCount segs = count_segments(p, L, ctx.skip_upto);  // packed: the device table comes with the scratch below

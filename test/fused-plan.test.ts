@@ -1,6 +1,6 @@
 // The segments and plans `fused` picks on Hopper, without a GPU: scripts/fused-bench/plan.cu
 // compiles the library's own host code (cuda/fused_kernels.cuh: out_narrow, choose_segment,
-// lead_wanted, lead_plan) into a CPU program, which prints the choice per shape for a 132-SM
+// wide_segment, lead_wanted, lead_plan) into a CPU program, which prints the choice per shape for a 132-SM
 // card at an H100's and an H200's DRAM bandwidth. These choices are what the benchmark rows
 // in docs/fused.md were measured with; a change to the cost model that moves one must update
 // this file on purpose. Needs nvcc (CUDACXX, PATH or /usr/local/cuda/bin); skipped without.
@@ -107,6 +107,26 @@ describe.skipIf(!nvcc)("fused's plans by the library's host code (no GPU)", () =
       "v3 (64-column output CTAs), segments of 8192 tokens, 1 a sequence");
     // one wave: the one walk stays (2x16384 at 32 heads, 128 CTAs)
     expect(plan("float16", [2, 32, 16384, 128]).H200).toBe(narrow(16384));
+  });
+
+  it("an H200 cuts a 16-bit one walk of 67 to 84 walks into thirds from about 48000 tokens (fortieth session, run zn)", () => {
+    const one = (L: number) => `v2, segments of ${L} tokens, 1 a sequence`;
+    // 80 walks, 2x65536 at 40 heads: three of 22016 (B/A 0.945 and 0.960); the H100 keeps the walk
+    expect(plan("float16", [2, 40, 65536, 128])).toEqual({ H100: one(65536), H200: "v2, segments of 22016 tokens, 3 a sequence" });
+    expect(plan("float16", [2, 40, 65536, 128], { LEET_FUSED_SEGMODEL: "5" }).H200).toBe(one(65536));
+    // run zk's 1.094 loss: 2x65573 at 40 heads, 37 tokens past it
+    expect(plan("float16", [2, 40, 65573, 128]).H200).toBe("v2, segments of 22016 tokens, 3 a sequence");
+    // bf16, 72 walks (3x131072 at 24 heads: 0.901 in fp16), the smallest length (2x49152: 0.970)
+    expect(plan("bfloat16", [3, 24, 131072, 128]).H200).toBe("v2, segments of 44032 tokens, 3 a sequence");
+    expect(plan("float16", [2, 40, 49152, 128]).H200).toBe("v2, segments of 16384 tokens, 3 a sequence");
+    // kept: 32768 tokens (1.030), 96 walks (three waves of thirds: 1.268), 64 walks (the lead plan), TF32
+    expect(plan("float16", [2, 40, 32768, 128]).H200).toBe(one(32768));
+    expect(plan("float16", [3, 32, 131072, 128]).H200).toBe(one(131072));
+    expect(plan("float16", [2, 32, 131072, 128]).H200).toBe(
+      "v2, segments of 65536 tokens, 2 a sequence; lead plan: 26176 + 0 small, then 2 of 52480");
+    expect(plan("tf32", [2, 40, 65536, 128], { LEET_FUSED_SEGMODEL: "5" }).H200).toBe(plan("tf32", [2, 40, 65536, 128]).H200);
+    // a forced length wins over the rule
+    expect(plan("float16", [2, 40, 65536, 128], { LEET_FUSED_SEGMENT: "32768" }).H200).toBe("v2, segments of 32768 tokens, 2 a sequence");
   });
 
   it("37 tokens past 65536 keep 1x65536's plan: four equal segments, not 33 short ones", () => {

@@ -15,6 +15,8 @@
 //   cards) and the thirty-seventh session's model (LEET_FUSED_SEGMODEL=3) did not.
 // - TF32 and fp16 at 160 heads, where a fast-memory card takes the 128-column kernels'
 //   segments over the 64-column kernels' one walk in three waves (out_narrow).
+// - fp16 5x50000 at 8 heads, d = 256, where a fast-memory card cuts the one walk a sequence
+//   into thirds (one_walk_thirds).
 // Skipped where no Hopper GPU is usable (the plan needs its TMA-fed kernels).
 import { describe, expect, it } from "vitest";
 import { decayAttention, info, Tensor, type DType } from "../src";
@@ -46,13 +48,13 @@ async function host(t: Tensor) {
 
 // Runs fused under each environment setting (read by the addon at each call) and returns the
 // output and state tensors on the host.
-async function runs(N: number, dtype: DType, variants: Record<string, Record<string, string>>, heads = H) {
+async function runs(N: number, dtype: DType, variants: Record<string, Record<string, string>>, heads = H, B = 1, d = 128) {
   const r = 128;
   const seed = 90 + N;
-  const q = Tensor.randn([1, heads, N, r], { dtype, seed });
-  const k = Tensor.randn([1, heads, N, r], { dtype, seed: seed + 1, std: 1 / Math.sqrt(r) });
-  const v = Tensor.randn([1, heads, N, r], { dtype, seed: seed + 2 });
-  const s0 = Tensor.randn([1, heads, r, r], { seed: seed + 3 });
+  const q = Tensor.randn([B, heads, N, r], { dtype, seed });
+  const k = Tensor.randn([B, heads, N, r], { dtype, seed: seed + 1, std: 1 / Math.sqrt(r) });
+  const v = Tensor.randn([B, heads, N, d], { dtype, seed: seed + 2 });
+  const s0 = Tensor.randn([B, heads, r, d], { seed: seed + 3 });
   const opts = { decay: decayOf(heads), initialState: s0, scale: 0.5, returnState: true as const };
   const ref = await decayAttention(f64(q), f64(k), f64(v), { ...opts, method: "recurrent", backend: "cpu" });
   const results: Record<string, { output: Tensor; state: Tensor }> = {};
@@ -188,6 +190,27 @@ describe.skipIf(!hopper)("fused at full size: the segment plans by rule", () => 
       expect(same(results.earlier.output, results.wide.output), "the one walk and the segments give bitwise equal outputs").toBe(false);
     }, 300_000);
   }
+  // 5x50000 at 8 heads, d = 256: 80 walks of 128 columns on 132 SMs. A fast-memory card cuts
+  // the one walk a sequence into three segments of 16896 tokens (one_walk_thirds, fortieth
+  // session); LEET_FUSED_SEGMODEL=5 keeps the walk; elsewhere both are the one walk.
+  it("float16 B=5 H=8 N=50000 d=256: a fast-memory card cuts the one walk of 80 walks into thirds", async () => {
+    const variants: Record<string, Record<string, string>> = {
+      default: {},
+      earlier: { LEET_FUSED_SEGMODEL: "5" },
+      thirds: { LEET_FUSED_SEGMENT: "16896" },
+    };
+    const { ref, results } = await runs(50000, "float16", variants, 8, 5, 256);
+    for (const [name, res] of Object.entries(results)) {
+      const out = relativeError(res.output.toArray(), ref.output);
+      const state = relativeError(res.state.toArray(), ref.state);
+      expect(out, `${name}: output error ${out}`).toBeLessThanOrEqual(BOUND.float16.out);
+      expect(state, `${name}: state error ${state}`).toBeLessThanOrEqual(BOUND.float16.state);
+    }
+    const want = fastMemory ? "thirds" : "earlier";
+    expect(same(results.default.output, results[want].output), `default bitwise equal to ${want}`).toBe(true);
+    expect(same(results.default.state, results[want].state), `default state bitwise equal to ${want}`).toBe(true);
+    expect(same(results.earlier.output, results.thirds.output), "the one walk and the thirds give bitwise equal outputs").toBe(false);
+  }, 300_000);
   it("forcing the lead plan where it does not fit (33 segments a sequence) is an error that says so", async () => {
     const N = 16421;
     const q = Tensor.randn([1, H, N, 128], { dtype: "float16", seed: 7 });

@@ -1,6 +1,6 @@
 // Developer use, no GPU needed: the segments and plans that `fused` picks for fixed-length
 // sequences with r = 128, d a multiple of 128 (versions 2 and 3), by the library's own host
-// code (cuda/fused_kernels.cuh: out_narrow, choose_segment, lead_wanted, lead_plan), for a
+// code (cuda/fused_kernels.cuh: out_narrow, choose_segment, wide_segment, lead_wanted, lead_plan), for a
 // card of 132 SMs at an H100's or an H200's peak DRAM bandwidth. The environment the
 // library reads (LEET_FUSED_SEGMODEL, LEET_FUSED_LEAD, ...) applies here too. What this
 // file adds is only run_wgmma's order of those calls (the plan only where the inline
@@ -26,7 +26,7 @@ template <class Wide, class Narrow> void show(const AttnParams& p, const char* c
   const bool narrow = out_narrow<Wide, Narrow>(p, sms, mem_tbs);
   const int out_split = narrow ? Narrow::out_split : Wide::out_split;
   const int64_t L = narrow ? choose_segment(p, sms, (int)ceil_div(p.d, kDV / out_split), 1, family_model<Narrow>(p, mem_tbs))
-                           : choose_segment(p, sms, (int)ceil_div(p.d, kDV / out_split), 1, family_model<Wide>(p, mem_tbs));
+                           : wide_segment<Wide>(p, sms, mem_tbs);
   const int64_t nseg = ceil_div(p.N, L);
   std::printf("%s B=%lld H=%lld N=%lld d=%lld: %s, segments of %lld tokens, %lld a sequence", card, (long long)p.B,
               (long long)p.H, (long long)p.N, (long long)p.d, narrow ? Narrow::name : Wide::name, (long long)L,
