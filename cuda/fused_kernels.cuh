@@ -2136,7 +2136,7 @@ inline int64_t one_walk_thirds(const AttnParams& p, int sms, int64_t L, double m
   if (std::getenv("LEET_FUSED_SEGMENT") || env_is("LEET_FUSED_SEGMODEL", '5')) return L;
   const int64_t walks = p.B * p.H * ceil_div(p.d, kDV);
   if (2 * walks <= sms || (double)walks > kThirdsFill * sms) return L;
-  const int64_t third = ceil_div(ceil_div(p.N, 3), 512) * 512;
+  const int64_t third = ceil_div(ceil_div(p.N, 3), kSplitGrain) * kSplitGrain;  // (the even counts' grain)
   return third >= kThirdsFrom ? third : L;
 }
 // The 128-column kernels' segment length: the model's (choose_segment), then one_walk_thirds
