@@ -2113,29 +2113,33 @@ template <class Wide, class Narrow> bool out_narrow(const AttnParams& p, int sms
 }
 
 // One 128-column walk a sequence in 16 bits, on a card of at least kFastDramTbs, where the
-// walks (sequence, head, 128 columns) take more than half the SMs but at most kThirdsFill of
-// them (67 to 84 on 132 SMs), and the thirds are at least kThirdsFrom tokens: three segments
-// instead, two waves of CTAs (one_walk_thirds). Such a wave of walks draws too little of the
-// card's bandwidth: 80 long fp16 walks step at about 1.84 us (2.85 TB/s), and two waves of
+// walks (sequence, head, 128 columns) take more than half the SMs and their thirds fit in two
+// waves (3 walks <= 2 sms: 67 to 88 on 132 SMs), and the thirds are at least kThirdsFrom
+// tokens: three segments instead (one_walk_thirds). Such a wave of walks draws too little of
+// the card's bandwidth: 80 long fp16 walks step at about 1.84 us (2.85 TB/s), and two waves of
 // thirds at the DRAM's pace, after a state pass, take less. The segment model costs a walk's
 // step at its latency (1.5 us) and missed it.
-// Paired A/B against the one walk, H200, fortieth session, bench/h200-2026-11-28-zn (calls 2,
-// 3 and 5: fused_bench pair with LEET_FUSED_SEGMENT = the thirds; call 4: scripts/
-// fused-segment-ab.js --grid thirds --against 5), at the shapes this rule moves (72 to 84
-// walks, N of 49152 to 131072, d = 128 and 256):
-// - fp16 0.953, the geometric mean of 22 measurements (0.895-1.012; 8x65536 H = 10 2.036 ->
-//   1.821 ms, 2x131072 H = 40 4.17 -> 3.88); bf16 0.976 over 17 (0.902-1.023);
-// - at 88 walks (d = 128), where the thirds fill two whole waves: 1.000-1.040, so the bound;
-// - the thirds lose at N = 32768 (2x32768 H = 40: 1.030) and in three waves (3x131072
-//   H = 32, 96 walks: 1.268); four segments lose at 80 walks (1.01-1.10).
-// LEET_FUSED_SEGMODEL=5 gives the earlier choice (the one walk); LEET_FUSED_SEGMENT forces L.
+// Paired A/B against the one walk, H200 (fused_bench pair with LEET_FUSED_SEGMENT = the
+// thirds; scripts/fused-segment-ab.js --grid thirds --against 5):
+// - fortieth session (bench/h200-2026-11-28-zn), 72 to 84 walks, N of 49152 to 131072, d = 128
+//   and 256: fp16 0.953, the geometric mean of 22 measurements (0.895-1.012; 8x65536 H = 10
+//   2.036 -> 1.821 ms, 2x131072 H = 40 4.17 -> 3.88); bf16 0.976 over 17 (0.902-1.023);
+// - forty-first session (bench/h200-2026-11-28-zo), 85 to 88 walks, where the thirds fill two
+//   whole waves: d = 256 0.869-0.969 (twelve measurements); d = 128 0.922-0.956 at 4x65536
+//   H = 22, 1x131072 H = 88 and 1x65536 H = 86, 0.970-1.025 through the library at 4x81920
+//   H = 22 and 1x50000 H = 88; 2x65536 H = 44 even over eight, zn's too (0.932-1.051);
+//   68 to 76 walks at N = 65536: 0.900-0.984;
+// - the thirds lose at N = 32768 (2x32768 H = 40: 1.030), in three waves (90 walks, 3x65536
+//   H = 30: 1.337, 1.364; 96: 1.268), and against the lead plan at 56-64 walks (1.34-1.45);
+//   four segments lose at 80 walks (1.01-1.10).
+// LEET_FUSED_SEGMODEL=5 gives the thirty-ninth session's choice (the one walk);
+// LEET_FUSED_SEGMENT forces L.
 constexpr int64_t kThirdsFrom = 16384;
-constexpr double kThirdsFill = 0.64;
 inline int64_t one_walk_thirds(const AttnParams& p, int sms, int64_t L, double mem_tbs) {
   if (p.dtype == DType::F32 || p.cu_seqlens || mem_tbs < kFastDramTbs || ceil_div(p.N, L) > 1) return L;
   if (std::getenv("LEET_FUSED_SEGMENT") || env_is("LEET_FUSED_SEGMODEL", '5')) return L;
   const int64_t walks = p.B * p.H * ceil_div(p.d, kDV);
-  if (2 * walks <= sms || (double)walks > kThirdsFill * sms) return L;
+  if (2 * walks <= sms || 3 * walks > 2 * (int64_t)sms) return L;  // (the thirds in two waves)
   const int64_t third = ceil_div(ceil_div(p.N, 3), kSplitGrain) * kSplitGrain;  // (the even counts' grain)
   return third >= kThirdsFrom ? third : L;
 }

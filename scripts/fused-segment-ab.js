@@ -12,7 +12,7 @@
 //   --against 4  the thirty-eighth session's choice of output CTAs: on a card of at least
 //                4 TB/s, the 64-column kernels' one walk a sequence in however many waves
 //                (LEET_FUSED_SEGMODEL=4; out_narrow)
-//   --against 5  the thirty-ninth session's 16-bit one walk a sequence of 67 to 84 walks on
+//   --against 5  the thirty-ninth session's 16-bit one walk a sequence of 67 to 88 walks on
 //                a card of at least 4 TB/s, not cut into thirds (LEET_FUSED_SEGMODEL=5;
 //                one_walk_thirds)
 // Shapes: the issue's rows (where nothing may change) and lengths off the powers of two,
@@ -24,12 +24,13 @@
 // zk's call 3, fp16, TF32 and exact (--grid h100), or the TF32 shapes that the lead plan's
 // cost moves on either card (--grid lead), or the fp16, bf16 and TF32 shapes at which an H200 took
 // the 64-column kernels' one walk in more than one wave of CTAs, by the fill of the last
-// wave (--grid waves), or the fp16 and bf16 shapes whose one walk of 67 to 84 walks an H200
-// cuts into thirds, with controls that keep it (--grid thirds). Prints B/A per case
+// wave (--grid waves), or the fp16 and bf16 shapes whose one walk of 67 to 88 walks an H200
+// cuts into thirds, with controls that keep it (--grid thirds), or the 85 to 88 of those
+// (--grid two-waves). Prints B/A per case
 // (CUDA-event medians of three alternating runs) and the largest difference between the two
 // outputs (0 where both took the same segments), and writes fused-segment-ab.json to the
 // folder given (default out/).
-//   node scripts/fused-segment-ab.js [OUT_DIR] [--only DTYPE] [--against 0|1|2|3|4|5] [--grid issue|wide16|counts|bound|h100|lead|waves|thirds]
+//   node scripts/fused-segment-ab.js [OUT_DIR] [--only DTYPE] [--against 0|1|2|3|4|5] [--grid issue|wide16|counts|bound|h100|lead|waves|thirds|two-waves]
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -46,8 +47,8 @@ const only = option("--only", undefined);
 const against = option("--against", "0");
 const grid = option("--grid", "issue");
 if (!["0", "1", "2", "3", "4", "5"].includes(against)) throw new Error(`--against: expected 0, 1, 2, 3, 4 or 5, got ${against}`);
-if (!["issue", "wide16", "counts", "bound", "h100", "lead", "waves", "thirds"].includes(grid)) {
-  throw new Error(`--grid: expected issue, wide16, counts, bound, h100, lead, waves or thirds, got ${grid}`);
+if (!["issue", "wide16", "counts", "bound", "h100", "lead", "waves", "thirds", "two-waves"].includes(grid)) {
+  throw new Error(`--grid: expected issue, wide16, counts, bound, h100, lead, waves, thirds or two-waves, got ${grid}`);
 }
 const outDir = args[0] ?? "out";
 const fp16 = { dtype: "float16", precision: "exact" }, bf16 = { dtype: "bfloat16", precision: "exact" };
@@ -61,6 +62,7 @@ const configs = {
   lead: [tf32],
   waves: [fp16, bf16, tf32],
   thirds: [fp16, bf16],
+  "two-waves": [fp16, bf16],
 }[grid];
 // [B, H, N, d]
 const shapes = {
@@ -85,14 +87,17 @@ const shapes = {
   lead: [[1, 32, 65536], [1, 32, 65573], [3, 8, 81920], [1, 24, 24000], [1, 24, 32768], [1, 24, 40000], [3, 8, 50000],
     [1, 24, 65536], [2, 12, 65573], [1, 24, 100000], [3, 8, 131072], [1, 32, 30000], [4, 8, 30000], [2, 12, 81920]]
     .map(([B, H, N]) => [B, H, N, 128]),
-  // controls that keep their plan (the issue's row; 32768 tokens; 96 walks; 64 walks, the
-  // lead plan), then one walks of 72 to 88 walks, d of 128 and 256, lengths off the powers of
-  // two, none of them in run zn's calls 2 and 3. The rule cuts those of at most 84 walks into
-  // thirds; run zn's call 4 ran its first form, which cut the two of 88 walks too
-  thirds: [[1, 32, 65536, 128], [2, 40, 32768, 128], [3, 32, 65536, 128], [2, 32, 131072, 128],
+  // controls that keep their plan (the issue's row; 32768 tokens; 96 and 90 walks; 64 walks,
+  // the lead plan), then one walks of 72 to 88 walks, d of 128 and 256, lengths off the powers
+  // of two, none of them in run zn's calls 2 and 3. The rule cuts them all into thirds (the
+  // fortieth session's form stopped at 84 walks; run zo's calls 1 and 2 measured 85 to 90)
+  thirds: [[1, 32, 65536, 128], [2, 40, 32768, 128], [3, 32, 65536, 128], [3, 30, 65536, 128], [2, 32, 131072, 128],
     [2, 44, 65536, 128], [2, 36, 49152, 128], [8, 10, 65536, 128], [6, 12, 81920, 128], [3, 28, 131072, 128],
     [2, 40, 50000, 128], [2, 40, 65573, 128], [5, 16, 98304, 128], [1, 40, 65573, 256], [1, 44, 81920, 256],
     [5, 8, 50000, 256], [2, 20, 65573, 256]],
+  // the 85 to 88 walks that the rule took last (forty-first session): a control of 90 walks,
+  // which keeps the one walk, then 88 walks at d = 128 and 256, lengths off those run zo ran
+  "two-waves": [[3, 30, 65536, 128], [4, 22, 81920, 128], [1, 88, 50000, 128], [1, 44, 98304, 256], [2, 22, 65573, 256]],
 }[grid === "bound" ? "counts" : grid] ?? [];
 // --grid h100 and --grid waves: per configuration (h100: [B, H, N], d = 128; waves: [B, H,
 // N, d], the controls first, then by the fill of the 64-column walk's last wave: 320 CTAs

@@ -109,7 +109,7 @@ describe.skipIf(!nvcc)("fused's plans by the library's host code (no GPU)", () =
     expect(plan("float16", [2, 32, 16384, 128]).H200).toBe(narrow(16384));
   });
 
-  it("an H200 cuts a 16-bit one walk of 67 to 84 walks into thirds from about 48000 tokens (fortieth session, run zn)", () => {
+  it("an H200 cuts a 16-bit one walk of 67 to 88 walks into thirds from about 48000 tokens (runs zn and zo)", () => {
     const one = (L: number) => `v2, segments of ${L} tokens, 1 a sequence`;
     // 80 walks, 2x65536 at 40 heads: three of 22016 (B/A 0.945 and 0.960); the H100 keeps the walk
     expect(plan("float16", [2, 40, 65536, 128])).toEqual({ H100: one(65536), H200: "v2, segments of 22016 tokens, 3 a sequence" });
@@ -119,8 +119,13 @@ describe.skipIf(!nvcc)("fused's plans by the library's host code (no GPU)", () =
     // bf16, 72 walks (3x131072 at 24 heads: 0.901 in fp16), the smallest length (2x49152: 0.970)
     expect(plan("bfloat16", [3, 24, 131072, 128]).H200).toBe("v2, segments of 44032 tokens, 3 a sequence");
     expect(plan("float16", [2, 40, 49152, 128]).H200).toBe("v2, segments of 16384 tokens, 3 a sequence");
-    // kept: 32768 tokens (1.030), 96 walks (three waves of thirds: 1.268), 64 walks (the lead plan), TF32
+    // 88 walks, whose thirds fill two whole waves (run zo: d = 256 0.869-0.969, 4x65536 H = 22 0.922)
+    expect(plan("float16", [2, 22, 98304, 256]).H200).toBe("v2, segments of 32768 tokens, 3 a sequence");
+    expect(plan("bfloat16", [4, 22, 65536, 128]).H200).toBe("v2, segments of 22016 tokens, 3 a sequence");
+    // kept: 32768 tokens (1.030), 90 and 96 walks (three waves of thirds: 1.337, 1.268), 64 walks
+    // (the lead plan), TF32
     expect(plan("float16", [2, 40, 32768, 128]).H200).toBe(one(32768));
+    expect(plan("float16", [3, 30, 65536, 128]).H200).toBe(one(65536));
     expect(plan("float16", [3, 32, 131072, 128]).H200).toBe(one(131072));
     expect(plan("float16", [2, 32, 131072, 128]).H200).toBe(
       "v2, segments of 65536 tokens, 2 a sequence; lead plan: 26176 + 0 small, then 2 of 52480");
