@@ -2127,7 +2127,8 @@ template <class Wide, class Narrow> bool out_narrow(const AttnParams& p, int sms
 // - forty-first session (bench/h200-2026-11-28-zo), 85 to 88 walks, where the thirds fill two
 //   whole waves: d = 256 0.869-0.969 (twelve measurements); d = 128 0.922-0.956 at 4x65536
 //   H = 22, 1x131072 H = 88 and 1x65536 H = 86, 0.970-1.025 through the library at 4x81920
-//   H = 22 and 1x50000 H = 88; 2x65536 H = 44 even over eight, zn's too (0.932-1.051);
+//   H = 22 and 1x50000 H = 88, 0.990 and 1.024 at 2x131072 H = 44; 2x65536 H = 44 even over
+//   eight, zn's too (0.932-1.051);
 //   68 to 76 walks at N = 65536: 0.900-0.984;
 // - the thirds lose at N = 32768 (2x32768 H = 40: 1.030), in three waves (90 walks, 3x65536
 //   H = 30: 1.337, 1.364; 96: 1.268), and against the lead plan at 56-64 walks (1.34-1.45);
