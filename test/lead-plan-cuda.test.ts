@@ -80,6 +80,24 @@ function same(a: Tensor, b: Tensor) {
   return bytes(a).equals(bytes(b));
 }
 
+type Runs = Awaited<ReturnType<typeof runs>>;
+
+// every variant's output and final state within the dtype's bound of the float64 recurrence
+function withinBound(ref: Runs["ref"], results: Runs["results"], dtype: DType) {
+  for (const [name, res] of Object.entries(results)) {
+    const out = relativeError(res.output.toArray(), ref.output);
+    const state = relativeError(res.state.toArray(), ref.state);
+    expect(out, `${name}: output error ${out}`).toBeLessThanOrEqual(BOUND[dtype].out);
+    expect(state, `${name}: state error ${state}`).toBeLessThanOrEqual(BOUND[dtype].state);
+  }
+}
+
+// the default's output and final state bitwise those of variant `want`
+function defaultIs(results: Runs["results"], want: string) {
+  expect(same(results.default.output, results[want].output), `default bitwise equal to ${want}`).toBe(true);
+  expect(same(results.default.state, results[want].state), `default state bitwise equal to ${want}`).toBe(true);
+}
+
 describe.skipIf(!hopper)("fused at full size: the segment plans by rule", () => {
   // First in the file, so that the calls land on worker threads that have not called the
   // GPU yet: the addon runs each call on a thread of Node's pool, and the TMA maps that the
@@ -125,19 +143,12 @@ describe.skipIf(!hopper)("fused at full size: the segment plans by rule", () => 
       };
       if (dtype === "float32") variants.noSmall = { LEET_FUSED_LEAD: "1", LEET_FUSED_SMALL: "0" };
       const { ref, results } = await runs(N, dtype, variants);
-      const bound = BOUND[dtype];
-      for (const [name, res] of Object.entries(results)) {
-        const out = relativeError(res.output.toArray(), ref.output);
-        const state = relativeError(res.state.toArray(), ref.state);
-        expect(out, `${name}: output error ${out}`).toBeLessThanOrEqual(bound.out);
-        expect(state, `${name}: state error ${state}`).toBeLessThanOrEqual(bound.state);
-      }
+      withinBound(ref, results, dtype);
       // the plan ran when forced (other segment boundaries round differently) ...
       expect(same(results.forced.output, results.off.output), "forced and off give bitwise equal outputs").toBe(false);
       // ... and the default is the plan or no plan, as the rule says for this card
       const want = lead ? "forced" : "off";
-      expect(same(results.default.output, results[want].output), `default bitwise equal to ${want}`).toBe(true);
-      expect(same(results.default.state, results[want].state), `default state bitwise equal to ${want}`).toBe(true);
+      defaultIs(results, want);
     }, 300_000);
   }
   // 1x40000 at H = 24: the model's cost of the plan (five segments of 7552 after 2496 tokens)
@@ -151,14 +162,8 @@ describe.skipIf(!hopper)("fused at full size: the segment plans by rule", () => 
       earlier: { LEET_FUSED_SEGMODEL: "3" },
     };
     const { ref, results } = await runs(40000, "float32", variants, 24);
-    for (const [name, res] of Object.entries(results)) {
-      const out = relativeError(res.output.toArray(), ref.output);
-      const state = relativeError(res.state.toArray(), ref.state);
-      expect(out, `${name}: output error ${out}`).toBeLessThanOrEqual(BOUND.float32.out);
-      expect(state, `${name}: state error ${state}`).toBeLessThanOrEqual(BOUND.float32.state);
-    }
-    expect(same(results.default.output, results.forced.output), "default bitwise equal to forced").toBe(true);
-    expect(same(results.default.state, results.forced.state), "default state bitwise equal to forced").toBe(true);
+    withinBound(ref, results, "float32");
+    defaultIs(results, "forced");
     expect(same(results.default.output, results.off.output), "default and off give bitwise equal outputs").toBe(false);
     expect(same(results.earlier.output, results.off.output), "the earlier model bitwise equal to off").toBe(true);
   }, 300_000);
@@ -178,15 +183,9 @@ describe.skipIf(!hopper)("fused at full size: the segment plans by rule", () => 
         wide: { LEET_FUSED_OUT: "128" },
       };
       const { ref, results } = await runs(N, dtype, variants, 160);
-      for (const [name, res] of Object.entries(results)) {
-        const out = relativeError(res.output.toArray(), ref.output);
-        const state = relativeError(res.state.toArray(), ref.state);
-        expect(out, `${name}: output error ${out}`).toBeLessThanOrEqual(BOUND[dtype].out);
-        expect(state, `${name}: state error ${state}`).toBeLessThanOrEqual(BOUND[dtype].state);
-      }
+      withinBound(ref, results, dtype);
       const want = fastMemory ? "wide" : "earlier";
-      expect(same(results.default.output, results[want].output), `default bitwise equal to ${want}`).toBe(true);
-      expect(same(results.default.state, results[want].state), `default state bitwise equal to ${want}`).toBe(true);
+      defaultIs(results, want);
       expect(same(results.earlier.output, results.wide.output), "the one walk and the segments give bitwise equal outputs").toBe(false);
     }, 300_000);
   }
@@ -200,15 +199,9 @@ describe.skipIf(!hopper)("fused at full size: the segment plans by rule", () => 
       thirds: { LEET_FUSED_SEGMENT: "16896" },
     };
     const { ref, results } = await runs(50000, "float16", variants, 8, 5, 256);
-    for (const [name, res] of Object.entries(results)) {
-      const out = relativeError(res.output.toArray(), ref.output);
-      const state = relativeError(res.state.toArray(), ref.state);
-      expect(out, `${name}: output error ${out}`).toBeLessThanOrEqual(BOUND.float16.out);
-      expect(state, `${name}: state error ${state}`).toBeLessThanOrEqual(BOUND.float16.state);
-    }
+    withinBound(ref, results, "float16");
     const want = fastMemory ? "thirds" : "earlier";
-    expect(same(results.default.output, results[want].output), `default bitwise equal to ${want}`).toBe(true);
-    expect(same(results.default.state, results[want].state), `default state bitwise equal to ${want}`).toBe(true);
+    defaultIs(results, want);
     expect(same(results.earlier.output, results.thirds.output), "the one walk and the thirds give bitwise equal outputs").toBe(false);
   }, 300_000);
   it("forcing the lead plan where it does not fit (33 segments a sequence) is an error that says so", async () => {
