@@ -2088,30 +2088,6 @@ template <class Family> SegModel family_model(const AttnParams& p, double mem_tb
   if (!lead_forms<Family>(p) || env_is("LEET_FUSED_LEAD", '0')) m.lead_frac = 0;
   return m;
 }
-// out_narrow, 16 bits: the wide kernels' shortest segments taken over a narrow one walk whose
-// last wave is under half full (run zm: 3072 tokens won, 2048 lost; 2560 not measured)
-constexpr int64_t kNarrowWideFrom = 3072;
-template <class Wide, class Narrow> bool out_narrow(const AttnParams& p, int sms, double mem_tbs) {
-  if (const char* env = std::getenv("LEET_FUSED_OUT")) {
-    const int forced = std::atoi(env);
-    if (forced == 64 || forced == 128) return forced == 64;
-  }
-  const int64_t L = choose_segment(p, sms, (int)ceil_div(p.d, kDV), 1, family_model<Wide>(p, mem_tbs));
-  if (ceil_div(p.N, L) <= 1) return false;
-  if (lead_wanted<Wide>(p, sms, L, mem_tbs)) return false;  // (the lead plan's kernels are 128 columns wide)
-  if (mem_tbs < kFastDramTbs) return true;  // (0: unknown, as an H100)
-  if (Wide::seg_model().split_from && L >= Wide::seg_model().split_from) return false;
-  const int64_t Ln = choose_segment(p, sms, (int)ceil_div(p.d, kDV / Narrow::out_split), 1, family_model<Narrow>(p, mem_tbs));
-  if (ceil_div(p.N, Ln) > 1) return false;
-  if (env_is("LEET_FUSED_SEGMODEL", '4')) return true;
-  const int64_t ctas = p.B * p.H * ceil_div(p.d, kDV / Narrow::out_split);
-  const int64_t wave = sms * std::max(1, kSmemPerSm / (Narrow::template smem<false>() + 1024));
-  if (ctas <= wave) return true;
-  if (p.dtype == DType::F32) return false;
-  const int64_t last = ctas % wave;
-  return !(last > 0 && 2 * last < wave && L >= kNarrowWideFrom);
-}
-
 // One 128-column walk a sequence in 16 bits, on a card of at least kFastDramTbs, where the
 // walks (sequence, head, 128 columns) take more than half the SMs and their thirds fit in two
 // waves (3 walks <= 2 sms: 67 to 88 on 132 SMs), and the thirds are at least kThirdsFrom
@@ -2149,6 +2125,36 @@ template <class Family> int64_t wide_segment(const AttnParams& p, int sms, doubl
   static_assert(Family::out_split == 1, "the 128-column kernels");
   const int64_t L = choose_segment(p, sms, (int)ceil_div(p.d, kDV), 1, family_model<Family>(p, mem_tbs), skip);
   return one_walk_thirds(p, sms, L, mem_tbs);
+}
+// The segment length of Family's output kernels, as run_wgmma takes it unforced: the 128-column
+// kernels' (wide_segment), or the model's for CTAs of 128 / out_split columns
+template <class Family> int64_t family_segment(const AttnParams& p, int sms, double mem_tbs, int64_t skip = 0) {
+  if constexpr (Family::out_split == 1) return wide_segment<Family>(p, sms, mem_tbs, skip);
+  else return choose_segment(p, sms, (int)ceil_div(p.d, kDV / Family::out_split), 1, family_model<Family>(p, mem_tbs), skip);
+}
+
+// out_narrow, 16 bits: the wide kernels' shortest segments taken over a narrow one walk whose
+// last wave is under half full (run zm: 3072 tokens won, 2048 lost; 2560 not measured)
+constexpr int64_t kNarrowWideFrom = 3072;
+template <class Wide, class Narrow> bool out_narrow(const AttnParams& p, int sms, double mem_tbs) {
+  if (const char* env = std::getenv("LEET_FUSED_OUT")) {
+    const int forced = std::atoi(env);
+    if (forced == 64 || forced == 128) return forced == 64;
+  }
+  const int64_t L = choose_segment(p, sms, (int)ceil_div(p.d, kDV), 1, family_model<Wide>(p, mem_tbs));
+  if (ceil_div(p.N, L) <= 1) return false;
+  if (lead_wanted<Wide>(p, sms, L, mem_tbs)) return false;  // (the lead plan's kernels are 128 columns wide)
+  if (mem_tbs < kFastDramTbs) return true;  // (0: unknown, as an H100)
+  if (Wide::seg_model().split_from && L >= Wide::seg_model().split_from) return false;
+  const int64_t Ln = family_segment<Narrow>(p, sms, mem_tbs);
+  if (ceil_div(p.N, Ln) > 1) return false;
+  if (env_is("LEET_FUSED_SEGMODEL", '4')) return true;
+  const int64_t ctas = p.B * p.H * ceil_div(p.d, kDV / Narrow::out_split);
+  const int64_t wave = sms * std::max(1, kSmemPerSm / (Narrow::template smem<false>() + 1024));
+  if (ctas <= wave) return true;
+  if (p.dtype == DType::F32) return false;
+  const int64_t last = ctas % wave;
+  return !(last > 0 && 2 * last < wave && L >= kNarrowWideFrom);
 }
 
 inline bool v3_eligible(const AttnParams& p) {
@@ -2294,8 +2300,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
   }
   int64_t L = 0;
   if (L_forced > 0) L = ceil_div(L_forced, kC) * kC;
-  else if constexpr (Family::out_split == 1) L = wide_segment<Family>(p, sms, ctx.mem_tbs, ctx.skip_upto);
-  else L = choose_segment(p, sms, (int)ceil_div(p.d, kDV / Family::out_split), 1, family_model<Family>(p, ctx.mem_tbs), ctx.skip_upto);
+  else L = family_segment<Family>(p, sms, ctx.mem_tbs, ctx.skip_upto);
   a.Lseg = L;
   a.nseg_fixed = ceil_div(p.N, L);
   const SegCount segs = count_segments(p, L, ctx.skip_upto);  // packed: the device table comes with the scratch below

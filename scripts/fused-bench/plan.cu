@@ -1,6 +1,6 @@
 // Developer use, no GPU needed: the segments and plans that `fused` picks for fixed-length
 // sequences with r = 128, d a multiple of 128 (versions 2 and 3), by the library's own host
-// code (cuda/fused_kernels.cuh: out_narrow, choose_segment, wide_segment, lead_wanted, lead_plan), for a
+// code (cuda/fused_kernels.cuh: out_narrow, family_segment, lead_wanted, lead_plan), for a
 // card of 132 SMs at an H100's or an H200's peak DRAM bandwidth. The environment the
 // library reads (LEET_FUSED_SEGMODEL, LEET_FUSED_LEAD, ...) applies here too. What this
 // file adds is only run_wgmma's order of those calls (the plan only where the inline
@@ -25,8 +25,7 @@ template <class Wide, class Narrow> void show(const AttnParams& p, const char* c
   const int sms = 132;
   const bool narrow = out_narrow<Wide, Narrow>(p, sms, mem_tbs);
   const int out_split = narrow ? Narrow::out_split : Wide::out_split;
-  const int64_t L = narrow ? choose_segment(p, sms, (int)ceil_div(p.d, kDV / out_split), 1, family_model<Narrow>(p, mem_tbs))
-                           : wide_segment<Wide>(p, sms, mem_tbs);
+  const int64_t L = narrow ? family_segment<Narrow>(p, sms, mem_tbs) : family_segment<Wide>(p, sms, mem_tbs);
   const int64_t nseg = ceil_div(p.N, L);
   std::printf("%s B=%lld H=%lld N=%lld d=%lld: %s, segments of %lld tokens, %lld a sequence", card, (long long)p.B,
               (long long)p.H, (long long)p.N, (long long)p.d, narrow ? Narrow::name : Wide::name, (long long)L,
@@ -44,11 +43,10 @@ template <class Wide, class Narrow> void show(const AttnParams& p, const char* c
   }
   std::printf("\n");
 }
-void show_exact(const AttnParams& p, const char* card) {
+void show_exact(const AttnParams& p, const char* card, double mem_tbs) {
   const int sms = 132;
   const bool wide = v4_wide(p, sms);
-  const int64_t L = wide ? choose_segment(p, sms, (int)ceil_div(p.d, kDV), 1, V4WFamily::seg_model())
-                         : choose_segment(p, sms, (int)ceil_div(p.d, kDV / V4Family::out_split), 1, V4Family::seg_model());
+  const int64_t L = wide ? family_segment<V4WFamily>(p, sms, mem_tbs) : family_segment<V4Family>(p, sms, mem_tbs);
   std::printf("%s B=%lld H=%lld N=%lld d=%lld: %s, segments of %lld tokens, %lld a sequence\n", card, (long long)p.B,
               (long long)p.H, (long long)p.N, (long long)p.d, wide ? V4WFamily::name : V4Family::name, (long long)L,
               (long long)ceil_div(p.N, L));
@@ -75,7 +73,7 @@ int main(int argc, char** argv) {
     }
     for (const auto& [card, tbs] : {std::pair<const char*, double>{"H100", 3.35}, {"H200", 4.8}}) {
       if (std::strcmp(dt, "tf32") == 0) show<V3Family, V3NFamily>(p, card, tbs);
-      else if (std::strcmp(dt, "exact") == 0) show_exact(p, card);
+      else if (std::strcmp(dt, "exact") == 0) show_exact(p, card, tbs);
       else if (std::strcmp(dt, "bfloat16") == 0) show<V2Family<true>, V2NFamily<true>>(p, card, tbs);
       else if (std::strcmp(dt, "float16") == 0) show<V2Family<false>, V2NFamily<false>>(p, card, tbs);
       else {
