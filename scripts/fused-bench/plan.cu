@@ -24,7 +24,6 @@ using namespace leet::cuda::fused_detail;
 template <class Wide, class Narrow> void show(const AttnParams& p, const char* card, double mem_tbs) {
   const int sms = 132;
   const bool narrow = out_narrow<Wide, Narrow>(p, sms, mem_tbs);
-  const int out_split = narrow ? Narrow::out_split : Wide::out_split;
   const int64_t L = narrow ? family_segment<Narrow>(p, sms, mem_tbs) : family_segment<Wide>(p, sms, mem_tbs);
   const int64_t nseg = ceil_div(p.N, L);
   std::printf("%s B=%lld H=%lld N=%lld d=%lld: %s, segments of %lld tokens, %lld a sequence", card, (long long)p.B,
