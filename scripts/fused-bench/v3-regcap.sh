@@ -6,9 +6,18 @@
 # __maxnreg__(CAP) there (the two cannot be combined), compiles cuda/fused.cu for sm_90a with
 # ptxas -v, and prints each fused_v3_kernel instantiation's registers and spill bytes. The
 # repository's sources are not touched. docs/fused-design.md, "Forty-second session".
-#   bash scripts/fused-bench/v3-regcap.sh [CAP ...]        (default: 232; about 2 minutes per cap)
+# With --bench DIR first, it also links scripts/fused-bench/main.cu against each capped build
+# into DIR/fb-capCAP, a fused_bench whose version 3 kernels run under the cap (for an A/B on
+# the GPU against fused_bench built from cuda/ as it is; nothing else differs).
+#   bash scripts/fused-bench/v3-regcap.sh [--bench DIR] [CAP ...]   (default: 232; about 2 minutes per cap)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+bench=""
+if [ "${1:-}" = --bench ]; then
+  [ -n "${2:-}" ] || { echo "v3-regcap: --bench needs a folder" >&2; exit 2; }
+  mkdir -p "$2" && bench=$(cd "$2" && pwd)
+  shift 2
+fi
 nvcc=${CUDACXX:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -25,4 +34,9 @@ for cap in "${@:-232}"; do
        name != "" && /spill stores/ { match($0, /[0-9]+ bytes spill stores, [0-9]+ bytes spill loads/); spill = substr($0, RSTART, RLENGTH) }
        name != "" && /Used [0-9]+ registers/ { match($0, /Used [0-9]+ registers/); print "  " name ": " substr($0, RSTART, RLENGTH) ", " spill; name = "" }' \
     "$work/ptxas.log" | sed -E 's/Lb0E/false, /g; s/Lb1E/true, /g; s/Li([0-9]+)E/\1, /g; s/, E+:/>:/; s/^  /  </'
+  if [ -n "$bench" ]; then
+    "$nvcc" -gencode=arch=compute_90a,code=sm_90a --expt-relaxed-constexpr -std=c++17 -O3 -I"$root/native" -I"$work/cuda" \
+      -o "$bench/fb-cap$cap" "$root/scripts/fused-bench/main.cu" "$work/fused.o" "$work/cuda/short_seqs.cu"
+    echo "  fused_bench under the cap: $bench/fb-cap$cap"
+  fi
 done
