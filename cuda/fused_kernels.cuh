@@ -2120,17 +2120,13 @@ inline int64_t one_walk_thirds(const AttnParams& p, int sms, int64_t L, double m
   const int64_t third = ceil_div(ceil_div(p.N, 3), kSplitGrain) * kSplitGrain;  // (the even counts' grain)
   return third >= kThirdsFrom ? third : L;
 }
-// The 128-column kernels' segment length: the model's (choose_segment), then one_walk_thirds
-template <class Family> int64_t wide_segment(const AttnParams& p, int sms, double mem_tbs, int64_t skip = 0) {
-  static_assert(Family::out_split == 1, "the 128-column kernels");
-  const int64_t L = choose_segment(p, sms, (int)ceil_div(p.d, kDV), 1, family_model<Family>(p, mem_tbs), skip);
-  return one_walk_thirds(p, sms, L, mem_tbs);
-}
-// The segment length of Family's output kernels, as run_wgmma takes it unforced: the 128-column
-// kernels' (wide_segment), or the model's for CTAs of 128 / out_split columns
+// The segment length of Family's output kernels (CTAs of 128 / out_split columns), as
+// run_wgmma takes it unforced: the model's (choose_segment), then, for the 128-column
+// kernels, one_walk_thirds
 template <class Family> int64_t family_segment(const AttnParams& p, int sms, double mem_tbs, int64_t skip = 0) {
-  if constexpr (Family::out_split == 1) return wide_segment<Family>(p, sms, mem_tbs, skip);
-  else return choose_segment(p, sms, (int)ceil_div(p.d, kDV / Family::out_split), 1, family_model<Family>(p, mem_tbs), skip);
+  const int64_t L = choose_segment(p, sms, (int)ceil_div(p.d, kDV / Family::out_split), 1, family_model<Family>(p, mem_tbs), skip);
+  if constexpr (Family::out_split == 1) return one_walk_thirds(p, sms, L, mem_tbs);
+  else return L;
 }
 
 // out_narrow, 16 bits: the wide kernels' shortest segments taken over a narrow one walk whose
@@ -2298,9 +2294,7 @@ void run_wgmma(const AttnParams& p, const LaunchContext& ctx, int64_t L_forced =
       return;
     }
   }
-  int64_t L = 0;
-  if (L_forced > 0) L = ceil_div(L_forced, kC) * kC;
-  else L = family_segment<Family>(p, sms, ctx.mem_tbs, ctx.skip_upto);
+  const int64_t L = L_forced > 0 ? ceil_div(L_forced, kC) * kC : family_segment<Family>(p, sms, ctx.mem_tbs, ctx.skip_upto);
   a.Lseg = L;
   a.nseg_fixed = ceil_div(p.N, L);
   const SegCount segs = count_segments(p, L, ctx.skip_upto);  // packed: the device table comes with the scratch below

@@ -1,6 +1,6 @@
 // The segments and plans `fused` picks on Hopper, without a GPU: scripts/fused-bench/plan.cu
-// compiles the library's own host code (cuda/fused_kernels.cuh: out_narrow, choose_segment,
-// wide_segment, lead_wanted, lead_plan) into a CPU program, which prints the choice per shape for a 132-SM
+// compiles the library's own host code (cuda/fused_kernels.cuh: out_narrow, family_segment,
+// lead_wanted, lead_plan) into a CPU program, which prints the choice per shape for a 132-SM
 // card at an H100's and an H200's DRAM bandwidth. These choices are what the benchmark rows
 // in docs/fused.md were measured with; a change to the cost model that moves one must update
 // this file on purpose. Needs nvcc (CUDACXX, PATH or /usr/local/cuda/bin); skipped without.
