@@ -5,7 +5,8 @@
 # Copies cuda/ to a scratch folder, replaces the kernel's __launch_bounds__(128 * NWG, 1) by
 # __maxnreg__(CAP) there (the two cannot be combined), compiles cuda/fused.cu for sm_90a with
 # ptxas -v, and prints each fused_v3_kernel instantiation's registers and spill bytes. The
-# repository's sources are not touched. docs/fused-design.md, "Forty-second session".
+# repository's sources are not touched. docs/fused-design.md, "Forty-second session" (and
+# "Forty-third": capped at 232 or 224 the walk ran as fast; the producer itself lost).
 # With --bench DIR first, it also links scripts/fused-bench/main.cu against each capped build
 # into DIR/fb-capCAP, a fused_bench whose version 3 kernels run under the cap (for an A/B on
 # the GPU against fused_bench built from cuda/ as it is; nothing else differs).
