@@ -26,7 +26,9 @@
 // shared memory, 1 CTA of 2 warpgroups per SM. O is stored from the accumulator with
 // 8-byte stores (every 32-byte sector whole). The DEC forms take their tiles by TMA (V's
 // boxes transposed per warpgroup): the decoupled output kernel, which stores O by TMA
-// too, and the three-stage state kernel.
+// too (staged in its S^T buffer, or, in EARLY's order, in its V^T region: OVT), and the
+// three-stage state kernel. The operands computed in registers are rounded to TF32 by
+// tf32_rn (two instructions; float32's range narrowed to about 4e34).
 #pragma once
 
 constexpr int kV3Threads = 256;
@@ -175,6 +177,19 @@ __device__ __forceinline__ void wg_rs_tf32_lo(float* d, const uint32_t* ah, cons
   wg_rs_tf32v<N>(d, ah, bl);
 }
 #endif
+
+// TF32 rounding of the operands the TF32 kernels compute in registers (S^T, the decayed P
+// and K^T) in two instructions, FMUL and FFMA, where cvt.rna.tf32.f32 takes four (a
+// finiteness test, an add, a select and a mask). Veltkamp's split: s = 8193 x rounds at
+// 2^13 times x's ulp, so s - 8192 x is exact, x to the nearest with 11 significant bits
+// (|error| <= 2^-11 |x|, as cvt.rna's; ties and values within 2^-13 of a power of two may
+// round the other way). NaN stays NaN. The range is narrower than float32's: |x| above
+// 2^128 / 8193 (about 4.15e34) gives an infinity, and an infinity gives NaN. Run zr: 1.4-2.5%
+// off the TF32 walk (bench/h200-2026-11-28-zr).
+__device__ __forceinline__ uint32_t tf32_rn(float x) {
+  const float s = x * 8193.f;
+  return __float_as_uint(__fmaf_rn(-x, 8192.f, s));
+}
 
 // Q or K: 64 rows x 128 floats (row stride 128) -> 4 swizzled [64][32] sub-tiles.
 template <int THREADS = kV3Threads>
@@ -374,6 +389,12 @@ __global__ void __launch_bounds__(128 * NWG, 1)
     if constexpr (STAGES == 2) return base + (c & 1) * L::per_stage;
     else return base + (uint32_t)(c % STAGES) * L::per_stage;
   };
+  // OVT (the decoupled TF32 output kernels with TMA stores, in EARLY's order): O is staged
+  // in the warpgroup's own V^T region once P V and the state update have read it, not in
+  // its S^T buffer. The next S^T half is then staged under the state update, with no wait
+  // for the O store; the store's read is waited for only before the stage is released,
+  // after chunk c + 1's Q K^T is issued (run zr: 1.0-2.5% off the walk)
+  constexpr bool OVT = DEC == 2 && EARLY;
   // DEC: stage s's mbarrier and release counter; chunk c's mbarrier
   [[maybe_unused]] const uint32_t mbar = base + L::mb_off;
   [[maybe_unused]] unsigned* const rel = reinterpret_cast<unsigned*>(M.basep + L::mb_off + 8 * STAGES);
@@ -543,12 +564,19 @@ __global__ void __launch_bounds__(128 * NWG, 1)
 #pragma unroll
     for (int i = 0; i < NS; ++i) {  // i = 4 nb + 2 hh + e: row dv = 8nb + 2t + e, col r = ... + 8hh
       const uint32_t adr = sS + at + 1024 * (i >> 2) + xs[(i >> 1) & 1][i & 1];
-      const uint32_t hb = cvt_tf32(Sm[i]);
+      const uint32_t hb = EXACT ? cvt_tf32(Sm[i]) : tf32_rn(Sm[i]);
       sts_b32(adr, hb);
       if constexpr (EXACT) sts_b32(adr + L::s_lo, __float_as_uint(Sm[i] - __uint_as_float(hb)));
     }
   };
 
+  // the next step's S^T first half, then S's first half takes chunk c + 1's decay (EARLY)
+  [[maybe_unused]] auto stage_s0 = [&](int c) {
+    write_sS(S[0]);
+    const float decn = pwz[max(0, min(kC, seglen - (c + 1) * kC)) + 64];
+#pragma unroll
+    for (int i = 0; i < NS; ++i) S[0][i] *= decn;
+  };
   float P[32];  // P = Q K^T (outputs); QKA: issued one step ahead
   [[maybe_unused]] uint32_t ka0[8][4];  // EARLY: the first r-half's K^T fragments
   // P = Q K^T of chunk c: 16 wgmma m64n64k8, both operands the natural [tok][r] tiles
@@ -662,10 +690,10 @@ __global__ void __launch_bounds__(128 * NWG, 1)
           tf32_hilo(kx(xo[0][1]) * f1, ka[ks][2], kl[ks][2]);
           tf32_hilo(kx(xo[1][1]) * f1, ka[ks][3], kl[ks][3]);
         } else {
-          ka[ks][0] = cvt_tf32(kx(xo[0][0]) * f0);
-          ka[ks][1] = cvt_tf32(kx(xo[1][0]) * f0);
-          ka[ks][2] = cvt_tf32(kx(xo[0][1]) * f1);
-          ka[ks][3] = cvt_tf32(kx(xo[1][1]) * f1);
+          ka[ks][0] = tf32_rn(kx(xo[0][0]) * f0);
+          ka[ks][1] = tf32_rn(kx(xo[1][0]) * f0);
+          ka[ks][2] = tf32_rn(kx(xo[0][1]) * f1);
+          ka[ks][3] = tf32_rn(kx(xo[1][1]) * f1);
         }
       }
     };
@@ -819,8 +847,8 @@ __global__ void __launch_bounds__(128 * NWG, 1)
             tf32_hilo(P[4 * jb + 2 * hh] * f.x, pa[jb][hh], pl[jb][hh]);
             tf32_hilo(P[4 * jb + 2 * hh + 1] * f.y, pa[jb][2 + hh], pl[jb][2 + hh]);
           } else {
-            pa[jb][hh] = cvt_tf32(P[4 * jb + 2 * hh] * f.x);
-            pa[jb][2 + hh] = cvt_tf32(P[4 * jb + 2 * hh + 1] * f.y);
+            pa[jb][hh] = tf32_rn(P[4 * jb + 2 * hh] * f.x);
+            pa[jb][2 + hh] = tf32_rn(P[4 * jb + 2 * hh + 1] * f.y);
           }
         }
       wg_wait<0>();
@@ -877,7 +905,9 @@ __global__ void __launch_bounds__(128 * NWG, 1)
         wg_fence();
         times_vt(acc, ka, kl);
         wg_commit();
-        if (!STATE_ONLY && m == M0) {
+        if constexpr (OVT) {  // the next S^T's first half, under the state's second half
+          if (m == M0) stage_s0(c);
+        } else if (!STATE_ONLY && m == M0) {
           wg_wait<1>();
           reg_fence<NS>(O);
           if constexpr (DEC == 2) {
@@ -921,7 +951,39 @@ __global__ void __launch_bounds__(128 * NWG, 1)
     wg_wait<0>();
     reg_fence<NS>(S[0]);
     reg_fence<NS>(S[1]);
-    if constexpr (QKA) {
+    if constexpr (OVT) {
+      // O -> this warpgroup's V^T region, which P V and the state update have read, as the
+      // O map's two swizzled boxes -> global; the stage is released once the store has
+      // read it, after chunk c + 1's Q K^T is issued
+      reg_fence<NS>(O);
+#pragma unroll
+      for (int nb = 0; nb < NB; ++nb)
+#pragma unroll
+        for (int hh = 0; hh < 2; ++hh)
+          sts_f32x2(tV + v3_off(16 * w4 + g + 8 * hh, 8 * nb + 2 * t, 8192), O[4 * nb + 2 * hh],
+                    O[4 * nb + 2 * hh + 1]);
+      fence_async_shared();
+      bar_wg(1 + wg);
+      if ((tid & 127) == 0) {
+        const int x = dvb * DVB + DVW * wg, y = (int)start + c * kC, z = (int)(seq * a.H + h);
+        tma_store3(&a.map_o, x, y, z, tV);
+        tma_store3(&a.map_o, x + 32, y, z, tV + 8192);
+        bulk_commit();
+      }
+      if (c + 1 < nch) mbar_wait(mbar + 8 * ((c + 1) & 1), ((c + 1) >> 1) & 1);
+      reg_fence<32>(P);
+      wg_fence();
+      qk(c + 1);
+      wg_commit();
+      if ((tid & 127) == 0) {
+        bulk_wait_read<0>();
+        __threadfence_block();
+        if (atomicAdd(rel + (c & 1), 1u) & 1u) {
+          __threadfence_block();
+          if (c + 2 < nch) issue_tma(c + 2);
+        }
+      }
+    } else if constexpr (QKA) {
       // the next S^T's first half (staged here, with no wgmma in flight: S read under
       // one makes ptxas wait for all of them there); once chunk c + 1's tiles have
       // landed, its P = Q K^T (after the last chunk too, on the other stage, its result
@@ -932,12 +994,8 @@ __global__ void __launch_bounds__(128 * NWG, 1)
         if ((tid & 127) == 0) bulk_wait_read<0>();
         bar_wg(1 + wg);
       }
-      write_sS(S[0]);
-      if constexpr (EARLY) {  // (chunk c + 1's decay, for its first r-half's update)
-        const float decn = pwz[max(0, min(kC, seglen - (c + 1) * kC)) + 64];
-#pragma unroll
-        for (int i = 0; i < NS; ++i) S[0][i] *= decn;
-      }
+      if constexpr (EARLY) stage_s0(c);  // (and chunk c + 1's decay, for its first r-half's update)
+      else write_sS(S[0]);
       if constexpr (DEC) {
         // this warpgroup: S^T staged, every thread past its reads of chunk c's stage. Its
         // first thread counts the release; the second warpgroup to release issues chunk

@@ -26,7 +26,9 @@ export interface DecayAttentionOptions extends DecayOptions {
   chunk?: number;
   /**
    * float32 inputs on tensor-core paths (CUDA: vanilla, blocked, recursive, lightning, fused): "exact" keeps float32
-   * accuracy, "tf32" trades it (rel. error ~1e-3) for speed. Default "exact".
+   * accuracy, "tf32" trades it (rel. error ~1e-3) for speed. Default "exact". With "tf32", `fused`'s Hopper kernels
+   * round the values they compute in registers (state, decayed scores and keys) in a range narrower than float32's:
+   * magnitudes above about 4e34 there become infinite.
    */
   precision?: Precision;
   /** CPU worker threads. Default: every core available to the process. */

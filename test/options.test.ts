@@ -206,4 +206,17 @@ describe.skipIf(!info().backends.cuda.available)("fused on its Hopper paths (r =
       expect(relativeError(got.state.toArray(), want.state)).toBeLessThan(Math.max(tol, 1e-5));
     });
   }
+  // tf32: the kernels round what they compute in registers (the state, decayed keys and
+  // scores) by a product with 8193, so their range ends near 4e34 (README): keys and state
+  // near 1e30 and queries near 1e-30 stay well inside it
+  it("float32 tf32 with keys and state near 1e30, queries near 1e-30: output and final state match the reference", async () => {
+    const qh = Tensor.randn([B, H, N, r], { dtype: "float32", seed: 45, std: 1e-30 });
+    const kh = Tensor.randn([B, H, N, r], { dtype: "float32", seed: 46, std: 1e30 / Math.sqrt(r) });
+    const vh = Tensor.randn([B, H, N, d], { dtype: "float32", seed: 47 });
+    const big = Tensor.randn([B, H, r, d], { seed: 48, std: 1e29 });
+    const want = referenceAttention(qh, kh, vh, { decay, initialState: big });
+    const got = await decayAttention(qh, kh, vh, { decay, method: "fused", backend: "cuda", precision: "tf32", initialState: big, returnState: true });
+    expect(relativeError(got.output.toArray(), want.output)).toBeLessThan(2e-3);
+    expect(relativeError(got.state.toArray(), want.state)).toBeLessThan(2e-3);
+  });
 });
