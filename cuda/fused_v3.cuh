@@ -577,6 +577,25 @@ __global__ void __launch_bounds__(128 * NWG, 1)
 #pragma unroll
     for (int i = 0; i < NS; ++i) S[0][i] *= decn;
   };
+  // DEC = 2: chunk c's O (this warpgroup's DVW columns) -> buf as the O map's two swizzled
+  // 32-column boxes -> global by TMA, issued by the warpgroup's first thread
+  [[maybe_unused]] auto store_o = [&](const float* O, uint32_t buf, int c) {
+    if constexpr (DEC == 2) {
+#pragma unroll
+      for (int nb = 0; nb < NB; ++nb)
+#pragma unroll
+        for (int hh = 0; hh < 2; ++hh)
+          sts_f32x2(buf + v3_off(16 * w4 + g + 8 * hh, 8 * nb + 2 * t, 8192), O[4 * nb + 2 * hh], O[4 * nb + 2 * hh + 1]);
+      fence_async_shared();
+      bar_wg(1 + wg);
+      if ((tid & 127) == 0) {
+        const int x = dvb * DVB + DVW * wg, y = (int)start + c * kC, z = (int)(seq * a.H + h);
+        tma_store3(&a.map_o, x, y, z, buf);
+        tma_store3(&a.map_o, x + 32, y, z, buf + 8192);
+        bulk_commit();
+      }
+    }
+  };
   float P[32];  // P = Q K^T (outputs); QKA: issued one step ahead
   [[maybe_unused]] uint32_t ka0[8][4];  // EARLY: the first r-half's K^T fragments
   // P = Q K^T of chunk c: 16 wgmma m64n64k8, both operands the natural [tok][r] tiles
@@ -911,21 +930,7 @@ __global__ void __launch_bounds__(128 * NWG, 1)
           wg_wait<1>();
           reg_fence<NS>(O);
           if constexpr (DEC == 2) {
-            // O -> this warpgroup's S^T buffer as the O map's two swizzled boxes -> global
-#pragma unroll
-            for (int nb = 0; nb < NB; ++nb)
-#pragma unroll
-              for (int hh = 0; hh < 2; ++hh)
-                sts_f32x2(sS + v3_off(16 * w4 + g + 8 * hh, 8 * nb + 2 * t, 8192), O[4 * nb + 2 * hh],
-                          O[4 * nb + 2 * hh + 1]);
-            fence_async_shared();
-            bar_wg(1 + wg);
-            if ((tid & 127) == 0) {
-              const int x = dvb * DVB + DVW * wg, y = (int)start + c * kC, z = (int)(seq * a.H + h);
-              tma_store3(&a.map_o, x, y, z, sS);
-              tma_store3(&a.map_o, x + 32, y, z, sS + 8192);
-              bulk_commit();
-            }
+            store_o(O, sS, c);  // (this warpgroup's S^T buffer)
           } else {
 #pragma unroll
             for (int nb = 0; nb < NB; ++nb)
@@ -956,20 +961,7 @@ __global__ void __launch_bounds__(128 * NWG, 1)
       // O map's two swizzled boxes -> global; the stage is released once the store has
       // read it, after chunk c + 1's Q K^T is issued
       reg_fence<NS>(O);
-#pragma unroll
-      for (int nb = 0; nb < NB; ++nb)
-#pragma unroll
-        for (int hh = 0; hh < 2; ++hh)
-          sts_f32x2(tV + v3_off(16 * w4 + g + 8 * hh, 8 * nb + 2 * t, 8192), O[4 * nb + 2 * hh],
-                    O[4 * nb + 2 * hh + 1]);
-      fence_async_shared();
-      bar_wg(1 + wg);
-      if ((tid & 127) == 0) {
-        const int x = dvb * DVB + DVW * wg, y = (int)start + c * kC, z = (int)(seq * a.H + h);
-        tma_store3(&a.map_o, x, y, z, tV);
-        tma_store3(&a.map_o, x + 32, y, z, tV + 8192);
-        bulk_commit();
-      }
+      store_o(O, tV, c);
       if (c + 1 < nch) mbar_wait(mbar + 8 * ((c + 1) & 1), ((c + 1) >> 1) & 1);
       reg_fence<32>(P);
       wg_fence();
