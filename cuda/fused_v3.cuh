@@ -416,6 +416,15 @@ __global__ void __launch_bounds__(128 * NWG, 1)
       }
     }
   };
+  // DEC output kernels, a warpgroup's first thread: this warpgroup is done with chunk c's
+  // stage; the second warpgroup to say so issues chunk c + 2 into it
+  [[maybe_unused]] auto release_stage = [&](int c) {
+    __threadfence_block();
+    if (atomicAdd(rel + (c & 1), 1u) & 1u) {
+      __threadfence_block();
+      if (c + 2 < nch) issue_tma(c + 2);
+    }
+  };
   auto issue = [&](int c) {
     const uint32_t st = stage_of(c);
     const int rows = min(kC, seglen - c * kC);
@@ -969,11 +978,7 @@ __global__ void __launch_bounds__(128 * NWG, 1)
       wg_commit();
       if ((tid & 127) == 0) {
         bulk_wait_read<0>();
-        __threadfence_block();
-        if (atomicAdd(rel + (c & 1), 1u) & 1u) {
-          __threadfence_block();
-          if (c + 2 < nch) issue_tma(c + 2);
-        }
+        release_stage(c);
       }
     } else if constexpr (QKA) {
       // the next S^T's first half (staged here, with no wgmma in flight: S read under
@@ -994,13 +999,7 @@ __global__ void __launch_bounds__(128 * NWG, 1)
         // c + 2 into the stage. Then chunk c + 1's tiles are waited for.
         fence_async_shared();
         bar_wg(1 + wg);
-        if ((tid & 127) == 0) {
-          __threadfence_block();
-          if (atomicAdd(rel + (c & 1), 1u) & 1u) {
-            __threadfence_block();
-            if (c + 2 < nch) issue_tma(c + 2);
-          }
-        }
+        if ((tid & 127) == 0) release_stage(c);
         if (c + 1 < nch) mbar_wait(mbar + 8 * ((c + 1) & 1), ((c + 1) >> 1) & 1);
       } else {
         cp_async_wait<0>();
